@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Runs every test suite of the project, streams its output, and ends with one plain
+// "N passed, N failed" line for the whole run (CI reads that line).
+import { spawn } from "node:child_process";
+
+const suites = [
+  { name: "contracts", command: "npx", args: ["hardhat", "test"] },
+  { name: "unit", command: "npm", args: ["run", "--silent", "test:unit"] },
+  { name: "e2e", command: "npm", args: ["run", "--silent", "test:e2e"] },
+];
+
+// Each runner prints its totals in its own words; these patterns read them.
+const counters = [
+  { pass: /^\s*(\d+) passing\b/m, fail: /^\s*(\d+) failing\b/m }, // hardhat solidity tests / mocha-style
+  { pass: /^# pass (\d+)$/m, fail: /^# fail (\d+)$/m }, // node:test (tap / spec summary)
+  { pass: /^\s*ℹ pass (\d+)$/m, fail: /^\s*ℹ fail (\d+)$/m }, // node:test spec reporter
+  { pass: /^\s*(\d+) passed\b/m, fail: /^\s*(\d+) failed\b/m }, // playwright
+];
+
+function sumAll(output, regex) {
+  const global = new RegExp(regex.source, "gm");
+  let total = 0;
+  for (const match of output.matchAll(global)) total += Number(match[1]);
+  return total;
+}
+
+async function runSuite({ name, command, args }) {
+  const wanted = process.env.TEST_SUITES?.split(",");
+  if (wanted && !wanted.includes(name)) return null;
+  console.log(`\n=== ${name}: ${command} ${args.join(" ")}`);
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
+    let output = "";
+    const tee = (stream, sink) =>
+      stream.on("data", (chunk) => {
+        output += chunk;
+        sink.write(chunk);
+      });
+    tee(child.stdout, process.stdout);
+    tee(child.stderr, process.stderr);
+    child.on("close", (code) => {
+      // Strip ANSI colour codes before counting.
+      const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
+      let passed = 0;
+      let failed = 0;
+      for (const { pass, fail } of counters) {
+        passed += sumAll(plain, pass);
+        failed += sumAll(plain, fail);
+      }
+      // A runner that crashed before counting anything still counts as one failure.
+      if (code !== 0 && failed === 0) failed = 1;
+      resolve({ name, passed, failed, code });
+    });
+  });
+}
+
+const results = [];
+for (const suite of suites) {
+  const result = await runSuite(suite);
+  if (result) results.push(result);
+}
+console.log("\n=== summary");
+for (const r of results) console.log(`${r.name}: ${r.passed} passed, ${r.failed} failed (exit ${r.code})`);
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && results.every((r) => r.code === 0) ? 0 : 1);

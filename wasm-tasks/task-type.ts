@@ -1,0 +1,47 @@
+/**
+ * The one interface every task type implements (DESIGN §5). A task type is pure:
+ * the same input bytes and spec give the same output bytes in every browser and in Node,
+ * so replicated verification can compare output CIDs.
+ */
+import type { z } from "zod";
+
+export type ProgressEvent = {
+  /** 0..1 of the whole run. */
+  ratio: number;
+  /** Short phase name shown to the user, e.g. "decode", "encode". */
+  phase: string;
+};
+
+export type RunOptions = {
+  onProgress?: (event: ProgressEvent) => void;
+  signal?: AbortSignal;
+  /** Upper bound for the whole run; a type has its own default. */
+  timeoutMs?: number;
+};
+
+/** What the cost model may know before the input is fetched or decoded. */
+export type InputInfo = {
+  bytes: number;
+  /** Pixels for images, frames*pixels for video, when known. */
+  width?: number;
+  height?: number;
+  durationSeconds?: number;
+};
+
+export type CostEstimate = {
+  /** CPU-seconds on the reference machine (Intel i5-9400 @ 2.9 GHz, one core). */
+  referenceSeconds: number;
+  /** Integer milli-credits: 1 mCC = 3.6 reference CPU-seconds, rounded up, at least 1. */
+  mcc: number;
+};
+
+export interface TaskType<Spec> {
+  /** Stable id, e.g. "image-resize". */
+  readonly name: string;
+  /** Zod schema for the spec: strict (unknown fields refused) with hard limits. */
+  readonly specSchema: z.ZodType<Spec>;
+  /** Hard limit on input size in bytes. */
+  readonly maxInputBytes: number;
+  run(input: Uint8Array, spec: Spec, options?: RunOptions): Promise<Uint8Array>;
+  estimateCost(info: InputInfo, spec: Spec): CostEstimate;
+}
