@@ -1,0 +1,219 @@
+/**
+ * video-transcode: H.264/MP4 transcode with ffmpeg.wasm (@ffmpeg/core 0.12.10, single thread).
+ *
+ * Determinism: the same core wasm runs in every browser and in Node, always with the argument
+ * list `transcodeArgs` builds (bit-exact flags, one thread, yuv420p, x264's version SEI
+ * removed). A fresh ffmpeg instance per run means no state carries over between tasks.
+ */
+import { TaskError, throwIfAborted } from "../errors.ts";
+import type { CostEstimate, InputInfo, RunOptions, TaskType } from "../task-type.ts";
+import type { EngineFactory, FfmpegEngine } from "./engine.ts";
+import {
+  INPUT_PATH,
+  LIMITS,
+  OUTPUT_PATH,
+  PROBE_PATH,
+  RESOLUTIONS,
+  probeArgs,
+  transcodeArgs,
+  videoTranscodeSpecSchema,
+  type VideoTranscodeSpec,
+} from "./spec.ts";
+
+export { videoTranscodeSpecSchema, transcodeArgs, LIMITS, type VideoTranscodeSpec } from "./spec.ts";
+
+/** Loading compiles 32 MB of wasm: ~0.5 s in Node, a few seconds in a cold browser. */
+export const LOAD_TIMEOUT_MS = 60_000;
+/** Default bound for one whole run; a 300 s 720p source at `medium` fits in it on a slow laptop. */
+export const DEFAULT_RUN_TIMEOUT_MS = 30 * 60_000;
+
+const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string" && typeof window === "undefined" && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === "undefined";
+
+let engineFactory: EngineFactory | undefined;
+
+/** Tests and benches may swap the engine (e.g. to force the Node one); production never does. */
+export function setEngineFactory(factory: EngineFactory | undefined): void {
+  engineFactory = factory;
+}
+
+async function defaultEngineFactory(): Promise<EngineFactory> {
+  if (isNode) {
+    // Kept out of browser bundles: the specifier is not a literal esbuild could follow.
+    const nodeModule = new URL("./engine-node.ts", import.meta.url).href;
+    const { createNodeEngine } = (await import(/* @vite-ignore */ nodeModule)) as typeof import("./engine-node.ts");
+    return createNodeEngine;
+  }
+  const { createBrowserEngine } = await import("./engine-browser.ts");
+  return createBrowserEngine;
+}
+
+type Probe = {
+  streams?: { codec_type?: string; codec_name?: string; width?: number; height?: number }[];
+  format?: { format_name?: string; duration?: string };
+};
+
+/** Reference throughput (output pixels per reference CPU-second) per x264 preset; see bench/video-transcode.ts. */
+const REFERENCE_PIXELS_PER_SECOND: Record<VideoTranscodeSpec["preset"], number> = {
+  ultrafast: 60e6,
+  superfast: 40e6,
+  veryfast: 30e6,
+  faster: 20e6,
+  fast: 14e6,
+  medium: 10e6,
+};
+
+export function estimateVideoCost(info: InputInfo, spec: VideoTranscodeSpec): CostEstimate {
+  const duration = Math.max(info.durationSeconds ?? LIMITS.maxDurationSeconds, 0);
+  const height = RESOLUTIONS[spec.resolution];
+  const srcAspect = info.width && info.height ? info.width / info.height : 16 / 9;
+  const outPixelsPerFrame = Math.round(height * srcAspect) * height;
+  const encode = (duration * spec.fps * outPixelsPerFrame) / REFERENCE_PIXELS_PER_SECOND[spec.preset];
+  // Decoding is paid per input byte whatever the output; ~40 MB/s of H.264 on the reference core.
+  const decode = info.bytes / 40e6;
+  const referenceSeconds = 0.5 + encode + decode;
+  return { referenceSeconds, mcc: Math.max(1, Math.ceil(referenceSeconds / 3.6)) };
+}
+
+/** Races `promise` against the run's abort signal; the engine is killed by whoever aborts. */
+function guard<T>(promise: Promise<T>, signal: AbortSignal, reason: () => TaskError): Promise<T> {
+  if (signal.aborted) return Promise.reject(reason());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(reason());
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(signal.aborted ? reason() : error);
+      },
+    );
+  });
+}
+
+function classifyProbe(probe: Probe, log: string): { width: number; height: number; durationSeconds: number } {
+  if (!probe.format && !probe.streams?.length) {
+    throw new TaskError("corrupt-input", `not a readable video: ${lastLine(log) || "ffprobe found no streams"}`);
+  }
+  const video = probe.streams?.find((s) => s.codec_type === "video");
+  if (!video || !video.width || !video.height) {
+    throw new TaskError("unsupported-format", `no decodable video stream (format ${probe.format?.format_name ?? "unknown"})`);
+  }
+  const durationSeconds = Number(probe.format?.duration);
+  if (!Number.isFinite(durationSeconds) || durationSeconds <= 0) {
+    throw new TaskError("unsupported-format", "the input has no known duration");
+  }
+  if (durationSeconds > LIMITS.maxDurationSeconds) {
+    throw new TaskError("too-large", `duration ${durationSeconds.toFixed(1)} s exceeds ${LIMITS.maxDurationSeconds} s`);
+  }
+  if (video.width * video.height > LIMITS.maxSourcePixels) {
+    throw new TaskError("too-large", `source frame ${video.width}x${video.height} exceeds ${LIMITS.maxSourcePixels} pixels`);
+  }
+  return { width: video.width, height: video.height, durationSeconds };
+}
+
+const lastLine = (log: string) => log.trim().split("\n").at(-1) ?? "";
+
+async function run(input: Uint8Array, rawSpec: VideoTranscodeSpec, options: RunOptions = {}): Promise<Uint8Array> {
+  const parsed = videoTranscodeSpecSchema.safeParse(rawSpec);
+  if (!parsed.success) throw new TaskError("invalid-spec", parsed.error.message);
+  const spec = parsed.data;
+  if (input.byteLength > LIMITS.maxInputBytes) {
+    throw new TaskError("too-large", `input is ${input.byteLength} bytes, the limit is ${LIMITS.maxInputBytes}`);
+  }
+  if (input.byteLength === 0) throw new TaskError("corrupt-input", "the input is empty");
+  throwIfAborted(options.signal);
+
+  const report = (ratio: number, phase: string) => options.onProgress?.({ ratio: Math.min(1, Math.max(0, ratio)), phase });
+  // One controller ends the run for any reason; `why` says which reason came first.
+  const stop = new AbortController();
+  let why: TaskError | undefined;
+  const end = (error: TaskError) => {
+    why ??= error;
+    stop.abort();
+  };
+  const onCancel = () => end(new TaskError("cancelled", "the task was cancelled"));
+  options.signal?.addEventListener("abort", onCancel, { once: true });
+  const runTimeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+  const runTimer = setTimeout(() => end(new TaskError("timed-out", `transcode exceeded ${runTimeoutMs} ms`)), runTimeoutMs);
+  const reason = () => why ?? new TaskError("cancelled", "the task was cancelled");
+
+  let engine: FfmpegEngine | undefined;
+  try {
+    report(0, "load");
+    const factory = engineFactory ?? (await defaultEngineFactory());
+    const loadStop = new AbortController();
+    const loadTimer = setTimeout(() => {
+      why ??= new TaskError("timed-out", `loading ffmpeg exceeded ${LOAD_TIMEOUT_MS} ms`);
+      loadStop.abort();
+    }, LOAD_TIMEOUT_MS);
+    const onStop = () => loadStop.abort();
+    stop.signal.addEventListener("abort", onStop, { once: true });
+    try {
+      engine = await guard(factory(loadStop.signal), loadStop.signal, reason);
+    } catch (error) {
+      if (why || error instanceof TaskError) throw error;
+      // A missing or broken core is this machine's fault, not the input's: no task code fits.
+      throw new Error(`ffmpeg failed to load: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+    } finally {
+      clearTimeout(loadTimer);
+      stop.signal.removeEventListener("abort", onStop);
+    }
+    const live = engine;
+    stop.signal.addEventListener("abort", () => live.terminate(), { once: true });
+    if (stop.signal.aborted) live.terminate();
+
+    let log = "";
+    engine.onLog(({ message }) => {
+      // Only the tail is ever shown; keep memory bounded on chatty inputs.
+      log = (log + message + "\n").slice(-4000);
+    });
+
+    report(0.05, "probe");
+    await guard(engine.writeFile(INPUT_PATH, input), stop.signal, reason);
+    // ffprobe's exit code is not reported by this core build; the JSON it writes is the verdict.
+    await guard(engine.ffprobe(probeArgs()), stop.signal, reason);
+    let probe: Probe = {};
+    try {
+      probe = JSON.parse(new TextDecoder().decode(await guard(engine.readFile(PROBE_PATH), stop.signal, reason))) as Probe;
+    } catch (error) {
+      if (error instanceof TaskError) throw error;
+    }
+    const { durationSeconds } = classifyProbe(probe, log);
+
+    report(0.1, "encode");
+    engine.onProgress(({ time }) => {
+      // `time` is the output position in microseconds; the core's own ratio is unreliable (>1, <0).
+      if (time > 0) report(0.1 + 0.85 * (time / 1e6 / durationSeconds), "encode");
+    });
+    log = "";
+    const ret = await guard(engine.exec(transcodeArgs(spec)), stop.signal, reason);
+    if (ret !== 0) {
+      throw new TaskError("corrupt-input", `ffmpeg failed (exit ${ret}): ${lastLine(log)}`);
+    }
+    const output = await guard(engine.readFile(OUTPUT_PATH), stop.signal, reason);
+    if (output.byteLength === 0) throw new TaskError("corrupt-input", "ffmpeg produced no output");
+    report(1, "done");
+    return output;
+  } catch (error) {
+    if (why) throw why;
+    if (error instanceof TaskError || !engine) throw error;
+    throw new TaskError("corrupt-input", `transcode failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  } finally {
+    clearTimeout(runTimer);
+    options.signal?.removeEventListener("abort", onCancel);
+    engine?.terminate();
+  }
+}
+
+export const videoTranscode: TaskType<VideoTranscodeSpec> = {
+  name: "video-transcode",
+  specSchema: videoTranscodeSpecSchema,
+  maxInputBytes: LIMITS.maxInputBytes,
+  run,
+  estimateCost: estimateVideoCost,
+};
+
+export default videoTranscode;
