@@ -1,0 +1,190 @@
+/**
+ * `image-resize`: deterministic resize/convert of PNG, JPEG or WebP into PNG, JPEG or WebP.
+ *
+ * Determinism: wasm codecs pinned to exact @jsquash versions and builds (codecs.ts), every
+ * encoder setting fixed in code, and an integer resampling filter (resample.ts). No canvas:
+ * its scaling and colour handling differ between GPUs and browsers.
+ *
+ * Geometry of `fit` (all sizes rounded half up, at least 1 px):
+ * - fill: stretched to exactly width x height.
+ * - contain: scaled to fit inside width x height keeping the aspect ratio; the output is the
+ *   scaled image itself (no padding), so one side equals the target and the other is <= it.
+ * - cover: scaled to cover width x height keeping the aspect ratio, centre crop to exactly
+ *   width x height.
+ * Alpha is resampled premultiplied; JPEG output is flattened onto white. EXIF orientation
+ * is not applied and metadata is not copied.
+ */
+import { z } from "zod";
+import { TaskError, throwIfAborted } from "../errors.ts";
+import type { CostEstimate, InputInfo, RunOptions, TaskType } from "../task-type.ts";
+import { toCostEstimate } from "../calibration.ts";
+import { decodeJpeg, decodePng, decodeWebp, encodeJpeg, encodePng, encodeWebp, type Rgba } from "./codecs.ts";
+import { readHeader, type ImageFormat } from "./sniff.ts";
+import { flattenOnWhite, hasAlpha, premultiply, resample, unpremultiply, type Region } from "./resample.ts";
+
+export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
+export const MAX_DIMENSION = 8192;
+/** Decoded source and output pixels each; 40 MP of RGBA is 160 MB, several copies fit a tab. */
+export const MAX_PIXELS = 40_000_000;
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+const side = z.int().min(1).max(MAX_DIMENSION);
+const common = { width: side, height: side, fit: z.enum(["fill", "contain", "cover"]) };
+const quality = z.int().min(1).max(100);
+
+export const imageResizeSpec = z
+  .discriminatedUnion("format", [
+    z.strictObject({ ...common, format: z.literal("png") }),
+    z.strictObject({ ...common, format: z.literal("jpeg"), quality: quality.default(85) }),
+    z.strictObject({ ...common, format: z.literal("webp"), quality: quality.default(80) }),
+  ])
+  .refine((s) => s.width * s.height <= MAX_PIXELS, { message: `width x height must be at most ${MAX_PIXELS} pixels` });
+
+export type ImageResizeSpec = z.output<typeof imageResizeSpec>;
+
+/** Rounds a/b half up for positive integers, using integer-exact double arithmetic. */
+const divRound = (a: number, b: number) => Math.floor((2 * a + b) / (2 * b));
+
+/** Source region and output size for a spec (exported for the cost model and tests). */
+export function geometry(srcW: number, srcH: number, spec: Pick<ImageResizeSpec, "width" | "height" | "fit">): { region: Region; width: number; height: number } {
+  const full = { x: 0, y: 0, width: srcW, height: srcH };
+  const { width: w, height: h } = spec;
+  if (spec.fit === "fill") return { region: full, width: w, height: h };
+  const sourceWider = srcW * h > srcH * w;
+  if (spec.fit === "contain") {
+    return sourceWider
+      ? { region: full, width: w, height: Math.max(1, Math.min(h, divRound(srcH * w, srcW))) }
+      : { region: full, width: Math.max(1, Math.min(w, divRound(srcW * h, srcH))), height: h };
+  }
+  if (sourceWider) {
+    const cropW = Math.max(1, Math.min(srcW, divRound(srcH * w, h)));
+    return { region: { x: Math.floor((srcW - cropW) / 2), y: 0, width: cropW, height: srcH }, width: w, height: h };
+  }
+  const cropH = Math.max(1, Math.min(srcH, divRound(srcW * h, w)));
+  return { region: { x: 0, y: Math.floor((srcH - cropH) / 2), width: srcW, height: cropH }, width: w, height: h };
+}
+
+const decoders: Record<ImageFormat, (bytes: Uint8Array) => Promise<Rgba>> = { png: decodePng, jpeg: decodeJpeg, webp: decodeWebp };
+
+/** Phase shares of the progress bar, roughly what each phase costs on a photo. */
+const DECODE_END = 0.25;
+const RESIZE_END = 0.8;
+/** Give the event loop a turn at least this often, so a cancel message can arrive. */
+const YIELD_EVERY_MS = 50;
+
+async function run(input: Uint8Array, rawSpec: ImageResizeSpec, options: RunOptions = {}): Promise<Uint8Array> {
+  const parsed = imageResizeSpec.safeParse(rawSpec);
+  if (!parsed.success) throw new TaskError("invalid-spec", z.prettifyError(parsed.error));
+  const spec = parsed.data;
+  const { signal, onProgress } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  const check = () => {
+    throwIfAborted(signal);
+    if (Date.now() > deadline) throw new TaskError("timed-out", `image-resize exceeded ${timeoutMs} ms`);
+  };
+  check();
+  if (input.length > MAX_INPUT_BYTES) throw new TaskError("too-large", `input is ${input.length} bytes, the limit is ${MAX_INPUT_BYTES}`);
+  const header = readHeader(input);
+  if (header.width * header.height > MAX_PIXELS) {
+    throw new TaskError("too-large", `${header.width}x${header.height} is over the ${MAX_PIXELS} pixel limit`);
+  }
+
+  onProgress?.({ phase: "decode", ratio: 0 });
+  let source: Rgba;
+  try {
+    source = await bounded(decoders[header.format](input), deadline, timeoutMs, signal);
+  } catch (error) {
+    throw asTaskError(error, "corrupt-input", `${header.format} could not be decoded`);
+  }
+  if (source.width !== header.width || source.height !== header.height) {
+    throw new TaskError("corrupt-input", `decoded ${source.width}x${source.height}, header says ${header.width}x${header.height}`);
+  }
+  check();
+
+  const alpha = hasAlpha(source);
+  if (alpha) premultiply(source);
+  const { region, width, height } = geometry(source.width, source.height, spec);
+  let lastYield = Date.now();
+  const resized = await resample(source, region, width, height, async (ratio) => {
+    check();
+    onProgress?.({ phase: "resize", ratio: DECODE_END + (RESIZE_END - DECODE_END) * ratio });
+    if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = Date.now();
+      check();
+    }
+  });
+  if (alpha) (spec.format === "jpeg" ? flattenOnWhite : unpremultiply)(resized);
+
+  onProgress?.({ phase: "encode", ratio: RESIZE_END });
+  let output: Uint8Array;
+  try {
+    const encoding =
+      spec.format === "png" ? encodePng(resized) : spec.format === "jpeg" ? encodeJpeg(resized, spec.quality) : encodeWebp(resized, spec.quality);
+    output = await bounded(encoding, deadline, timeoutMs, signal);
+  } catch (error) {
+    // Encoders only fail on programming errors or exhausted memory; neither is the input's fault,
+    // but the type must still report one of its codes.
+    throw asTaskError(error, "too-large", `${spec.format} encoding failed`);
+  }
+  check();
+  onProgress?.({ phase: "encode", ratio: 1 });
+  return output;
+}
+
+function asTaskError(error: unknown, code: "corrupt-input" | "too-large", message: string): TaskError {
+  if (error instanceof TaskError) return error;
+  const detail = error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error);
+  return new TaskError(code, `${message}: ${detail}`, { cause: error });
+}
+
+/**
+ * Codec calls run synchronously inside wasm once started and cannot be interrupted in this
+ * thread (the page-side runner terminates the worker for that); this bounds the asynchronous
+ * part (fetching and compiling the codec) by the deadline and the abort signal.
+ */
+function bounded<T>(work: Promise<T>, deadline: number, timeoutMs: number, signal: AbortSignal | undefined): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
+  const stop = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new TaskError("timed-out", `image-resize exceeded ${timeoutMs} ms`)), Math.max(0, deadline - Date.now()));
+    onAbort = () => reject(new TaskError("cancelled", "the task was cancelled"));
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+  return Promise.race([work, stop]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
+  });
+}
+
+/**
+ * Cost model, calibrated on the development machine (see bench/image-resize.ts, which prints
+ * the fit): seconds = FIXED + PER_SOURCE_PIXEL * source pixels + PER_OUTPUT_PIXEL[format] *
+ * output pixels, then scaled to the reference machine by calibration.ts. Decode and resize
+ * are linear in the source pixels; encoding is linear in the output pixels with a per-format
+ * slope.
+ */
+export const COST_MODEL = {
+  fixedSeconds: 0.02,
+  perSourcePixel: 3.2e-8,
+  perOutputPixel: { png: 1.2e-7, jpeg: 4.5e-8, webp: 1.6e-7 } as Record<ImageFormat, number>,
+  /** When only the file size is known: assume 1 bit per pixel (a typical photo JPEG or better). */
+  assumedPixelsPerByte: 8,
+};
+
+function estimateCost(info: InputInfo, spec: ImageResizeSpec): CostEstimate {
+  const sourcePixels =
+    info.width && info.height ? info.width * info.height : Math.min(MAX_PIXELS, info.bytes * COST_MODEL.assumedPixelsPerByte);
+  const outputPixels = spec.width * spec.height;
+  const seconds = COST_MODEL.fixedSeconds + COST_MODEL.perSourcePixel * sourcePixels + COST_MODEL.perOutputPixel[spec.format] * outputPixels;
+  return toCostEstimate(seconds);
+}
+
+export const imageResize: TaskType<ImageResizeSpec> = {
+  name: "image-resize",
+  specSchema: imageResizeSpec,
+  maxInputBytes: MAX_INPUT_BYTES,
+  run,
+  estimateCost,
+};

@@ -1,0 +1,185 @@
+/**
+ * Separable Catmull-Rom (cubic, a = -0.5) resampling in fixed point, widened by the scale
+ * factor when shrinking so that downscaling averages instead of aliasing (the scheme Pillow
+ * and libvips use).
+ *
+ * Why it is bit-identical in every engine: the filter weights are computed from the sizes with
+ * +, -, *, / and Math.floor/Math.round only, which IEEE 754 and ECMAScript define exactly (no
+ * Math.sin or other library functions whose last bit may differ between engines), then rounded
+ * to 14-bit integers whose sum is forced to exactly 1.0. All pixel arithmetic after that is
+ * int32 multiply-add and arithmetic shifts.
+ */
+import type { Rgba } from "./codecs.ts";
+
+const PRECISION_BITS = 14;
+const ONE = 1 << PRECISION_BITS;
+const HALF = 1 << (PRECISION_BITS - 1);
+const SUPPORT = 2; // Catmull-Rom is zero beyond |x| >= 2
+
+function catmullRom(x: number): number {
+  const a = -0.5;
+  if (x < 0) x = -x;
+  if (x < 1) return ((a + 2) * x - (a + 3)) * x * x + 1;
+  if (x < 2) return (((x - 5) * x + 8) * x - 4) * a;
+  return 0;
+}
+
+type Taps = { start: Int32Array; count: Int32Array; weights: Int32Array; stride: number };
+
+/**
+ * Integer weights mapping source span [offset, offset + span) of an axis of length `size`
+ * onto `out` samples. Taps may reach outside the span (but not outside the image), which is
+ * what a crop of the continuous image would see.
+ */
+export function computeTaps(size: number, offset: number, span: number, out: number): Taps {
+  const scale = span / out;
+  const filterScale = scale > 1 ? scale : 1;
+  const support = SUPPORT * filterScale;
+  const stride = Math.ceil(support) * 2 + 1;
+  const start = new Int32Array(out);
+  const count = new Int32Array(out);
+  const weights = new Int32Array(out * stride);
+  const real = new Float64Array(stride);
+  for (let i = 0; i < out; i++) {
+    const center = offset + (i + 0.5) * scale;
+    const lo = Math.max(0, Math.floor(center - support + 0.5));
+    const hi = Math.min(size, Math.floor(center + support + 0.5));
+    let total = 0;
+    for (let j = lo; j < hi; j++) {
+      const w = catmullRom((j + 0.5 - center) / filterScale);
+      real[j - lo] = w;
+      total += w;
+    }
+    let sum = 0;
+    let biggest = 0;
+    const base = i * stride;
+    for (let j = 0; j < hi - lo; j++) {
+      const q = Math.round((real[j]! / total) * ONE);
+      weights[base + j] = q;
+      sum += q;
+      if (q > weights[base + biggest]!) biggest = j;
+    }
+    // Rounding may leave the weights summing to ONE +- a few; a flat colour must stay flat.
+    weights[base + biggest]! += ONE - sum;
+    start[i] = lo;
+    count[i] = hi - lo;
+  }
+  return { start, count, weights, stride };
+}
+
+export type Region = { x: number; y: number; width: number; height: number };
+
+/** Called every few rows with the share of rows done; may throw to stop (cancel, timeout). */
+export type Checkpoint = (ratio: number) => void | Promise<void>;
+
+const ROW_BATCH = 32;
+
+/** Resizes `region` of `src` (RGBA, 8 bits, alpha already premultiplied if present) to outW x outH. */
+export async function resample(src: Rgba, region: Region, outW: number, outH: number, checkpoint: Checkpoint): Promise<Rgba> {
+  const h = computeTaps(src.width, region.x, region.width, outW);
+  const v = computeTaps(src.height, region.y, region.height, outH);
+  // Only the source rows some output row reads are filtered horizontally.
+  const rowLo = v.start[0]!;
+  const rowHi = v.start[outH - 1]! + v.count[outH - 1]!;
+  const rows = rowHi - rowLo;
+  const totalRows = rows + outH;
+  const mid = new Uint8Array(rows * outW * 4);
+  const srcData = src.data;
+  const srcStride = src.width * 4;
+
+  for (let y = 0; y < rows; y++) {
+    if (y % ROW_BATCH === 0) await checkpoint(y / totalRows);
+    const srcRow = (rowLo + y) * srcStride;
+    let o = y * outW * 4;
+    for (let x = 0; x < outW; x++) {
+      const n = h.count[x]!;
+      const wBase = x * h.stride;
+      let p = srcRow + h.start[x]! * 4;
+      let r = HALF;
+      let g = HALF;
+      let b = HALF;
+      let a = HALF;
+      for (let k = 0; k < n; k++, p += 4) {
+        const w = h.weights[wBase + k]!;
+        r += w * srcData[p]!;
+        g += w * srcData[p + 1]!;
+        b += w * srcData[p + 2]!;
+        a += w * srcData[p + 3]!;
+      }
+      mid[o++] = clamp(r >> PRECISION_BITS);
+      mid[o++] = clamp(g >> PRECISION_BITS);
+      mid[o++] = clamp(b >> PRECISION_BITS);
+      mid[o++] = clamp(a >> PRECISION_BITS);
+    }
+  }
+
+  const rowLen = outW * 4;
+  const out = new Uint8Array(outH * rowLen);
+  const acc = new Int32Array(rowLen);
+  for (let y = 0; y < outH; y++) {
+    if (y % ROW_BATCH === 0) await checkpoint((rows + y) / totalRows);
+    acc.fill(HALF);
+    const n = v.count[y]!;
+    const wBase = y * v.stride;
+    for (let k = 0; k < n; k++) {
+      const w = v.weights[wBase + k]!;
+      const base = (v.start[y]! + k - rowLo) * rowLen;
+      for (let x = 0; x < rowLen; x++) acc[x]! += w * mid[base + x]!;
+    }
+    const o = y * rowLen;
+    for (let x = 0; x < rowLen; x++) out[o + x] = clamp(acc[x]! >> PRECISION_BITS);
+  }
+  await checkpoint(1);
+  return { width: outW, height: outH, data: out };
+}
+
+const clamp = (v: number) => (v < 0 ? 0 : v > 255 ? 255 : v);
+
+/** True if any pixel is not fully opaque. */
+export function hasAlpha(image: Rgba): boolean {
+  const d = image.data;
+  for (let i = 3; i < d.length; i += 4) if (d[i] !== 255) return true;
+  return false;
+}
+
+/** In place: colour times alpha, so transparent pixels do not bleed their colour into neighbours. */
+export function premultiply(image: Rgba): void {
+  const d = image.data;
+  for (let i = 0; i < d.length; i += 4) {
+    const a = d[i + 3]!;
+    if (a === 255) continue;
+    d[i] = ((d[i]! * a + 127) / 255) | 0;
+    d[i + 1] = ((d[i + 1]! * a + 127) / 255) | 0;
+    d[i + 2] = ((d[i + 2]! * a + 127) / 255) | 0;
+  }
+}
+
+/** In place, the inverse of premultiply (with its rounding loss). */
+export function unpremultiply(image: Rgba): void {
+  const d = image.data;
+  for (let i = 0; i < d.length; i += 4) {
+    const a = d[i + 3]!;
+    if (a === 255) continue;
+    if (a === 0) {
+      d[i] = d[i + 1] = d[i + 2] = 0;
+      continue;
+    }
+    const half = a >> 1;
+    d[i] = Math.min(255, ((d[i]! * 255 + half) / a) | 0);
+    d[i + 1] = Math.min(255, ((d[i + 1]! * 255 + half) / a) | 0);
+    d[i + 2] = Math.min(255, ((d[i + 2]! * 255 + half) / a) | 0);
+  }
+}
+
+/** In place, for formats without alpha: premultiplied colour over white is colour + (255 - alpha). */
+export function flattenOnWhite(image: Rgba): void {
+  const d = image.data;
+  for (let i = 0; i < d.length; i += 4) {
+    const rest = 255 - d[i + 3]!;
+    if (rest === 0) continue;
+    d[i] = Math.min(255, d[i]! + rest);
+    d[i + 1] = Math.min(255, d[i + 1]! + rest);
+    d[i + 2] = Math.min(255, d[i + 2]! + rest);
+    d[i + 3] = 255;
+  }
+}

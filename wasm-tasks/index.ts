@@ -1,0 +1,22 @@
+/**
+ * Registry of task types by name: the one place the worker runtime, the verifier and the UI
+ * look a type up. Adding a type is one import and one line in `taskTypes`.
+ */
+import type { TaskType } from "./task-type.ts";
+import { TaskError } from "./errors.ts";
+import { imageResize } from "./image-resize/index.ts";
+import { benchmark } from "./benchmark/index.ts";
+
+// Spec types differ per task type; the registry is keyed by name and each spec is validated
+// by its own schema inside run(), so the map holds them as TaskType<any>.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const taskTypes: Readonly<Record<string, TaskType<any>>> = {
+  [imageResize.name]: imageResize,
+  [benchmark.name]: benchmark,
+};
+
+export function getTaskType(name: string): TaskType<unknown> {
+  const type = Object.hasOwn(taskTypes, name) ? taskTypes[name] : undefined;
+  if (!type) throw new TaskError("invalid-spec", `unknown task type ${JSON.stringify(name)}`);
+  return type;
+}
