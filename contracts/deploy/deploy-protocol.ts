@@ -1,0 +1,75 @@
+/**
+ * Deploys the whole protocol in dependency order and wires the roles. One function serves the tests,
+ * the gas bench and `npm run dev`, so they all run the same system.
+ */
+import type { HardhatViemHelpers } from "@nomicfoundation/hardhat-viem/types";
+import { type Address, keccak256, toHex } from "viem";
+import { type ProtocolParams, defaultParams } from "../../lib/protocol/params.ts";
+
+export type TaskTypeSeed = { name: string; codeCid: string; modes: number; zkVerifier?: Address };
+
+/** The task types approved at genesis; ids follow this order. Code CIDs are filled in by later issues. */
+export const genesisTaskTypes: TaskTypeSeed[] = [
+  { name: "image-resize", codeCid: "", modes: 1 },
+  { name: "video-transcode", codeCid: "", modes: 1 },
+  { name: "ml-inference", codeCid: "", modes: 1 },
+  { name: "benchmark", codeCid: "", modes: 1 },
+];
+
+export const OPERATOR_ROLE = keccak256(toHex("OPERATOR_ROLE"));
+
+export async function deployProtocol(
+  viem: HardhatViemHelpers,
+  options: { params?: Partial<ProtocolParams>; governance?: Address; taskTypes?: TaskTypeSeed[] } = {},
+) {
+  const [deployer] = await viem.getWalletClients();
+  if (!deployer) throw new Error("no wallet client to deploy with");
+  const governance = options.governance ?? deployer.account.address;
+  const params = { ...defaultParams, ...options.params };
+
+  const forwarder = await viem.deployContract("ComputeCreditForwarder");
+  const config = await viem.deployContract("ProtocolConfig", [params]);
+  const ledger = await viem.deployContract("CreditLedger", [config.address, deployer.account.address, forwarder.address]);
+  const registry = await viem.deployContract("WorkerRegistry", [
+    config.address,
+    ledger.address,
+    deployer.account.address,
+    forwarder.address,
+  ]);
+  const taskTypes = await viem.deployContract("TaskTypeRegistry", [deployer.account.address]);
+  const market = await viem.deployContract("TaskMarket", [
+    config.address,
+    ledger.address,
+    registry.address,
+    taskTypes.address,
+    deployer.account.address,
+    forwarder.address,
+  ]);
+
+  const publicClient = await viem.getPublicClient();
+  const wait = async (hash: `0x${string}`) => publicClient.waitForTransactionReceipt({ hash });
+  await wait(await ledger.write.grantRole([OPERATOR_ROLE, registry.address]));
+  await wait(await ledger.write.grantRole([OPERATOR_ROLE, market.address]));
+  await wait(await registry.write.setMarket([market.address]));
+  for (const t of options.taskTypes ?? genesisTaskTypes) {
+    await wait(
+      await taskTypes.write.addTaskType([
+        t.name,
+        t.codeCid,
+        t.modes,
+        t.zkVerifier ?? "0x0000000000000000000000000000000000000000",
+      ]),
+    );
+  }
+  if (governance.toLowerCase() !== deployer.account.address.toLowerCase()) {
+    const DEFAULT_ADMIN_ROLE = `0x${"00".repeat(32)}` as const;
+    await wait(await ledger.write.grantRole([DEFAULT_ADMIN_ROLE, governance]));
+    await wait(await ledger.write.renounceRole([DEFAULT_ADMIN_ROLE, deployer.account.address]));
+    await wait(await registry.write.transferOwnership([governance]));
+    await wait(await taskTypes.write.transferOwnership([governance]));
+    await wait(await market.write.transferOwnership([governance]));
+  }
+  return { forwarder, config, ledger, registry, taskTypes, market, params };
+}
+
+export type Protocol = Awaited<ReturnType<typeof deployProtocol>>;

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
+import {Context} from "@openzeppelin/contracts/utils/Context.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ICreditLedger} from "./interfaces/ICreditLedger.sol";
+import {IWorkerRegistry} from "./interfaces/IWorkerRegistry.sol";
+import {ProtocolParams} from "./libraries/ProtocolParams.sol";
+import {ProtocolConfig} from "./ProtocolConfig.sol";
+
+/// @title WorkerRegistry
+contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
+    /// @dev Bounds the gas of a draw whatever the pool size; the window starts at a random index.
+    uint256 public constant MAX_DRAW_SCAN = 32;
+
+    ICreditLedger public immutable ledger;
+    uint64 internal immutable _minVerifierStake;
+    uint32 internal immutable _unstakeCooldown;
+
+    address public market;
+    mapping(address account => Worker) internal _workers;
+    address[] internal _pool;
+
+    constructor(ProtocolConfig config, ICreditLedger ledger_, address governance, address trustedForwarder)
+        Ownable(governance)
+        ERC2771Context(trustedForwarder)
+    {
+        ProtocolParams memory p = config.params();
+        ledger = ledger_;
+        _minVerifierStake = p.minVerifierStake;
+        _unstakeCooldown = p.unstakeCooldown;
+    }
+
+    /// @notice Set once by governance after the market is deployed (the two reference each other).
+    function setMarket(address market_) external onlyOwner {
+        market = market_;
+    }
+
+    modifier onlyMarket() {
+        if (msg.sender != market) revert NotMarket(msg.sender);
+        _;
+    }
+
+    modifier onlyRegistered(address account) {
+        if (_workers[account].registeredAt == 0) revert NotRegistered(account);
+        _;
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IWorkerRegistry
+    function workerOf(address account) external view returns (Worker memory) {
+        return _workers[account];
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    function isRegistered(address account) public view returns (bool) {
+        return _workers[account].registeredAt != 0;
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    function isBanned(address account) public view returns (bool) {
+        return _workers[account].bannedUntil > block.timestamp;
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    function canWork(address account, uint8 typeId) public view returns (bool) {
+        Worker storage w = _workers[account];
+        return w.registeredAt != 0 && w.bannedUntil <= block.timestamp && (w.capabilities >> typeId) & 1 == 1;
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    function poolSize() external view returns (uint256) {
+        return _pool.length;
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    function poolMember(uint256 index) external view returns (address) {
+        return _pool[index];
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    /// @dev The seed comes from the market (prevrandao mixed with the task id). A block producer can bias it
+    /// by withholding a block; that is a known limit, priced in by the stakes at risk (DESIGN §3).
+    function draw(uint256 seed, uint256 count, uint8 typeId, uint256 lockAmount, address[] memory exclude)
+        external
+        view
+        returns (address[] memory drawn)
+    {
+        drawn = new address[](count);
+        uint256 size = _pool.length;
+        if (size == 0 || count == 0) return _shrink(drawn, 0);
+        uint256 scan = size < MAX_DRAW_SCAN ? size : MAX_DRAW_SCAN;
+        uint256 start = seed % size;
+        uint256 found;
+        for (uint256 i; i < scan && found < count; ++i) {
+            address candidate = _pool[(start + i) % size];
+            if (_isExcluded(candidate, exclude)) continue;
+            if (!canWork(candidate, typeId)) continue;
+            uint256 total = ledger.accountOf(candidate).stake;
+            if (total < _minVerifierStake || ledger.freeStake(candidate) < lockAmount) continue;
+            drawn[found++] = candidate;
+        }
+        return _shrink(drawn, found);
+    }
+
+    // ---------------------------------------------------------------- workers
+
+    /// @inheritdoc IWorkerRegistry
+    function register(uint32 rateMilli, uint256 capabilities) external whenNotPaused {
+        address account = _msgSender();
+        if (_workers[account].registeredAt != 0) revert AlreadyRegistered(account);
+        if (rateMilli == 0) revert ZeroRate();
+        Worker storage w = _workers[account];
+        w.registeredAt = uint32(block.timestamp);
+        w.rateMilli = rateMilli;
+        w.capabilities = capabilities;
+        uint256 granted = ledger.grantGenesis(account);
+        emit WorkerRegistered(account, rateMilli, capabilities, granted);
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    function update(uint32 rateMilli, uint256 capabilities) external onlyRegistered(_msgSender()) {
+        if (rateMilli == 0) revert ZeroRate();
+        Worker storage w = _workers[_msgSender()];
+        w.rateMilli = rateMilli;
+        w.capabilities = capabilities;
+        emit WorkerUpdated(_msgSender(), rateMilli, capabilities);
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    function stake(uint256 amount) external whenNotPaused onlyRegistered(_msgSender()) {
+        address account = _msgSender();
+        _workers[account].unstakeRequestedAt = 0; // staking again cancels a pending unstake
+        ledger.stakeFrom(account, amount);
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    /// @dev Leaving the pool at the same time stops new draws during the cooldown.
+    function requestUnstake() external onlyRegistered(_msgSender()) {
+        address account = _msgSender();
+        Worker storage w = _workers[account];
+        w.unstakeRequestedAt = uint32(block.timestamp);
+        if (w.poolIndex != 0) _leavePool(account);
+        emit UnstakeRequested(account, block.timestamp + _unstakeCooldown);
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    function unstake(uint256 amount) external onlyRegistered(_msgSender()) {
+        address account = _msgSender();
+        Worker storage w = _workers[account];
+        if (w.unstakeRequestedAt == 0) revert UnstakeNotRequested(account);
+        uint256 availableAt = uint256(w.unstakeRequestedAt) + _unstakeCooldown;
+        if (block.timestamp < availableAt) revert UnstakeCooldown(account, availableAt);
+        uint256 locked = ledger.accountOf(account).lockedStake;
+        if (locked != 0) revert StakeStillLocked(account, locked);
+        ledger.unstakeTo(account, amount);
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    function joinVerifierPool() external whenNotPaused onlyRegistered(_msgSender()) {
+        address account = _msgSender();
+        Worker storage w = _workers[account];
+        if (w.poolIndex != 0) revert AlreadyInPool(account);
+        if (w.bannedUntil > block.timestamp) revert Banned(account, w.bannedUntil);
+        uint256 staked = ledger.accountOf(account).stake;
+        if (staked < _minVerifierStake) revert StakeBelowVerifierMinimum(account, staked, _minVerifierStake);
+        w.unstakeRequestedAt = 0;
+        _pool.push(account);
+        w.poolIndex = uint32(_pool.length);
+        emit VerifierPoolJoined(account);
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    function leaveVerifierPool() external {
+        address account = _msgSender();
+        if (_workers[account].poolIndex == 0) revert NotInPool(account);
+        _leavePool(account);
+    }
+
+    // ---------------------------------------------------------------- market
+
+    /// @inheritdoc IWorkerRegistry
+    function adjustReputation(address account, int32 delta) external onlyMarket {
+        Worker storage w = _workers[account];
+        w.reputation += delta;
+        emit ReputationChanged(account, delta, w.reputation);
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    function ban(address account, uint32 duration) external onlyMarket {
+        Worker storage w = _workers[account];
+        w.bannedUntil = uint32(block.timestamp + duration);
+        if (w.poolIndex != 0) _leavePool(account);
+        emit WorkerBanned(account, w.bannedUntil);
+    }
+
+    // ---------------------------------------------------------------- governance
+
+    function pause() external onlyOwner {
+        _pause();
+    }
+
+    function unpause() external onlyOwner {
+        _unpause();
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _leavePool(address account) internal {
+        uint256 index = _workers[account].poolIndex - 1;
+        address last = _pool[_pool.length - 1];
+        _pool[index] = last;
+        _workers[last].poolIndex = uint32(index + 1);
+        _pool.pop();
+        _workers[account].poolIndex = 0;
+        emit VerifierPoolLeft(account);
+    }
+
+    function _isExcluded(address candidate, address[] memory exclude) internal pure returns (bool) {
+        for (uint256 i; i < exclude.length; ++i) {
+            if (exclude[i] == candidate) return true;
+        }
+        return false;
+    }
+
+    function _shrink(address[] memory list, uint256 length) internal pure returns (address[] memory) {
+        assembly ("memory-safe") {
+            mstore(list, length)
+        }
+        return list;
+    }
+
+    function _msgSender() internal view override(Context, ERC2771Context) returns (address) {
+        return ERC2771Context._msgSender();
+    }
+
+    function _msgData() internal view override(Context, ERC2771Context) returns (bytes calldata) {
+        return ERC2771Context._msgData();
+    }
+
+    function _contextSuffixLength() internal view override(Context, ERC2771Context) returns (uint256) {
+        return ERC2771Context._contextSuffixLength();
+    }
+}

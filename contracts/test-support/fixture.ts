@@ -1,0 +1,105 @@
+/**
+ * Shared test setup for the protocol: a deployed system, funded registered workers, and helpers that act
+ * as requester, worker and verifier the way the browser clients will.
+ */
+import type { NetworkConnection } from "hardhat/types/network";
+import { type Address, type Hex, keccak256, toHex } from "viem";
+import { cidDigest, computeCommitment } from "../../lib/protocol/hashes.ts";
+import { type ProtocolParams, VerificationMode } from "../../lib/protocol/params.ts";
+import { deployProtocol } from "../deploy/deploy-protocol.ts";
+
+export const ALL_CAPABILITIES = (1n << 8n) - 1n;
+export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as const;
+export const IMAGE_RESIZE = 0;
+
+export type Connection = NetworkConnection<"l1">;
+
+export async function setupProtocol(connection: Connection, params: Partial<ProtocolParams> = {}) {
+  const { viem } = connection;
+  const protocol = await deployProtocol(viem, { params });
+  const wallets = await viem.getWalletClients();
+  const publicClient = await viem.getPublicClient();
+
+  const as = async (wallet: (typeof wallets)[number]) => ({
+    ledger: await viem.getContractAt("CreditLedger", protocol.ledger.address, { client: { wallet } }),
+    registry: await viem.getContractAt("WorkerRegistry", protocol.registry.address, { client: { wallet } }),
+    market: await viem.getContractAt("TaskMarket", protocol.market.address, { client: { wallet } }),
+  });
+
+  const wait = (hash: Hex) => publicClient.waitForTransactionReceipt({ hash });
+
+  /** Registers an account with every capability, stakes `stake` mCC and optionally joins the verifier pool. */
+  async function registerWorker(wallet: (typeof wallets)[number], stake = 5_000n, joinPool = true) {
+    const c = await as(wallet);
+    await wait(await c.registry.write.register([1000, ALL_CAPABILITIES]));
+    if (stake > 0n) await wait(await c.registry.write.stake([stake]));
+    if (joinPool) await wait(await c.registry.write.joinVerifierPool());
+    return c;
+  }
+
+  let cidCounter = 0;
+  /** A distinct fake input CID (bytes) per call; the contracts only hash and log it. */
+  const nextCid = (): Hex => toHex(`bafy-test-input-${cidCounter++}`);
+
+  async function post(
+    wallet: (typeof wallets)[number],
+    overrides: Partial<{
+      typeId: number;
+      mode: number;
+      bounty: bigint;
+      deadline: number;
+      claimWindow: number;
+      preferredWorker: Address;
+      zkInputCommitment: bigint;
+      inputCid: Hex;
+      spec: Hex;
+    }> = {},
+  ): Promise<Hex> {
+    const c = await as(wallet);
+    const now = Number((await publicClient.getBlock()).timestamp);
+    const taskId = await c.market.read.nextTaskId([wallet.account.address]);
+    await wait(
+      await c.market.write.post([
+        {
+          typeId: overrides.typeId ?? IMAGE_RESIZE,
+          mode: overrides.mode ?? VerificationMode.Replicated,
+          bounty: Number(overrides.bounty ?? 1_000n),
+          deadline: overrides.deadline ?? now + 3600,
+          claimWindow: overrides.claimWindow ?? 0,
+          preferredWorker: overrides.preferredWorker ?? ZERO_ADDRESS,
+          zkInputCommitment: overrides.zkInputCommitment ?? 0n,
+          inputCid: overrides.inputCid ?? nextCid(),
+          spec: overrides.spec ?? toHex('{"width":64,"height":64}'),
+        },
+      ]),
+    );
+    return taskId;
+  }
+
+  /** A result as a worker or verifier produces it: the output CID, a salt, and the commitment. */
+  function result(taskId: Hex, sender: Address, output: string, saltSeed = "salt") {
+    const cid = toHex(`bafy-output-${output}`);
+    const salt = keccak256(toHex(`${saltSeed}-${sender}`));
+    const digest = cidDigest(cid);
+    return { cid, salt, digest, commitment: computeCommitment(taskId, sender, digest, salt) };
+  }
+
+  /**
+   * Sum of all credit the ledger holds for the given accounts and tasks, against genesis issued.
+   * Accounts and tasks outside the lists must hold nothing for the check to be meaningful.
+   */
+  async function creditTotals(accounts: Address[], taskIds: Hex[]) {
+    let held = 0n;
+    for (const a of accounts) {
+      const acc = await protocol.ledger.read.accountOf([a]);
+      held += BigInt(acc.balance) + BigInt(acc.genesis) + BigInt(acc.stake);
+    }
+    for (const id of taskIds) held += (await protocol.ledger.read.escrowOf([id])).amount;
+    held += await protocol.ledger.read.treasury();
+    return { held, issued: await protocol.ledger.read.genesisIssued() };
+  }
+
+  return { ...protocol, viem, wallets, publicClient, as, wait, registerWorker, post, result, creditTotals };
+}
+
+export type Setup = Awaited<ReturnType<typeof setupProtocol>>;
