@@ -6,6 +6,8 @@ import type { TaskType } from "./task-type.ts";
 import { TaskError } from "./errors.ts";
 import { imageResize } from "./image-resize/index.ts";
 import { benchmark } from "./benchmark/index.ts";
+import { videoTranscode } from "./video-transcode/index.ts";
+import { mlInference } from "./ml-inference/index.ts";
 
 // Spec types differ per task type; the registry is keyed by name and each spec is validated
 // by its own schema inside run(), so the map holds them as TaskType<any>.
@@ -13,6 +15,8 @@ import { benchmark } from "./benchmark/index.ts";
 export const taskTypes: Readonly<Record<string, TaskType<any>>> = {
   [imageResize.name]: imageResize,
   [benchmark.name]: benchmark,
+  [videoTranscode.name]: videoTranscode,
+  [mlInference.name]: mlInference,
 };
 
 export function getTaskType(name: string): TaskType<unknown> {

@@ -7,6 +7,7 @@
  */
 import { TaskError, throwIfAborted } from "../errors.ts";
 import type { CostEstimate, InputInfo, RunOptions, TaskType } from "../task-type.ts";
+import { toCostEstimate } from "../calibration.ts";
 import type { EngineFactory, FfmpegEngine } from "./engine.ts";
 import {
   INPUT_PATH,
@@ -52,8 +53,12 @@ type Probe = {
   format?: { format_name?: string; duration?: string };
 };
 
-/** Reference throughput (output pixels per reference CPU-second) per x264 preset; see bench/video-transcode.ts. */
-const REFERENCE_PIXELS_PER_SECOND: Record<VideoTranscodeSpec["preset"], number> = {
+/**
+ * ffmpeg.wasm throughput on the development machine, output pixels per second of one thread,
+ * per x264 preset (measured with bench/video-transcode.ts on a 640x480 source; decode, scale
+ * and encode together).
+ */
+export const DEV_PIXELS_PER_SECOND: Record<VideoTranscodeSpec["preset"], number> = {
   ultrafast: 60e6,
   superfast: 40e6,
   veryfast: 30e6,
@@ -67,11 +72,9 @@ export function estimateVideoCost(info: InputInfo, spec: VideoTranscodeSpec): Co
   const height = RESOLUTIONS[spec.resolution];
   const srcAspect = info.width && info.height ? info.width / info.height : 16 / 9;
   const outPixelsPerFrame = Math.round(height * srcAspect) * height;
-  const encode = (duration * spec.fps * outPixelsPerFrame) / REFERENCE_PIXELS_PER_SECOND[spec.preset];
-  // Decoding is paid per input byte whatever the output; ~40 MB/s of H.264 on the reference core.
-  const decode = info.bytes / 40e6;
-  const referenceSeconds = 0.5 + encode + decode;
-  return { referenceSeconds, mcc: Math.max(1, Math.ceil(referenceSeconds / 3.6)) };
+  const work = (duration * spec.fps * outPixelsPerFrame) / DEV_PIXELS_PER_SECOND[spec.preset];
+  // Loading the core (~0.5 s) is paid by every run.
+  return toCostEstimate(0.5 + work);
 }
 
 /** Races `promise` against the run's abort signal; the engine is killed by whoever aborts. */

@@ -1,0 +1,237 @@
+/**
+ * ml-inference: image classification with TensorFlow.js on the wasm backend.
+ *
+ * Model: the MobileNetV2 classifier that the `nsfwjs` npm package ships (weights inside the
+ * tarball, 5 classes: Drawing, Hentai, Neutral, Porn, Sexy). No ImageNet classifier with
+ * bundled weights exists on npm (@tensorflow-models/* download theirs at run time).
+ *
+ * Determinism: float results differ between tfjs backends and between the wasm builds with and
+ * without SIMD, but are bit-identical across runs, tabs and Node for one build. So the spec pins
+ * backend "wasm" with SIMD and no threads (the XNNPACK thread pool would be a third build),
+ * the image is decoded and shrunk to 224x224 by integer code shared with image-resize, and
+ * the output is canonical JSON with probabilities as fixed-decimal strings.
+ */
+// Type-only: tfjs and the model load on first use, so importing the task registry stays cheap.
+import type * as Tf from "@tensorflow/tfjs";
+import { z } from "zod";
+import { TaskError, throwIfAborted } from "../errors.ts";
+import type { CostEstimate, InputInfo, RunOptions, TaskType } from "../task-type.ts";
+import { toCostEstimate } from "../calibration.ts";
+import { decodeJpeg, decodePng, decodeWebp, type Rgba } from "../image-resize/codecs.ts";
+import { flattenOnWhite, hasAlpha, premultiply, resample } from "../image-resize/resample.ts";
+import { readHeader, type ImageFormat } from "../image-resize/sniff.ts";
+
+export const MODEL_ID = "nsfwjs-mobilenet_v2";
+export const LABELS = ["Drawing", "Hentai", "Neutral", "Porn", "Sexy"] as const;
+const INPUT_SIZE = 224;
+
+export const mlInferenceSpecSchema = z.strictObject({
+  model: z.literal(MODEL_ID),
+  backend: z.literal("wasm"),
+  /** Pinned: the SIMD and scalar wasm builds give different floats. */
+  simd: z.literal(true),
+  topK: z.int().min(1).max(LABELS.length),
+  /** Probabilities are written with exactly this many decimals. */
+  decimals: z.int().min(1).max(6),
+});
+export type MlInferenceSpec = z.infer<typeof mlInferenceSpecSchema>;
+
+export const LIMITS = {
+  maxInputBytes: 16 * 1024 * 1024,
+  maxDimension: 8192,
+  /** The decoded RGBA frame must fit comfortably in a worker: 16 Mpx is 64 MB. */
+  maxPixels: 16 * 1024 * 1024,
+} as const;
+
+export const LOAD_TIMEOUT_MS = 60_000;
+export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
+
+const isNode = typeof process === "object" && typeof process.versions?.node === "string" && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === "undefined" && typeof window === "undefined";
+
+let wasmBaseUrl: string | undefined;
+
+/** Browser only: the URL (ending in /) serving tfjs-backend-wasm's dist/*.wasm files. */
+export function setTfjsWasmBaseUrl(url: string): void {
+  wasmBaseUrl = url.endsWith("/") ? url : `${url}/`;
+}
+
+async function wasmDirectory(): Promise<string> {
+  if (wasmBaseUrl) return wasmBaseUrl;
+  if (isNode) {
+    // Hidden from bundlers: only Node has node:module.
+    const nodeModule = "node:module";
+    const { createRequire } = (await import(/* @vite-ignore */ nodeModule)) as typeof import("node:module");
+    return createRequire(import.meta.url).resolve("@tensorflow/tfjs-backend-wasm").replace(/\/dist\/[^/]*$/, "/dist/");
+  }
+  return new URL("/node_modules/@tensorflow/tfjs-backend-wasm/dist/", globalThis.location.href).href;
+}
+
+type Loaded = { tf: typeof Tf; model: Tf.LayersModel };
+let loading: Promise<Loaded> | undefined;
+
+/** Returns true if this engine can compile a wasm module with a SIMD instruction. */
+function engineHasSimd(): boolean {
+  // The probe tfjs-backend-wasm itself uses (i32.const 0; i8x16.splat; drop), from wasm-feature-detect.
+  const probe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 9, 1, 7, 0, 65, 0, 253, 15, 26, 11]);
+  return WebAssembly.validate(probe);
+}
+
+async function loadOnce(): Promise<Loaded> {
+  if (!engineHasSimd()) throw new Error("this JavaScript engine has no wasm SIMD; the ml-inference spec pins SIMD");
+  const tf = await import("@tensorflow/tfjs");
+  const { setWasmPaths } = await import("@tensorflow/tfjs-backend-wasm");
+  // Decided before the backend first initialises, which is when tfjs picks the .wasm file.
+  tf.env().set("WASM_HAS_SIMD_SUPPORT", true);
+  tf.env().set("WASM_HAS_MULTITHREAD_SUPPORT", false);
+  setWasmPaths(await wasmDirectory());
+  if (!(await tf.setBackend("wasm"))) throw new Error("the tfjs wasm backend failed to initialise");
+  await tf.ready();
+  const { MobileNetV2Model } = await import("nsfwjs/models/mobilenet_v2");
+  const json = (await MobileNetV2Model.modelJson()).default as unknown as {
+    modelTopology: object;
+    weightsManifest: { paths: string[]; weights: Tf.io.WeightsManifestEntry[] }[];
+  };
+  const weightsBase64 = (await MobileNetV2Model.weightBundles[0]!()).default as unknown as string;
+  const weightData = Uint8Array.from(atob(weightsBase64), (c) => c.charCodeAt(0));
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: weightData.buffer }),
+  );
+  return { tf, model };
+}
+
+/** Loads the backend and model once per thread; a failed or timed-out load is retried next run. */
+function load(): Promise<Loaded> {
+  if (!loading) {
+    const attempt = loadOnce();
+    loading = attempt;
+    attempt.catch(() => {
+      if (loading === attempt) loading = undefined;
+    });
+  }
+  return loading;
+}
+
+/** Loads ahead of the first task so its time is not charged to a run. */
+export const preloadModel = (): Promise<void> => load().then(() => undefined);
+
+const decoders: Record<ImageFormat, (bytes: Uint8Array) => Promise<Rgba>> = { png: decodePng, jpeg: decodeJpeg, webp: decodeWebp };
+
+function withTimeout<T>(promise: Promise<T>, ms: number, signal: AbortSignal | undefined, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new TaskError("timed-out", `${what} exceeded ${ms} ms`)), ms);
+    const onAbort = () => reject(new TaskError("cancelled", "the task was cancelled"));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    });
+  });
+}
+
+/**
+ * The canonical output: keys in this order, no whitespace, probabilities as strings with
+ * exactly `decimals` digits (a string cannot be re-rounded or re-printed differently by a
+ * reader), classes sorted by probability then id.
+ */
+export function canonicalOutput(probabilities: ArrayLike<number>, spec: MlInferenceSpec): Uint8Array {
+  const ranked = Array.from(probabilities, (p, id) => ({ id, p }))
+    .sort((a, b) => b.p - a.p || a.id - b.id)
+    .slice(0, spec.topK);
+  const json = JSON.stringify({
+    model: spec.model,
+    backend: spec.backend,
+    simd: spec.simd,
+    top: ranked.map(({ id, p }) => ({ id, label: LABELS[id], p: p.toFixed(spec.decimals) })),
+  });
+  return new TextEncoder().encode(json);
+}
+
+async function run(input: Uint8Array, rawSpec: MlInferenceSpec, options: RunOptions = {}): Promise<Uint8Array> {
+  const parsed = mlInferenceSpecSchema.safeParse(rawSpec);
+  if (!parsed.success) throw new TaskError("invalid-spec", z.prettifyError(parsed.error));
+  const spec = parsed.data;
+  const { signal, onProgress } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  const check = () => {
+    throwIfAborted(signal);
+    if (Date.now() > deadline) throw new TaskError("timed-out", `ml-inference exceeded ${timeoutMs} ms`);
+  };
+  check();
+  if (input.byteLength > LIMITS.maxInputBytes) {
+    throw new TaskError("too-large", `input is ${input.byteLength} bytes, the limit is ${LIMITS.maxInputBytes}`);
+  }
+  // The header is read before any decoder allocates: a 100 KB PNG can claim 50,000 x 50,000.
+  const header = readHeader(input);
+  if (header.width > LIMITS.maxDimension || header.height > LIMITS.maxDimension || header.width * header.height > LIMITS.maxPixels) {
+    throw new TaskError("too-large", `${header.width}x${header.height} is over the limit (${LIMITS.maxDimension} px a side, ${LIMITS.maxPixels} px)`);
+  }
+
+  onProgress?.({ phase: "load", ratio: 0 });
+  const { tf, model } = await withTimeout(load(), Math.min(LOAD_TIMEOUT_MS, Math.max(1, deadline - Date.now())), signal, "loading the model");
+  check();
+
+  onProgress?.({ phase: "decode", ratio: 0.1 });
+  let image: Rgba;
+  try {
+    image = await withTimeout(decoders[header.format](input), Math.max(1, deadline - Date.now()), signal, "decoding");
+  } catch (error) {
+    if (error instanceof TaskError) throw error;
+    throw new TaskError("corrupt-input", `${header.format} could not be decoded: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+  if (image.width !== header.width || image.height !== header.height) {
+    throw new TaskError("corrupt-input", `decoded ${image.width}x${image.height}, header says ${header.width}x${header.height}`);
+  }
+  check();
+
+  onProgress?.({ phase: "resize", ratio: 0.3 });
+  const alpha = hasAlpha(image);
+  if (alpha) premultiply(image);
+  // The whole frame is squeezed to 224x224 (no crop), as the model was trained.
+  const small = await resample(image, { x: 0, y: 0, width: image.width, height: image.height }, INPUT_SIZE, INPUT_SIZE, (ratio) => {
+    check();
+    onProgress?.({ phase: "resize", ratio: 0.3 + 0.3 * ratio });
+  });
+  if (alpha) flattenOnWhite(small);
+  check();
+
+  onProgress?.({ phase: "infer", ratio: 0.6 });
+  const rgb = new Float32Array(INPUT_SIZE * INPUT_SIZE * 3);
+  for (let i = 0, j = 0; i < small.data.length; i += 4, j += 3) {
+    rgb[j] = small.data[i]! / 255;
+    rgb[j + 1] = small.data[i + 1]! / 255;
+    rgb[j + 2] = small.data[i + 2]! / 255;
+  }
+  const output = tf.tidy(() => model.predict(tf.tensor4d(rgb, [1, INPUT_SIZE, INPUT_SIZE, 3])) as Tf.Tensor);
+  let probabilities: Float32Array;
+  try {
+    probabilities = (await output.data()) as Float32Array;
+  } finally {
+    output.dispose();
+  }
+  check();
+  const bytes = canonicalOutput(probabilities, spec);
+  onProgress?.({ phase: "done", ratio: 1 });
+  return bytes;
+}
+
+/**
+ * Measured on the development machine (bench/ml-inference.ts): ~70 ms inference plus decode
+ * and shrink at roughly 25 ns per source pixel. Converted to reference seconds with the
+ * machine's benchmark rate like every other type.
+ */
+export function estimateMlCost(info: InputInfo, _spec: MlInferenceSpec): CostEstimate {
+  const pixels = info.width && info.height ? info.width * info.height : LIMITS.maxPixels;
+  const devSeconds = 0.08 + pixels * 25e-9;
+  return toCostEstimate(devSeconds);
+}
+
+export const mlInference: TaskType<MlInferenceSpec> = {
+  name: "ml-inference",
+  specSchema: mlInferenceSpecSchema,
+  maxInputBytes: LIMITS.maxInputBytes,
+  run,
+  estimateCost: estimateMlCost,
+};
+
+export default mlInference;
