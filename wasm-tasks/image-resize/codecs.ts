@@ -112,7 +112,7 @@ export async function encodePng(image: Rgba): Promise<Uint8Array> {
   return png.encode(image.data, image.width, image.height, 8).slice();
 }
 
-type DecoderModule = { decode(data: BufferSource, ...rest: unknown[]): ImageData | null };
+type DecoderModule = { decode(data: Uint8Array, ...rest: unknown[]): ImageData | null };
 
 export async function decodeJpeg(bytes: Uint8Array): Promise<Rgba> {
   const diagnostics: Diagnostics = [];
@@ -187,7 +187,7 @@ const webpOptions = (quality: number) => ({
   use_sharp_yuv: 0,
 });
 
-type EncoderModule = { encode(data: BufferSource, width: number, height: number, options: object): Uint8Array | null };
+type EncoderModule = { encode(data: Uint8Array, width: number, height: number, options: object): Uint8Array | null };
 
 export async function encodeJpeg(image: Rgba, quality: number): Promise<Uint8Array> {
   const codec = await emscriptenInstance(mozjpegEncFactory as unknown as Factory<EncoderModule>, "jpegEnc");
