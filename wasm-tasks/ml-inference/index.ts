@@ -45,6 +45,7 @@ export const LIMITS = {
 
 export const LOAD_TIMEOUT_MS = 60_000;
 export const DEFAULT_RUN_TIMEOUT_MS = 60_000;
+const YIELD_EVERY_MS = 50;
 
 const isNode = typeof process === "object" && typeof process.versions?.node === "string" && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === "undefined" && typeof window === "undefined";
 
@@ -188,11 +189,19 @@ async function run(input: Uint8Array, rawSpec: MlInferenceSpec, options: RunOpti
   const alpha = hasAlpha(image);
   if (alpha) premultiply(image);
   // The whole frame is squeezed to 224x224 (no crop), as the model was trained.
-  const small = await resample(image, { x: 0, y: 0, width: image.width, height: image.height }, INPUT_SIZE, INPUT_SIZE, (ratio) => {
+  let lastYield = Date.now();
+  const small = await resample(image, { x: 0, y: 0, width: image.width, height: image.height }, INPUT_SIZE, INPUT_SIZE, async (ratio) => {
     check();
     onProgress?.({ phase: "resize", ratio: 0.3 + 0.3 * ratio });
+    // In a Web Worker the cancel message only arrives when the event loop gets a turn.
+    if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = Date.now();
+      check();
+    }
   });
   if (alpha) flattenOnWhite(small);
+  await new Promise((resolve) => setTimeout(resolve, 0));
   check();
 
   onProgress?.({ phase: "infer", ratio: 0.6 });

@@ -4,16 +4,12 @@ import { readFileSync } from "node:fs";
 import { isTaskError } from "../errors.ts";
 import { outputCidString } from "../digest.ts";
 import { LIMITS, canonicalOutput, mlInference, type MlInferenceSpec } from "./index.ts";
+import { baseSpec, goldenVectors } from "./golden.ts";
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 const png = fixture("testsrc2-128x96.png");
 const jpeg = fixture("mandelbrot-160x120.jpg");
-const spec: MlInferenceSpec = { model: "nsfwjs-mobilenet_v2", backend: "wasm", simd: true, topK: 3, decimals: 4 };
-
-export const GOLDEN = [
-  { image: "testsrc2-128x96.png", spec, cid: "bafkreibjeuooazlgxm3tirvrl5bt47uuqi6xpzjokquh6p24nn4tfhxjxy" },
-  { image: "mandelbrot-160x120.jpg", spec: { ...spec, topK: 5, decimals: 6 }, cid: "bafkreiafqogs5f7ewfwqj524zh57rtxppxg5r7czfjb6wlic5b5rqhuumi" },
-];
+const spec = baseSpec;
 
 const rejectsWith = async (promise: Promise<unknown>, code: string) =>
   assert.rejects(promise, (error: unknown) => {
@@ -34,7 +30,7 @@ function pngHeaderOnly(width: number, height: number): Uint8Array {
 }
 
 test("golden vectors: fixed image + spec give the committed CIDs, twice", async () => {
-  for (const { image, spec, cid } of GOLDEN) {
+  for (const { fixture: image, spec, cid } of goldenVectors) {
     const first = await mlInference.run(fixture(image), spec);
     const second = await mlInference.run(fixture(image), spec);
     assert.deepEqual(second, first, "two runs must give the same bytes");

@@ -6,20 +6,12 @@ import { outputCidString } from "../digest.ts";
 import { createNodeEngine } from "./engine-node.ts";
 import { LIMITS, videoTranscode, type VideoTranscodeSpec } from "./index.ts";
 import { OUTPUT_PATH } from "./spec.ts";
+import { goldenVectors, slowSpec } from "./golden.ts";
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 const clip = fixture("testsrc2-192x144-2s.mp4");
 
-export const GOLDEN: { spec: VideoTranscodeSpec; cid: string }[] = [
-  {
-    spec: { codec: "h264", container: "mp4", resolution: "240p", fps: 15, preset: "veryfast", rate: { mode: "crf", crf: 28 }, audio: "aac" },
-    cid: "bafkreigkszaleetdv22wf3rq72iexcpmuuuob3h5pgglhy266ghlg6zfha",
-  },
-  {
-    spec: { codec: "h264", container: "mp4", resolution: "360p", fps: 24, preset: "ultrafast", rate: { mode: "bitrate", kbps: 300 }, audio: "drop" },
-    cid: "bafkreieobaurwtcalb4rcn3o2wrln26myfoisk3iarv4omxbxuexdrylse",
-  },
-];
+const GOLDEN = goldenVectors;
 
 const rejectsWith = async (promise: Promise<unknown>, code: string) =>
   assert.rejects(promise, (error: unknown) => {
@@ -41,9 +33,9 @@ async function probeOutput(bytes: Uint8Array) {
 }
 
 test("golden vectors: fixed clip + spec give the committed CIDs, twice", async () => {
-  for (const { spec, cid } of GOLDEN) {
-    const first = await videoTranscode.run(clip, spec);
-    const second = await videoTranscode.run(clip, spec);
+  for (const { fixture: name, spec, cid } of GOLDEN) {
+    const first = await videoTranscode.run(fixture(name), spec);
+    const second = await videoTranscode.run(fixture(name), spec);
     assert.deepEqual(second, first, "two runs must give the same bytes");
     assert.equal(await outputCidString(first), cid);
   }
@@ -123,9 +115,8 @@ test("spec with unknown fields or outside the allowed sets: invalid-spec", async
 
 test("cancellation mid-encode: cancelled, promptly", async () => {
   const controller = new AbortController();
-  const slow: VideoTranscodeSpec = { ...GOLDEN[0]!.spec, resolution: "720p", preset: "medium", fps: 30 };
   let abortedAt = 0;
-  const running = videoTranscode.run(clip, slow, {
+  const running = videoTranscode.run(clip, slowSpec, {
     signal: controller.signal,
     onProgress: (e) => {
       if (e.phase === "encode" && !abortedAt) {
