@@ -73,3 +73,24 @@ test("a run over its timeout gives timed-out", async ({ page }) => {
   expect(result.error?.code).toBe("timed-out");
   expect(result.ms).toBeLessThan(5_000);
 });
+
+test("a worker stuck inside a codec past the cancel grace is terminated, and the next run works", async ({ page }) => {
+  await openHarness(page);
+  const vector = goldenVectors[1]!;
+  const fixture = `/fixtures/image-resize/${vector.fixture}`;
+  // Warm-up in the same runner, so the PNG codec is compiled and the encode starts at once.
+  expect((await run(page, { typeName: "image-resize", inputUrl: fixture, spec: vector.spec, graceMs: 50 })).cid).toBe(vector.cid);
+  // The cancel arrives while the PNG encoder runs synchronously in wasm; it cannot be honoured
+  // until the encoder returns, so the page-side runner must kill the worker after 50 ms.
+  const stuck = await run(page, {
+    typeName: "image-resize",
+    inputUrl: "/fixtures/image-resize/photo-320x240.jpg",
+    spec: { width: 4000, height: 4000, fit: "fill", format: "png" },
+    cancelAtPhase: "encode",
+    graceMs: 50,
+  });
+  expect(stuck.error?.code).toBe("cancelled");
+  expect(stuck.error?.message).toContain("worker terminated");
+  const after = await run(page, { typeName: "image-resize", inputUrl: fixture, spec: vector.spec, graceMs: 50 });
+  expect(after.cid).toBe(vector.cid);
+});

@@ -36,6 +36,10 @@ export class TaskRunner {
   private readonly graceMs: number;
   private readonly defaultTimeoutMs: number;
 
+  get workerUrl(): string | URL {
+    return this.options.workerUrl;
+  }
+
   constructor(private readonly options: TaskRunnerOptions) {
     this.graceMs = options.graceMs ?? 2_000;
     this.defaultTimeoutMs = options.defaultTimeoutMs ?? 300_000;

@@ -18,6 +18,8 @@ export type HarnessRun = {
   cancelAtPhase?: string;
   /** Cancel this many ms after the start. */
   cancelAfterMs?: number;
+  /** Run in a second runner (kept across calls) with this grace before a hard terminate. */
+  graceMs?: number;
 };
 
 export type HarnessResult = {
@@ -29,6 +31,14 @@ export type HarnessResult = {
 };
 
 const runner = new TaskRunner({ workerUrl: new URL("/build/task-worker.js", location.href), graceMs: 3_000 });
+
+const runners = new Map<number, TaskRunner>();
+function runnerWithGrace(graceMs: number | undefined): TaskRunner {
+  if (graceMs === undefined) return runner;
+  let found = runners.get(graceMs);
+  if (!found) runners.set(graceMs, (found = new TaskRunner({ workerUrl: runner.workerUrl, graceMs })));
+  return found;
+}
 
 async function run(request: HarnessRun): Promise<HarnessResult> {
   const progress: ProgressEvent[] = [];
@@ -44,7 +54,7 @@ async function run(request: HarnessRun): Promise<HarnessResult> {
   if (request.cancelAfterMs !== undefined) setTimeout(() => controller.abort(), request.cancelAfterMs);
   const started = performance.now();
   try {
-    const result = await runner.run(request.typeName, input, request.spec, {
+    const result = await runnerWithGrace(request.graceMs).run(request.typeName, input, request.spec, {
       signal: controller.signal,
       timeoutMs: request.timeoutMs,
       onProgress: (event) => {
