@@ -141,6 +141,26 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
 
     /// @inheritdoc ICreditLedger
     function payFromEscrow(TaskId taskId, address to, uint256 amount, bool earnedByWork) external onlyOperator {
+        _payFromEscrow(taskId, to, amount, earnedByWork);
+    }
+
+    /// @inheritdoc ICreditLedger
+    /// @dev One call instead of four: a zk task settles in the proof transaction, where every call counts.
+    function payForWork(
+        TaskId taskId,
+        address requester,
+        address worker,
+        uint256 bounty,
+        uint256 platformFee,
+        uint256 stakeToUnlock
+    ) external onlyOperator {
+        _unlockStake(worker, stakeToUnlock);
+        _payFromEscrow(taskId, worker, bounty, true);
+        _escrowToTreasury(taskId, platformFee);
+        _recordIou(requester, worker, bounty);
+    }
+
+    function _payFromEscrow(TaskId taskId, address to, uint256 amount, bool earnedByWork) internal {
         Escrow storage e = _takeEscrow(taskId, amount);
         // Payment consumes non-genesis escrow last, so a later refund returns as little laundered genesis as possible.
         if (e.genesis > e.amount) e.genesis = e.amount;
@@ -165,6 +185,10 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
 
     /// @inheritdoc ICreditLedger
     function escrowToTreasury(TaskId taskId, uint256 amount) external onlyOperator {
+        _escrowToTreasury(taskId, amount);
+    }
+
+    function _escrowToTreasury(TaskId taskId, uint256 amount) internal {
         if (amount == 0) return;
         Escrow storage e = _takeEscrow(taskId, amount);
         if (e.genesis > e.amount) e.genesis = e.amount;
@@ -223,6 +247,10 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
 
     /// @inheritdoc ICreditLedger
     function unlockStake(address account, uint256 amount) external onlyOperator {
+        _unlockStake(account, amount);
+    }
+
+    function _unlockStake(address account, uint256 amount) internal {
         Account storage a = _accounts[account];
         // A slash may already have taken locked stake; never underflow.
         uint256 unlocked = amount < a.lockedStake ? amount : a.lockedStake;
@@ -256,6 +284,10 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
 
     /// @inheritdoc ICreditLedger
     function recordIou(address debtor, address creditor, uint256 amount) external onlyOperator {
+        _recordIou(debtor, creditor, amount);
+    }
+
+    function _recordIou(address debtor, address creditor, uint256 amount) internal {
         uint256 reverse = owed[creditor][debtor];
         uint256 netted = amount < reverse ? amount : reverse;
         if (netted > 0) owed[creditor][debtor] = reverse - netted;

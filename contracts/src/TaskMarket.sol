@@ -50,7 +50,9 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
     mapping(TaskId taskId => uint256) public zkInputCommitment;
     mapping(TaskId taskId => mapping(address worker => bool)) public excluded;
     mapping(address requester => uint256) public nonces;
-    mapping(address worker => uint256) public activeClaims;
+    /// @dev Active claims per worker, kept as `count + 1` once the worker has claimed anything: the slot then
+    /// never returns to zero, so each claim pays a 5k storage update instead of a 22k slot creation.
+    mapping(address worker => uint256) internal _activeClaimsPlusOne;
 
     constructor(
         ProtocolConfig config,
@@ -95,6 +97,12 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
     /// @inheritdoc ITaskMarket
     function auditOf(TaskId taskId) external view returns (Round memory) {
         return _audits[taskId];
+    }
+
+    /// @inheritdoc ITaskMarket
+    function activeClaims(address worker) public view returns (uint256) {
+        uint256 plusOne = _activeClaimsPlusOne[worker];
+        return plusOne == 0 ? 0 : plusOne - 1;
     }
 
     /// @inheritdoc ITaskMarket
@@ -194,14 +202,14 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         if (worker == t.requester) revert CannotWorkOwnTask(taskId);
         _requireCanWork(worker, t.typeId);
         if (excluded[taskId][worker]) revert WorkerExcluded(taskId, worker);
-        uint256 active = activeClaims[worker];
+        uint256 active = activeClaims(worker);
         if (active >= _maxActiveClaims) revert TooManyClaims(worker, active);
         if (t.preferredWorker != address(0) && worker != t.preferredWorker && block.timestamp < t.preferredUntil) {
             revert PreferredWorkerWindow(taskId, t.preferredWorker, t.preferredUntil);
         }
 
         ledger.lockStake(worker, Bps.share(t.bounty, _claimStakeBps));
-        activeClaims[worker] = active + 1;
+        _activeClaimsPlusOne[worker] = active + 2;
         uint256 claimDeadline = block.timestamp + t.claimWindow;
         if (claimDeadline > t.deadline) claimDeadline = t.deadline;
         t.worker = worker;
@@ -249,10 +257,8 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         }
 
         t.status = TaskStatus.Final;
-        activeClaims[worker] -= 1;
-        uint256 bounty = t.bounty;
-        ledger.unlockStake(worker, Bps.share(bounty, _claimStakeBps));
-        _payWorker(taskId, t.requester, worker, bounty);
+        _activeClaimsPlusOne[worker] -= 1;
+        _payWorker(taskId, t.requester, worker, t.bounty);
         emit TaskProved(taskId, worker, outputCommitment, outputCid);
     }
 
@@ -273,7 +279,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
             r.commits = 1;
             t.status = TaskStatus.Committed;
             // The claim is done; its stake stays locked until the round settles.
-            activeClaims[sender] -= 1;
+            _activeClaimsPlusOne[sender] -= 1;
             emit ResultCommitted(taskId, sender, WORKER);
             _drawVerifiers(taskId, t, r);
         } else if (t.status == TaskStatus.Committed) {
@@ -370,7 +376,6 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         bool agreedA = workerRevealed && _revealedWith(r, 1, workerDigest);
         bool agreedB = workerRevealed && _revealedWith(r, 2, workerDigest);
         uint256 verifierLock = Bps.share(bounty, _rejectSlashBps);
-        ledger.unlockStake(worker, Bps.share(bounty, _claimStakeBps));
 
         if (agreedA || agreedB) {
             uint256 fee = Bps.share(bounty, _verifierFeeBps);
@@ -405,6 +410,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
             reason = RejectReason.NoConsensus;
         }
         bool workerAtFault = reason != RejectReason.NoConsensus;
+        ledger.unlockStake(worker, Bps.share(bounty, _claimStakeBps));
         if (workerAtFault) {
             ledger.slash(worker, Bps.share(bounty, _rejectSlashBps));
             excluded[taskId][worker] = true;
@@ -558,7 +564,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
     }
 
     function _endClaim(Task storage t) internal {
-        activeClaims[t.worker] -= 1;
+        _activeClaimsPlusOne[t.worker] -= 1;
         t.worker = address(0);
         t.claimDeadline = 0;
         t.status = TaskStatus.Open;
@@ -585,9 +591,9 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
     }
 
     function _payWorker(TaskId taskId, address requester, address worker, uint256 bounty) internal {
-        ledger.payFromEscrow(taskId, worker, bounty, true);
-        ledger.escrowToTreasury(taskId, Bps.share(bounty, _platformFeeBps));
-        ledger.recordIou(requester, worker, bounty);
+        ledger.payForWork(
+            taskId, requester, worker, bounty, Bps.share(bounty, _platformFeeBps), Bps.share(bounty, _claimStakeBps)
+        );
         registry.adjustReputation(worker, 1);
     }
 

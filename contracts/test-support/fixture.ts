@@ -99,7 +99,9 @@ export async function setupProtocol(connection: Connection, params: Partial<Prot
     return { held, issued: await protocol.ledger.read.genesisIssued() };
   }
 
-  return { ...protocol, viem, wallets, publicClient, as, wait, registerWorker, post, result, creditTotals };
+  const nextTaskIdFor = (requester: Address) => protocol.market.read.nextTaskId([requester]);
+
+  return { ...protocol, viem, wallets, publicClient, as, wait, registerWorker, post, result, creditTotals, nextTaskIdFor };
 }
 
 export type Setup = Awaited<ReturnType<typeof setupProtocol>>;

@@ -94,4 +94,14 @@ interface ICreditLedger {
     /// @notice Moves `amount` of credit earned by work back from `from` to `to`, into debt if need be.
     function reversePayment(address from, address to, uint256 amount) external;
     function recordIou(address debtor, address creditor, uint256 amount) external;
+    /// @notice Settles accepted work in one call: pays `bounty` from escrow to the worker as earned credit,
+    /// moves `platformFee` from escrow to the treasury, records the IOU and unlocks the worker's claim stake.
+    function payForWork(
+        TaskId taskId,
+        address requester,
+        address worker,
+        uint256 bounty,
+        uint256 platformFee,
+        uint256 stakeToUnlock
+    ) external;
 }
