@@ -1,0 +1,95 @@
+/**
+ * `npm run dev`: the local system on 127.0.0.1. Today that is the EVM chain (anvil, state kept in
+ * .data/chain/state.json across restarts) with the protocol deployed on first start.
+ * Ctrl-C stops everything; anvil writes its state on exit and every few seconds while running.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const dataDir = process.env.CC_DATA_DIR ?? `${root}.data`;
+const rpcPort = Number(process.env.CC_RPC_PORT ?? 8545);
+const rpcUrl = `http://127.0.0.1:${rpcPort}`;
+mkdirSync(`${dataDir}/chain`, { recursive: true });
+
+const children: ChildProcess[] = [];
+let stopping = false;
+
+function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const prefix = `[${name}] `;
+  const forward = (stream: NodeJS.ReadableStream, sink: NodeJS.WriteStream) =>
+    stream.on("data", (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n")) if (line.trim()) sink.write(`${prefix}${line}\n`);
+    });
+  forward(child.stdout!, process.stdout);
+  forward(child.stderr!, process.stderr);
+  children.push(child);
+  return child;
+}
+
+async function waitForRpc(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the chain did not answer at ${url} within ${timeoutMs} ms`);
+}
+
+function stopAll(code: number): void {
+  if (stopping) return;
+  stopping = true;
+  console.log("stopping…");
+  for (const child of children) child.kill("SIGINT");
+  // anvil dumps its state on SIGINT; give it time before giving up.
+  const deadline = setTimeout(() => {
+    for (const child of children) child.kill("SIGKILL");
+    process.exit(code);
+  }, 10_000);
+  Promise.all(children.map((c) => (c.exitCode !== null ? Promise.resolve() : new Promise((r) => c.once("exit", r))))).then(() => {
+    clearTimeout(deadline);
+    process.exit(code);
+  });
+}
+process.on("SIGINT", () => stopAll(0));
+process.on("SIGTERM", () => stopAll(0));
+
+const anvil = start("chain", `${root}node_modules/.bin/anvil`, [
+  "--host", "127.0.0.1",
+  "--port", String(rpcPort),
+  "--chain-id", "31337",
+  "--state", `${dataDir}/chain/state.json`,
+  "--state-interval", "5",
+  "--silent",
+]);
+anvil.once("exit", (code) => {
+  if (!stopping) {
+    console.error(`the chain exited (code ${code}); stopping`);
+    stopAll(1);
+  }
+});
+
+await waitForRpc(rpcUrl, 30_000);
+console.log(`chain up at ${rpcUrl} (state in ${dataDir}/chain/state.json)`);
+const deploy = start("deploy", "npx", ["hardhat", "run", "--network", "localhost", "scripts/deploy-local.ts"], {
+  RPC_URL: rpcUrl,
+});
+const deployCode: number = await new Promise((r) => deploy.once("exit", (c) => r(c ?? 1)));
+children.splice(children.indexOf(deploy), 1);
+if (deployCode !== 0) {
+  console.error("deploying the contracts failed; stopping");
+  stopAll(1);
+} else {
+  console.log(`ready: chain ${rpcUrl}, contracts in lib/generated/deployments.ts. Ctrl-C to stop.`);
+}
