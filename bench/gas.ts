@@ -192,6 +192,15 @@ ${table(zkRows)}
 | **total with the verifier stand-in** | **${zkTotal.toLocaleString("en-US")}** |
 | + Groth16 verifyProof (~200k, TOOLCHAIN.md; measured here once the zk issue lands) | **≈ ${(zkTotal + GROTH16_VERIFY_ESTIMATE).toLocaleString("en-US")}** (target ≤ 450,000: ${zkTotal + GROTH16_VERIFY_ESTIMATE <= 450_000n ? "met" : "missed"}) |
 
+What the zk lifecycle spends besides the verifier: every transaction's 21,000 base (63k of the three);
+post creates four storage slots at 22,100 each (two task slots, the zk input commitment, the ledger's escrow
+record: ~88k); claim updates the task, the worker's active-claim count and its locked stake and reads the
+registry (~49k above base); submitProof reads the task type, calls the verifier, and in one ledger call pays
+the worker, the platform fee and the IOU and unlocks the stake, then adds reputation in the registry: five
+cross-contract calls (~2.6k cold access each) and about eight storage updates (2.9-5k each). With the
+Groth16 verifier's ~200k the total lands near 535k, above the 450k target; reaching it would mean dropping
+the claim transaction for zk tasks (first valid proof wins, ~70k) or storing no per-task escrow record.
+
 ### Audit (3 auditors, clean)
 | step | gas |
 |---|---|
