@@ -23,7 +23,7 @@ import { readHeader, type ImageFormat } from "../image-resize/sniff.ts";
 
 export const MODEL_ID = "nsfwjs-mobilenet_v2";
 export const LABELS = ["Drawing", "Hentai", "Neutral", "Porn", "Sexy"] as const;
-const INPUT_SIZE = 224;
+export const INPUT_SIZE = 224;
 
 export const mlInferenceSpecSchema = z.strictObject({
   model: z.literal(MODEL_ID),
@@ -87,6 +87,15 @@ async function loadOnce(): Promise<Loaded> {
   setWasmPaths(await wasmDirectory());
   if (!(await tf.setBackend("wasm"))) throw new Error("the tfjs wasm backend failed to initialise");
   await tf.ready();
+  const model = await tf.loadLayersModel(tf.io.fromMemory(await modelArtifacts()));
+  return { tf, model };
+}
+
+/**
+ * The model as tfjs artifacts, straight from the nsfwjs package: it ships the Keras topology
+ * and the weights as base64 inside JS modules (so bundlers carry them; nothing is fetched).
+ */
+export async function modelArtifacts(): Promise<Tf.io.ModelArtifacts> {
   const { MobileNetV2Model } = await import("nsfwjs/models/mobilenet_v2");
   const json = (await MobileNetV2Model.modelJson()).default as unknown as {
     modelTopology: object;
@@ -94,10 +103,18 @@ async function loadOnce(): Promise<Loaded> {
   };
   const weightsBase64 = (await MobileNetV2Model.weightBundles[0]!()).default as unknown as string;
   const weightData = Uint8Array.from(atob(weightsBase64), (c) => c.charCodeAt(0));
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: weightData.buffer }),
-  );
-  return { tf, model };
+  return { modelTopology: json.modelTopology, weightSpecs: json.weightsManifest.flatMap((g) => g.weights), weightData: weightData.buffer };
+}
+
+/** RGBA 224x224 (opaque) to the model's input: RGB in [0, 1], NHWC. */
+export function toModelInput(small: Rgba): Float32Array {
+  const rgb = new Float32Array(INPUT_SIZE * INPUT_SIZE * 3);
+  for (let i = 0, j = 0; i < small.data.length; i += 4, j += 3) {
+    rgb[j] = small.data[i]! / 255;
+    rgb[j + 1] = small.data[i + 1]! / 255;
+    rgb[j + 2] = small.data[i + 2]! / 255;
+  }
+  return rgb;
 }
 
 /** Loads the backend and model once per thread; a failed or timed-out load is retried next run. */
@@ -205,12 +222,7 @@ async function run(input: Uint8Array, rawSpec: MlInferenceSpec, options: RunOpti
   check();
 
   onProgress?.({ phase: "infer", ratio: 0.6 });
-  const rgb = new Float32Array(INPUT_SIZE * INPUT_SIZE * 3);
-  for (let i = 0, j = 0; i < small.data.length; i += 4, j += 3) {
-    rgb[j] = small.data[i]! / 255;
-    rgb[j + 1] = small.data[i + 1]! / 255;
-    rgb[j + 2] = small.data[i + 2]! / 255;
-  }
+  const rgb = toModelInput(small);
   const output = tf.tidy(() => model.predict(tf.tensor4d(rgb, [1, INPUT_SIZE, INPUT_SIZE, 3])) as Tf.Tensor);
   let probabilities: Float32Array;
   try {

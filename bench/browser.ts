@@ -1,0 +1,156 @@
+/**
+ * Shared by the bench scripts that time a task inside Chromium: starts the e2e harness server
+ * and Debian's Chromium, and samples the resident memory of Chromium's whole process tree
+ * (the task worker and ffmpeg's nested worker live in the renderer, so no in-page API sees
+ * the wasm heaps; /proc does). Memory is PSS summed over the tree.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { chromium, type Browser, type Page } from "@playwright/test";
+import type { HarnessResult, HarnessRun } from "../e2e/harness/page.ts";
+
+export const CHROMIUM_ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+export type BrowserBench = {
+  page: Page;
+  run(request: HarnessRun): Promise<HarnessResult & { peakRssBytes: number; baselineRssBytes: number }>;
+  close(): Promise<void>;
+};
+
+/**
+ * Proportional set size: shared pages (Chromium's binary, shared memory between its processes)
+ * are divided among the processes sharing them, so a sum over the tree does not count them twice.
+ */
+function rssOf(pid: number): number {
+  try {
+    const match = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, "utf8"));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Sum of PSS over `root` and all its descendants. */
+export function treeRss(root: number): number {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  let total = 0;
+  const stack = [root];
+  while (stack.length) {
+    const pid = stack.pop()!;
+    total += rssOf(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return total;
+}
+
+/** Samples `measure()` every `everyMs` until stopped; returns the peak. */
+export function peakSampler(measure: () => number, everyMs = 50): { stop(): number } {
+  let peak = measure();
+  const timer = setInterval(() => (peak = Math.max(peak, measure())), everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, measure());
+    },
+  };
+}
+
+async function waitForServer(url: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`harness server did not start at ${url}`);
+}
+
+export async function startBrowserBench(port = 4180): Promise<BrowserBench> {
+  const server: ChildProcess = spawn("npx", ["tsx", "e2e/harness/server.ts", String(port)], { stdio: "ignore", detached: false });
+  let browser: Browser | undefined;
+  try {
+    await waitForServer(`http://127.0.0.1:${port}/`, 60_000);
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    const page = await browser.newPage();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => document.getElementById("status")?.textContent === "ready", undefined, { timeout: 60_000 });
+    const browserPid = (browser as unknown as { process?: () => ChildProcess }).process?.()?.pid;
+    const rootPid = browserPid ?? findChromiumRoot();
+    const b = browser;
+    return {
+      page,
+      async run(request) {
+        const baselineRssBytes = treeRss(rootPid);
+        const sampler = peakSampler(() => treeRss(rootPid));
+        try {
+          const result = await page.evaluate((r) => window.harness.run(r), request);
+          return { ...result, peakRssBytes: sampler.stop(), baselineRssBytes };
+        } finally {
+          sampler.stop();
+        }
+      },
+      async close() {
+        await b.close();
+        server.kill("SIGTERM");
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    server.kill("SIGTERM");
+    throw error;
+  }
+}
+
+/** Playwright does not expose the browser's pid for launch(); find the chromium started by us. */
+function findChromiumRoot(): number {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (cmd.includes("chromium") && !cmd.includes("--type=") && isDescendant(ppid, process.pid)) return Number(entry);
+    } catch {
+      // gone
+    }
+  }
+  throw new Error("could not find the Chromium process");
+}
+
+function isDescendant(pid: number, ancestor: number): boolean {
+  for (let i = 0; i < 20 && pid > 1; i++) {
+    if (pid === ancestor) return true;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      return false;
+    }
+  }
+  return pid === ancestor;
+}
+
+export const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
