@@ -401,8 +401,12 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
             return;
         }
 
+        bool roundRan = r.commitDeadline != 0;
         RejectReason reason;
-        if (!workerRevealed) {
+        if (!roundRan) {
+            // The round never got its verifiers, so nobody could reveal: the worker did nothing wrong.
+            reason = RejectReason.NoConsensus;
+        } else if (!workerRevealed) {
             reason = RejectReason.WorkerSilent;
         } else if (_revealedWith(r, 1, r.sealOrDigest[2]) && r.members[2].status == ContributionStatus.Revealed) {
             reason = RejectReason.VerifiersDisagreed;
@@ -417,7 +421,6 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
             registry.adjustReputation(worker, -1);
         }
         uint256 verifierFee = Bps.share(bounty, _verifierFeeBps);
-        bool roundRan = r.commitDeadline != 0;
         for (uint256 i = 1; i < 3; ++i) {
             Member storage m = r.members[i];
             if (m.account == address(0)) continue;

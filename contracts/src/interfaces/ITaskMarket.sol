@@ -38,7 +38,7 @@ interface ITaskMarket {
     enum RejectReason {
         VerifiersDisagreed, // both verifiers agree against the worker: worker slashed and excluded
         WorkerSilent, // worker committed but never revealed: worker slashed and excluded
-        NoConsensus // no two agree: the worker loses the claim
+        NoConsensus // no two agree, or the round never got its verifiers: the worker loses the claim
     }
 
     struct Task {
