@@ -159,16 +159,19 @@ function bounded<T>(work: Promise<T>, deadline: number, timeoutMs: number, signa
 }
 
 /**
- * Cost model, calibrated on the development machine (see bench/image-resize.ts, which prints
- * the fit): seconds = FIXED + PER_SOURCE_PIXEL * source pixels + PER_OUTPUT_PIXEL[format] *
- * output pixels, then scaled to the reference machine by calibration.ts. Decode and resize
- * are linear in the source pixels; encoding is linear in the output pixels with a per-format
- * slope.
+ * Cost model, calibrated on the development machine by `npm run bench:image`, which times
+ * seven calibration points and prints the fit (see BENCHMARKS.md, section image-resize):
+ *   seconds = fixed + perSourcePixel x source pixels + perOutputPixel[format] x output pixels
+ * Decode and shrink are linear in source pixels (the slope kept is the slowest input format,
+ * WebP, since the estimate is made before the format is known); resize-up and encode are linear
+ * in output pixels with a per-format slope (mozjpeg's trellis makes JPEG the slowest).
+ * The fit of 2026-11-22 was taken while other processes loaded both cores, so it errs high,
+ * which is the safe side for a price. calibration.ts converts to reference seconds.
  */
 export const COST_MODEL = {
-  fixedSeconds: 0.02,
-  perSourcePixel: 3.2e-8,
-  perOutputPixel: { png: 1.2e-7, jpeg: 4.5e-8, webp: 1.6e-7 } as Record<ImageFormat, number>,
+  fixedSeconds: 0.047,
+  perSourcePixel: 1.07e-7,
+  perOutputPixel: { png: 1.69e-7, jpeg: 4.47e-7, webp: 2.89e-7 } as Record<ImageFormat, number>,
   /** When only the file size is known: assume 1 bit per pixel (a typical photo JPEG or better). */
   assumedPixelsPerByte: 8,
 };
