@@ -1,0 +1,494 @@
+/**
+ * The attack catalogue (issue 2, "Tests"): one named test per attack. Each attack must revert (the custom error
+ * and its arguments are asserted) or be penalised (the penalty is asserted), and credit is conserved.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { network } from "hardhat";
+import { type Address, type Hex, encodeAbiParameters, encodeFunctionData, getAddress, keccak256, parseEther, toHex } from "viem";
+import { VerificationMode, defaultParams } from "../../lib/protocol/params.ts";
+import { TaskStatus } from "../../lib/protocol/status.ts";
+import { ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
+
+const GENESIS = defaultParams.genesisGrant;
+const BOUNTY = 1_000n;
+const ESCROW = 1_030n;
+const LOCK = 100n;
+const FEE = 10n;
+const WORKER_STAKE = 2_000n;
+const POOL_STAKE = 5_000n;
+
+/** The proof RuleBasedProofVerifier accepts: keccak256(abi.encode(taskId, worker, input, output)). */
+function ruleProof(taskId: Hex, worker: Address, input: bigint, output: bigint): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [{ type: "bytes32" }, { type: "address" }, { type: "uint256" }, { type: "uint256" }],
+      [taskId, worker, input, output],
+    ),
+  );
+}
+
+describe("attack catalogue", async () => {
+  const connection = await network.create();
+  const { viem, networkHelpers } = connection;
+  const { time } = networkHelpers;
+
+  async function world(poolSize = 2) {
+    const s = await setupProtocol(connection, { auditRateBps: 0 });
+    const requesterW = s.wallets[1]!;
+    const workerW = s.wallets[2]!;
+    const attackerW = s.wallets[15]!;
+    const requester = await s.registerWorker(requesterW, 0n, false);
+    const worker = await s.registerWorker(workerW, WORKER_STAKE, false);
+    const attacker = await s.registerWorker(attackerW, WORKER_STAKE, false);
+    const pool = s.wallets.slice(3, 3 + poolSize);
+    for (const v of pool) await s.registerWorker(v, POOL_STAKE);
+    type W = (typeof s.wallets)[number];
+    const everyone = s.wallets.map((w) => w.account.address);
+    const conserved = async (taskIds: Hex[]) => {
+      const t = await s.creditTotals(everyone, taskIds);
+      assert.equal(t.held, t.issued, "credit conservation: held == issued");
+    };
+    const walletOf = (a: Address) => s.wallets.find((x) => getAddress(x.account.address) === getAddress(a))!;
+    const account = (a: Address) => s.ledger.read.accountOf([a]);
+    const commitAs = async (w: W, taskId: Hex, output: string) => {
+      const res = s.result(taskId, w.account.address, output);
+      await s.wait(await (await s.as(w)).market.write.commit([taskId, res.commitment]));
+      return res;
+    };
+    const revealAs = async (w: W, taskId: Hex, res: { cid: Hex; salt: Hex }) =>
+      s.wait(await (await s.as(w)).market.write.reveal([taskId, res.cid, res.salt]));
+    const claimed = async () => {
+      const taskId = await s.post(requesterW, { bounty: BOUNTY });
+      await s.wait(await worker.market.write.claim([taskId]));
+      return taskId;
+    };
+    const committed = async (output = "good") => {
+      const taskId = await claimed();
+      const res = await commitAs(workerW, taskId, output);
+      const round = await s.market.read.roundOf([taskId]);
+      const verifiers = [walletOf(round.members[1]!.account), walletOf(round.members[2]!.account)] as const;
+      return { taskId, res, verifiers };
+    };
+    /** Worker and both verifiers commit and reveal `output`; the round is over (3 reveals) but not settled. */
+    const revealed = async (output = "good") => {
+      const c = await committed(output);
+      const vres = [await commitAs(c.verifiers[0], c.taskId, output), await commitAs(c.verifiers[1], c.taskId, output)];
+      await revealAs(workerW, c.taskId, c.res);
+      await revealAs(c.verifiers[0], c.taskId, vres[0]!);
+      await revealAs(c.verifiers[1], c.taskId, vres[1]!);
+      return c;
+    };
+    const snapshot = async (taskIds: Hex[]) => ({
+      accounts: await Promise.all(everyone.map((a) => s.ledger.read.accountOf([a]))),
+      escrows: await Promise.all(taskIds.map((id) => s.ledger.read.escrowOf([id]))),
+      treasury: await s.ledger.read.treasury(),
+    });
+    return {
+      s,
+      requesterW,
+      workerW,
+      attackerW,
+      requester,
+      worker,
+      attacker,
+      pool,
+      conserved,
+      account,
+      commitAs,
+      revealAs,
+      claimed,
+      committed,
+      revealed,
+      snapshot,
+    };
+  }
+
+  it("attack_doubleClaim_reverts", async () => {
+    const { s, claimed, worker, attacker, conserved } = await world();
+    const taskId = await claimed();
+    await viem.assertions.revertWithCustomErrorWithArgs(worker.market.write.claim([taskId]), s.market, "WrongStatus", [
+      taskId,
+      TaskStatus.Claimed,
+    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(attacker.market.write.claim([taskId]), s.market, "WrongStatus", [
+      taskId,
+      TaskStatus.Claimed,
+    ]);
+    assert.equal(await s.market.read.activeClaims([s.wallets[2]!.account.address]), 1n);
+    assert.equal((await s.ledger.read.accountOf([s.wallets[2]!.account.address])).lockedStake, LOCK, "locked once");
+    await conserved([taskId]);
+  });
+
+  it("attack_claimWhileBanned_reverts", async () => {
+    const { s, requesterW, attacker, attackerW } = await world();
+    const taskId = await s.post(requesterW, { bounty: BOUNTY });
+    // Ban through the market's own authority (the fraud path that bans is in task-market.audit.test.ts).
+    await networkHelpers.impersonateAccount(s.market.address);
+    await networkHelpers.setBalance(s.market.address, parseEther("1"));
+    const asMarket = await viem.getContractAt("WorkerRegistry", s.registry.address, {
+      client: { wallet: await viem.getWalletClient(s.market.address) },
+    });
+    await s.wait(await asMarket.write.ban([attackerW.account.address, defaultParams.banDuration]));
+    await networkHelpers.stopImpersonatingAccount(s.market.address);
+    const until = (await s.registry.read.workerOf([attackerW.account.address])).bannedUntil;
+    await viem.assertions.revertWithCustomErrorWithArgs(attacker.market.write.claim([taskId]), s.market, "WorkerBanned", [
+      getAddress(attackerW.account.address),
+      BigInt(until),
+    ]);
+  });
+
+  it("attack_claimUnderStaked_reverts", async () => {
+    const { s, requesterW } = await world();
+    const brokeW = s.wallets[16]!;
+    const broke = await s.registerWorker(brokeW, 99n, false);
+    const taskId = await s.post(requesterW, { bounty: BOUNTY });
+    await viem.assertions.revertWithCustomErrorWithArgs(broke.market.write.claim([taskId]), s.ledger, "InsufficientFreeStake", [
+      getAddress(brokeW.account.address),
+      99n,
+      LOCK,
+    ]);
+  });
+
+  it("attack_claimOverClaimLimit_reverts", async () => {
+    const { s, requesterW, attacker, attackerW, conserved } = await world();
+    const ids: Hex[] = [];
+    for (let i = 0; i < 6; i++) ids.push(await s.post(requesterW, { bounty: 200n }));
+    for (const id of ids.slice(0, 5)) await s.wait(await attacker.market.write.claim([id]));
+    await viem.assertions.revertWithCustomErrorWithArgs(attacker.market.write.claim([ids[5]!]), s.market, "TooManyClaims", [
+      getAddress(attackerW.account.address),
+      5n,
+    ]);
+    await conserved(ids);
+  });
+
+  it("attack_commitByNonClaimer_reverts", async () => {
+    const { s, claimed, attacker, attackerW, committed } = await world();
+    const taskId = await claimed();
+    const fake = s.result(taskId, attackerW.account.address, "good");
+    await viem.assertions.revertWithCustomErrorWithArgs(attacker.market.write.commit([taskId, fake.commitment]), s.market, "NotClaimer", [
+      taskId,
+      getAddress(attackerW.account.address),
+    ]);
+    // Nor can a non-drawn account slip into the verifier seats once the worker has committed.
+    const c = await committed();
+    const fake2 = s.result(c.taskId, attackerW.account.address, "good");
+    await viem.assertions.revertWithCustomErrorWithArgs(attacker.market.write.commit([c.taskId, fake2.commitment]), s.market, "NotDrawn", [
+      c.taskId,
+      getAddress(attackerW.account.address),
+    ]);
+  });
+
+  it("attack_commitTwiceToOverwrite_reverts", async () => {
+    const { s, committed, commitAs } = await world();
+    const { taskId, verifiers } = await committed();
+    await commitAs(verifiers[0], taskId, "good");
+    const second = s.result(taskId, verifiers[0].account.address, "changed-my-mind");
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      (await s.as(verifiers[0])).market.write.commit([taskId, second.commitment]),
+      s.market,
+      "AlreadyCommitted",
+      [taskId, getAddress(verifiers[0].account.address)],
+    );
+  });
+
+  it("attack_revealNotMatchingCommit_reverts", async () => {
+    const { s, committed, commitAs, worker, workerW } = await world();
+    const { taskId, res, verifiers } = await committed("good");
+    await commitAs(verifiers[0], taskId, "good");
+    await commitAs(verifiers[1], taskId, "good");
+    const other = s.result(taskId, workerW.account.address, "better-output");
+    // Another output under the same salt, and the same output under another salt.
+    await viem.assertions.revertWithCustomErrorWithArgs(worker.market.write.reveal([taskId, other.cid, res.salt]), s.market, "RevealMismatch", [
+      taskId,
+      getAddress(workerW.account.address),
+    ]);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      worker.market.write.reveal([taskId, res.cid, keccak256(toHex("other-salt"))]),
+      s.market,
+      "RevealMismatch",
+      [taskId, getAddress(workerW.account.address)],
+    );
+    await s.wait(await worker.market.write.reveal([taskId, res.cid, res.salt]));
+  });
+
+  it("attack_reuseOfAnothersCommitOrSeal_isRefusedAndPenalised", async () => {
+    const { s, committed, commitAs, revealAs, workerW, account, conserved } = await world();
+    const { taskId, res, verifiers } = await committed("good");
+    const [copier, honest] = verifiers;
+    // The lazy verifier copies the worker's commitment instead of computing the task.
+    await s.wait(await (await s.as(copier)).market.write.commit([taskId, res.commitment]));
+    const h = await commitAs(honest, taskId, "good");
+    await revealAs(workerW, taskId, res);
+    // Once the worker's digest and salt are public, the copier tries to open its copy with them: the commitment
+    // binds the worker's address, so it does not open under the copier's.
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      (await s.as(copier)).market.write.reveal([taskId, res.cid, res.salt]),
+      s.market,
+      "RevealMismatch",
+      [taskId, getAddress(copier.account.address)],
+    );
+    await revealAs(honest, taskId, h);
+    const { revealDeadline } = await s.market.read.roundOf([taskId]);
+    await time.increaseTo(revealDeadline + 1);
+    await s.wait(await s.market.write.settle([taskId]));
+    // Penalty: the copier never revealed, so it is slashed like a silent verifier and earns nothing.
+    const c = await account(copier.account.address);
+    assert.deepEqual([c.stake, c.lockedStake, c.balance], [POOL_STAKE - LOCK, 0n, 0n]);
+    assert.equal((await account(honest.account.address)).balance, FEE);
+    assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
+    await conserved([taskId]);
+  });
+
+  it("attack_requesterOrWorkerDrawnAsVerifier_neverHappens", async () => {
+    const { s, requesterW, requester, worker, workerW, pool, commitAs, revealAs } = await world(1);
+    const [only] = pool;
+    // Requester and worker join the pool with plenty of free stake: besides them the pool has one member.
+    await s.wait(await requester.registry.write.stake([1_000n]));
+    await s.wait(await requester.registry.write.joinVerifierPool());
+    await s.wait(await worker.registry.write.joinVerifierPool());
+    assert.equal(await s.registry.read.poolSize(), 3n);
+    const ids: Hex[] = [];
+    for (let i = 1; i <= 8; i++) {
+      await networkHelpers.setPrevRandao(BigInt(i) * 0x9e3779b97f4a7c15n);
+      const taskId = await s.post(requesterW, { bounty: BOUNTY });
+      await s.wait(await worker.market.write.claim([taskId]));
+      await commitAs(workerW, taskId, "good");
+      const r = await s.market.read.roundOf([taskId]);
+      assert.equal(r.members[1]!.account, getAddress(only!.account.address), `seed ${i}`);
+      assert.equal(r.members[2]!.account, ZERO_ADDRESS, `seed ${i}: the seat stays empty rather than go to them`);
+      assert.equal(r.commitDeadline, 0);
+      ids.push(taskId);
+    }
+    // Re-triggering the draw does not change that either.
+    await s.wait(await s.market.write.drawVerifiers([ids[0]!]));
+    assert.equal((await s.market.read.roundOf([ids[0]!])).members[2]!.account, ZERO_ADDRESS);
+    void revealAs;
+  });
+
+  it("attack_revealAfterWindow_reverts", async () => {
+    const { s, committed, commitAs, worker } = await world();
+    const { taskId, res, verifiers } = await committed("good");
+    await commitAs(verifiers[0], taskId, "good");
+    await commitAs(verifiers[1], taskId, "good");
+    const { revealDeadline } = await s.market.read.roundOf([taskId]);
+    await time.increaseTo(revealDeadline + 1);
+    await viem.assertions.revertWithCustomErrorWithArgs(worker.market.write.reveal([taskId, res.cid, res.salt]), s.market, "RevealWindowClosed", [
+      taskId,
+      BigInt(revealDeadline),
+    ]);
+  });
+
+  it("attack_settleTwice_reverts", async () => {
+    const { s, revealed, snapshot, conserved } = await world();
+    const { taskId } = await revealed("good");
+    await s.wait(await s.market.write.settle([taskId]));
+    const before = await snapshot([taskId]);
+    await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.settle([taskId]), s.market, "WrongStatus", [
+      taskId,
+      TaskStatus.Accepted,
+    ]);
+    assert.deepEqual(await snapshot([taskId]), before, "nothing paid twice");
+    await conserved([taskId]);
+  });
+
+  it("attack_cancelAfterClaim_reverts", async () => {
+    const { s, claimed, requester, snapshot } = await world();
+    const taskId = await claimed();
+    const before = await snapshot([taskId]);
+    await viem.assertions.revertWithCustomErrorWithArgs(requester.market.write.cancel([taskId]), s.market, "WrongStatus", [
+      taskId,
+      TaskStatus.Claimed,
+    ]);
+    assert.deepEqual(await snapshot([taskId]), before);
+  });
+
+  it("attack_cancelAfterAcceptanceToClawBack_reverts", async () => {
+    const { s, revealed, requester, requesterW, conserved } = await world();
+    const { taskId } = await revealed("good");
+    await s.wait(await s.market.write.settle([taskId]));
+    await viem.assertions.revertWithCustomErrorWithArgs(requester.market.write.cancel([taskId]), s.market, "WrongStatus", [
+      taskId,
+      TaskStatus.Accepted,
+    ]);
+    assert.equal((await s.ledger.read.accountOf([requesterW.account.address])).genesis, GENESIS - ESCROW);
+    await conserved([taskId]);
+  });
+
+  describe("zk", () => {
+    async function zkWorld() {
+      const w = await world();
+      const verifier = await viem.deployContract("RuleBasedProofVerifier");
+      await w.s.wait(await w.s.taskTypes.write.addTaskType(["zk-type", "", 2, verifier.address]));
+      const zkType = Number((await w.s.taskTypes.read.typeCount()) - 1n);
+      const zkTask = async (input: bigint) => {
+        const taskId = await w.s.post(w.requesterW, { typeId: zkType, mode: VerificationMode.Zk, bounty: BOUNTY, zkInputCommitment: input });
+        await w.s.wait(await w.worker.market.write.claim([taskId]));
+        return taskId;
+      };
+      return { ...w, zkTask };
+    }
+
+    it("attack_zkProofForAnotherTask_reverts", async () => {
+      const { s, zkTask, worker, workerW, snapshot, conserved } = await zkWorld();
+      const taskA = await zkTask(7n);
+      const taskB = await zkTask(7n); // same input, different task
+      const proofForA = ruleProof(taskA, workerW.account.address, 7n, 99n);
+      const before = await snapshot([taskA, taskB]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        worker.market.write.submitProof([taskB, 99n, proofForA, "0x"]),
+        s.market,
+        "InvalidProof",
+        [taskB],
+      );
+      assert.deepEqual(await snapshot([taskA, taskB]), before);
+      await s.wait(await worker.market.write.submitProof([taskA, 99n, proofForA, "0x"])); // valid where it belongs
+      await conserved([taskA, taskB]);
+    });
+
+    it("attack_zkProofWithWrongPublicSignals_reverts", async () => {
+      const { s, zkTask, worker, workerW, snapshot } = await zkWorld();
+      const taskId = await zkTask(7n);
+      const before = await snapshot([taskId]);
+      // A proof of output 99 submitted as output 100.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        worker.market.write.submitProof([taskId, 100n, ruleProof(taskId, workerW.account.address, 7n, 99n), "0x"]),
+        s.market,
+        "InvalidProof",
+        [taskId],
+      );
+      // A proof over another input commitment.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        worker.market.write.submitProof([taskId, 99n, ruleProof(taskId, workerW.account.address, 8n, 99n), "0x"]),
+        s.market,
+        "InvalidProof",
+        [taskId],
+      );
+      // A proof bound to another prover.
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        worker.market.write.submitProof([taskId, 99n, ruleProof(taskId, s.wallets[15]!.account.address, 7n, 99n), "0x"]),
+        s.market,
+        "InvalidProof",
+        [taskId],
+      );
+      assert.deepEqual(await snapshot([taskId]), before);
+    });
+  });
+
+  describe("reentrancy", () => {
+    async function reentrantWorld() {
+      const w = await world();
+      const hostile = await viem.deployContract("ReentrantProofVerifier");
+      await w.s.wait(await w.s.taskTypes.write.addTaskType(["hostile", "", 2, hostile.address]));
+      const typeId = Number((await w.s.taskTypes.read.typeCount()) - 1n);
+      const taskId = await w.s.post(w.requesterW, { typeId, mode: VerificationMode.Zk, bounty: BOUNTY, zkInputCommitment: 1n });
+      await w.s.wait(await w.worker.market.write.claim([taskId]));
+      return { ...w, hostile, taskId };
+    }
+
+    it("attack_reentrancyThroughProofVerifier_reverts", async () => {
+      const { s, hostile, taskId, worker, requesterW, snapshot, conserved } = await reentrantWorld();
+      const other = await s.post(requesterW, { bounty: BOUNTY });
+      const reentries: Hex[] = [
+        encodeFunctionData({ abi: s.market.abi, functionName: "submitProof", args: [taskId, 5n, "0x", "0x"] }),
+        encodeFunctionData({ abi: s.market.abi, functionName: "cancel", args: [other] }),
+        encodeFunctionData({ abi: s.market.abi, functionName: "claim", args: [other] }),
+        encodeFunctionData({ abi: s.market.abi, functionName: "expireClaim", args: [taskId] }),
+      ];
+      const before = await snapshot([taskId, other]);
+      for (const payload of reentries) {
+        await s.wait(await hostile.write.arm([s.market.address, payload]));
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          worker.market.write.submitProof([taskId, 5n, "0x01", "0x"]),
+          s.market,
+          "ReentrancyGuardReentrantCall",
+          [],
+        );
+      }
+      assert.deepEqual(await snapshot([taskId, other]), before, "no credit moved");
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Claimed);
+      await conserved([taskId, other]);
+    });
+
+    it("attack_reentrancyThroughLedgerCalls_reverts", async () => {
+      const { s, hostile, taskId, worker, attackerW, snapshot, conserved } = await reentrantWorld();
+      const before = await snapshot([taskId]);
+      // During verification the hostile verifier calls the ledger to pay itself the escrow.
+      const pay = encodeFunctionData({
+        abi: s.ledger.abi,
+        functionName: "payFromEscrow",
+        args: [taskId, hostile.address, 1_010n, true],
+      });
+      await s.wait(await hostile.write.arm([s.ledger.address, pay]));
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        worker.market.write.submitProof([taskId, 5n, "0x01", "0x"]),
+        s.ledger,
+        "NotOperator",
+        [getAddress(hostile.address)],
+      );
+      // The same calls made directly, by a contract or an account, are refused: only the market and the
+      // registry move credit, and the ledger calls out to nobody, so there is no hook to re-enter through.
+      await viem.assertions.revertWithCustomErrorWithArgs(hostile.write.attack(), s.ledger, "NotOperator", [getAddress(hostile.address)]);
+      const asAttacker = await s.as(attackerW);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        asAttacker.ledger.write.payFromEscrow([taskId, attackerW.account.address, 1_010n, true]),
+        s.ledger,
+        "NotOperator",
+        [getAddress(attackerW.account.address)],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        asAttacker.ledger.write.slash([s.wallets[2]!.account.address, 1n]),
+        s.ledger,
+        "NotOperator",
+        [getAddress(attackerW.account.address)],
+      );
+      assert.deepEqual(await snapshot([taskId]), before, "no credit moved");
+      void worker;
+      await conserved([taskId]);
+    });
+  });
+
+  it("attack_relayedCallWithForgedSigner_reverts", async () => {
+    const { s, requesterW, workerW, attackerW } = await world();
+    const taskId = await s.post(requesterW, { bounty: BOUNTY });
+    const chainId = await s.publicClient.getChainId();
+    const request = {
+      from: workerW.account.address,
+      to: s.market.address,
+      value: 0n,
+      gas: 500_000n,
+      nonce: await s.forwarder.read.nonces([workerW.account.address]),
+      deadline: (await time.latest()) + 3600,
+      data: encodeFunctionData({ abi: s.market.abi, functionName: "claim", args: [taskId] }),
+    };
+    const sign = (signer: typeof attackerW) =>
+      signer.signTypedData({
+        account: signer.account,
+        domain: { name: "ComputeCreditForwarder", version: "1", chainId, verifyingContract: s.forwarder.address },
+        types: {
+          ForwardRequest: [
+            { name: "from", type: "address" },
+            { name: "to", type: "address" },
+            { name: "value", type: "uint256" },
+            { name: "gas", type: "uint256" },
+            { name: "nonce", type: "uint256" },
+            { name: "deadline", type: "uint48" },
+            { name: "data", type: "bytes" },
+          ],
+        },
+        primaryType: "ForwardRequest",
+        message: request,
+      });
+    const { nonce: _nonce, ...fields } = request;
+    // The attacker signs a request claiming to come from the worker.
+    const forged = { ...fields, signature: await sign(attackerW) };
+    await viem.assertions.revertWithCustomErrorWithArgs(s.forwarder.write.execute([forged]), s.forwarder, "ERC2771ForwarderInvalidSigner", [
+      getAddress(attackerW.account.address),
+      getAddress(workerW.account.address),
+    ]);
+    assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Open);
+    // Control: the worker's own signature over the same request claims the task for the worker.
+    await s.wait(await s.forwarder.write.execute([{ ...fields, signature: await sign(workerW) }]));
+    assert.equal((await s.market.read.taskOf([taskId])).worker, getAddress(workerW.account.address));
+  });
+});
