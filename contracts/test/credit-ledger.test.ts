@@ -750,13 +750,17 @@ describe("CreditLedger", async () => {
       await assertConserved();
     });
 
-    it("takes locked stake too and caps the locked amount at what is left", async () => {
+    it("takes free stake before locked stake, and caps the locked amount at what is left", async () => {
       const { s, alice, opLedger, assertConserved } = await load();
       await s.wait(await opLedger.write.grantGenesis([alice.account.address]));
       await s.wait(await opLedger.write.stakeFrom([alice.account.address, 5_000n]));
       await s.wait(await opLedger.write.lockStake([alice.account.address, 4_000n]));
-      await s.wait(await opLedger.write.slash([alice.account.address, 3_000n]));
-      const acc = await s.ledger.read.accountOf([alice.account.address]);
+      await s.wait(await opLedger.write.slash([alice.account.address, 600n]));
+      let acc = await s.ledger.read.accountOf([alice.account.address]);
+      assert.deepEqual([acc.stake, acc.lockedStake], [4_400n, 4_000n]);
+      assert.equal(await s.ledger.read.freeStake([alice.account.address]), 400n);
+      await s.wait(await opLedger.write.slash([alice.account.address, 2_400n]));
+      acc = await s.ledger.read.accountOf([alice.account.address]);
       assert.deepEqual([acc.stake, acc.lockedStake], [2_000n, 2_000n]);
       assert.equal(await s.ledger.read.freeStake([alice.account.address]), 0n);
       await assertConserved();

@@ -449,6 +449,34 @@ describe("WorkerRegistry", async () => {
       assert.deepEqual(lower(await s.registry.read.draw([0n, 4n, 0, 0n, none])), lower([A, D, C, B]));
     });
 
+    it("scans at most MAX_DRAW_SCAN (32) members from the start index, wrapping around", async () => {
+      const { s } = await networkHelpers.loadFixture(registryFixture);
+      assert.equal(await s.registry.read.MAX_DRAW_SCAN(), 32n);
+      const members: Address[] = [];
+      for (let i = 1; i <= 34; i++) {
+        const address = `0x${(0xc0ffee00 + i).toString(16).padStart(40, "0")}` as Address;
+        await networkHelpers.impersonateAccount(address);
+        await networkHelpers.setBalance(address, 10n ** 18n);
+        const wallet = await viem.getWalletClient(address);
+        const registry = await viem.getContractAt("WorkerRegistry", s.registry.address, { client: { wallet } });
+        await s.wait(await registry.write.register([1000, ALL_CAPABILITIES]));
+        await s.wait(await registry.write.stake([MIN_VERIFIER_STAKE]));
+        await s.wait(await registry.write.joinVerifierPool());
+        members.push(address);
+      }
+      const none: Address[] = [];
+      assert.deepEqual(lower(await s.registry.read.draw([0n, 40n, 0, 0n, none])), lower(members.slice(0, 32)));
+      assert.deepEqual(
+        lower(await s.registry.read.draw([33n, 40n, 0, 0n, none])),
+        lower([members[33]!, ...members.slice(0, 31)]),
+      );
+      // Excluded members still use up the scan: nothing past the window is reached.
+      assert.deepEqual(
+        lower(await s.registry.read.draw([0n, 40n, 0, 0n, members.slice(0, 31)])),
+        lower([members[31]!]),
+      );
+    });
+
     it("returns nothing from an empty pool or for a count of 0", async () => {
       const { s, A } = await networkHelpers.loadFixture(poolFixture);
       assert.deepEqual(await s.registry.read.draw([0n, 0n, 0, 0n, none]), []);
