@@ -9,6 +9,8 @@ import type { ProgressEvent } from "../wasm-tasks/task-type.ts";
 import { setCodecBaseUrl } from "../wasm-tasks/image-resize/codecs.ts";
 
 const running = new Map<string, AbortController>();
+/** Longest wait for the page to acknowledge the last progress event (a busy page is no reason to hang). */
+const PROGRESS_FLUSH_MS = 1_000;
 
 export type WorkerConfig = { assetBaseUrl?: string };
 
@@ -27,13 +29,18 @@ const api = {
   ): Promise<TaskOutcome> {
     const controller = new AbortController();
     running.set(runId, controller);
+    // Progress goes over the proxy's own MessagePort, the result over the worker's: nothing
+    // orders the two. Waiting for the last progress call to be acknowledged before answering
+    // means the page has seen every event (the final ratio 1 included) when the result arrives.
+    let lastProgress: Promise<unknown> = Promise.resolve();
     try {
       const outcome = await executeTask(typeName, input, spec, {
         signal: controller.signal,
         timeoutMs,
-        // Fire and forget: awaiting the page on every event would slow the task down.
-        onProgress: onProgress ? (event) => void onProgress(event) : undefined,
+        // Not awaited per event: waiting on the page for each one would slow the task down.
+        onProgress: onProgress ? (event) => void (lastProgress = Promise.resolve(onProgress(event)).catch(() => {})) : undefined,
       });
+      await Promise.race([lastProgress, new Promise((resolve) => setTimeout(resolve, PROGRESS_FLUSH_MS))]);
       return outcome.ok ? Comlink.transfer(outcome, [outcome.output.buffer]) : outcome;
     } finally {
       running.delete(runId);
