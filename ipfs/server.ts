@@ -240,8 +240,10 @@ export async function startIpfsServer(options: IpfsServerOptions = {}): Promise<
     const claimedText = fromQuery ?? (typeof fromHeader === "string" ? fromHeader : undefined);
     const refuse = (status: number, error: string, message: string) => {
       // The body was not (fully) read: answer, then close the connection instead of reading on.
+      // Reading on would let a client stream without end; draining a little lets it see the answer.
       sendError(res, status, error, message, { connection: "close" });
-      res.once("finish", () => setTimeout(() => req.destroy(), 1_000).unref());
+      if (req.complete) return;
+      res.once("finish", () => setTimeout(() => req.destroy(), 250).unref());
       req.resume();
     };
     if (!claimedText) return refuse(400, "missing_root", "say which root CID the CAR holds: POST /upload?root=<cid> (or header X-Root-Cid)");
