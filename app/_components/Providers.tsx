@@ -1,0 +1,181 @@
+"use client";
+/**
+ * App-wide client state: wagmi + react-query, the deployed contracts (with a bytecode check), the wallet
+ * (injected or burner), and the shared event store.
+ */
+import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
+import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { type Hex, createWalletClient, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { WagmiProvider, useAccount, useConnect, useDisconnect, useWalletClient } from "wagmi";
+import { loadOrCreateBurnerKey, saveBurnerKey } from "../_lib/burner";
+import { appChain, appConfig } from "../_lib/config";
+import type { ChainDeployment, DeploymentsResult } from "../_lib/deployments";
+import { EventStore, type EventStoreState } from "../_lib/event-store";
+import type { Signer } from "../_lib/send";
+import { publicClient, wagmiConfig } from "../_lib/wagmi";
+
+// ---------- contracts ----------
+
+export type ContractsState =
+  | { status: "loading" }
+  | { status: "ready"; deployment: ChainDeployment }
+  | { status: "error"; title: string; message: string };
+
+const ContractsContext = createContext<ContractsState>({ status: "loading" });
+export const useContracts = () => useContext(ContractsContext);
+/** The deployment once it is known to be live, else undefined. */
+export const useDeployment = () => {
+  const s = useContracts();
+  return s.status === "ready" ? s.deployment : undefined;
+};
+
+async function loadContracts(): Promise<ContractsState> {
+  let result: DeploymentsResult;
+  try {
+    const res = await fetch("/api/deployments", { cache: "no-store" });
+    result = (await res.json()) as DeploymentsResult;
+  } catch {
+    return { status: "error", title: "The app server does not answer", message: "Reload the page; if it persists, restart npm run app:dev." };
+  }
+  if (!result.ok) return { status: "error", title: "No contracts", message: result.message };
+  let chainId: number;
+  try {
+    chainId = await publicClient.getChainId();
+  } catch {
+    return {
+      status: "error",
+      title: "The chain does not answer",
+      message: `Nothing answers at ${appConfig.rpcUrl}. ${appConfig.isLocalChain ? "Start it with npm run dev." : "Check NEXT_PUBLIC_RPC_URL."}`,
+    };
+  }
+  if (chainId !== appConfig.chainId) {
+    return { status: "error", title: "Wrong chain", message: `${appConfig.rpcUrl} is chain ${chainId}, but the app is set to chain ${appConfig.chainId} (NEXT_PUBLIC_CHAIN_ID).` };
+  }
+  const entries = Object.entries(result.deployment.contracts);
+  const codes = await Promise.all(entries.map(([, c]) => publicClient.getCode({ address: c.address }).catch(() => undefined)));
+  const missing = entries.filter((_, i) => !codes[i] || codes[i] === "0x").map(([n]) => n);
+  if (missing.length > 0) {
+    return {
+      status: "error",
+      title: "The chain was reset",
+      message: `There is no contract code at the recorded address of ${missing.join(", ")}. ${appConfig.isLocalChain ? "Restart npm run dev (it deploys again), then reload this page." : "Update NEXT_PUBLIC_CONTRACTS_JSON for this chain."}`,
+    };
+  }
+  return { status: "ready", deployment: result.deployment };
+}
+
+function ContractsProvider({ children }: { children: ReactNode }) {
+  const q = useQuery({ queryKey: ["contracts"], queryFn: loadContracts, refetchInterval: (query) => (query.state.data?.status === "ready" ? 30_000 : 5_000), refetchOnWindowFocus: true });
+  const value: ContractsState = q.data ?? { status: "loading" };
+  return <ContractsContext.Provider value={value}>{children}</ContractsContext.Provider>;
+}
+
+// ---------- events ----------
+
+const stores = new Map<string, EventStore>();
+const EMPTY: EventStoreState = { status: "loading", events: [], lastBlock: -1n };
+const noop = () => () => {};
+
+/** All events of our contracts, live. */
+export function useChainEvents(): EventStoreState & { refresh: () => void } {
+  const d = useDeployment();
+  const store = useMemo(() => {
+    if (!d) return undefined;
+    const key = d.contracts.TaskMarket.address;
+    let s = stores.get(key);
+    if (!s) stores.set(key, (s = new EventStore(d)));
+    return s;
+  }, [d]);
+  const state = useSyncExternalStore(store?.subscribe ?? noop, store?.getSnapshot ?? (() => EMPTY), () => EMPTY);
+  return { ...state, refresh: store?.refresh ?? (() => {}) };
+}
+
+// ---------- wallet ----------
+
+export type WalletState = {
+  status: "loading" | "ready";
+  signer: Signer | undefined;
+  burnerKey: Hex | undefined;
+  injectedAvailable: boolean;
+  wrongChain: boolean;
+  connectInjected: () => void;
+  useBurner: () => void;
+  importBurner: (key: Hex) => Promise<void>;
+  connectError: string | undefined;
+};
+
+const WalletContext = createContext<WalletState | undefined>(undefined);
+export function useWallet(): WalletState {
+  const w = useContext(WalletContext);
+  if (!w) throw new Error("useWallet outside <Providers>");
+  return w;
+}
+
+function WalletProvider({ children }: { children: ReactNode }) {
+  const [burnerKey, setBurnerKey] = useState<Hex>();
+  const [burnerError, setBurnerError] = useState<string>();
+  const account = useAccount();
+  const { data: injectedClient } = useWalletClient();
+  const { connect, connectors, error: connectError } = useConnect();
+  const { disconnect } = useDisconnect();
+  const [injectedAvailable, setInjectedAvailable] = useState(false);
+
+  useEffect(() => {
+    setInjectedAvailable(typeof window !== "undefined" && "ethereum" in window);
+    loadOrCreateBurnerKey().then(setBurnerKey, (e: unknown) => setBurnerError(`cannot keep a burner key in this browser (${String(e)})`));
+  }, []);
+
+  const burnerSigner = useMemo<Signer | undefined>(() => {
+    if (!burnerKey) return undefined;
+    const acct = privateKeyToAccount(burnerKey);
+    return { address: acct.address, kind: "burner", client: createWalletClient({ account: acct, chain: appChain, transport: http(appConfig.rpcUrl) }) };
+  }, [burnerKey]);
+
+  const injectedSigner = useMemo<Signer | undefined>(() => {
+    if (!account.isConnected || !account.address || !injectedClient) return undefined;
+    return { address: account.address, kind: "injected", client: injectedClient as Signer["client"] };
+  }, [account.isConnected, account.address, injectedClient]);
+
+  const connectInjected = useCallback(() => {
+    const connector = connectors[0];
+    if (connector) connect({ connector, chainId: appChain.id });
+  }, [connect, connectors]);
+
+  const importBurner = useCallback(
+    async (key: Hex) => {
+      await saveBurnerKey(key);
+      setBurnerKey(key);
+      if (account.isConnected) disconnect();
+    },
+    [account.isConnected, disconnect],
+  );
+
+  const value: WalletState = {
+    status: burnerKey || injectedSigner || burnerError ? "ready" : "loading",
+    signer: injectedSigner ?? burnerSigner,
+    burnerKey,
+    injectedAvailable,
+    wrongChain: Boolean(injectedSigner && account.chainId !== appChain.id),
+    connectInjected,
+    useBurner: () => disconnect(),
+    importBurner,
+    connectError: connectError?.message.split("\n")[0] ?? burnerError,
+  };
+  return <WalletContext.Provider value={value}>{children}</WalletContext.Provider>;
+}
+
+// ---------- root ----------
+
+export function Providers({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: 1, staleTime: 2_000 } } }));
+  return (
+    <WagmiProvider config={wagmiConfig}>
+      <QueryClientProvider client={queryClient}>
+        <ContractsProvider>
+          <WalletProvider>{children}</WalletProvider>
+        </ContractsProvider>
+      </QueryClientProvider>
+    </WagmiProvider>
+  );
+}

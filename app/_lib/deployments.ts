@@ -1,0 +1,61 @@
+/**
+ * The deployed contracts the app talks to: one chainId-keyed JSON (lib/generated/deployments.json written by
+ * `npm run dev`, or NEXT_PUBLIC_CONTRACTS_JSON). Read at request time by /api/deployments so that a redeploy
+ * never needs a rebuild and a missing file gives a clear message instead of a broken build.
+ */
+import type { Abi, Address } from "viem";
+import { z } from "zod";
+
+export const CONTRACT_NAMES = [
+  "ComputeCreditForwarder",
+  "ProtocolConfig",
+  "CreditLedger",
+  "WorkerRegistry",
+  "TaskTypeRegistry",
+  "TaskMarket",
+] as const;
+export type ContractName = (typeof CONTRACT_NAMES)[number];
+
+export type DeployedContract = { address: Address; abi: Abi };
+export type ChainDeployment = { chainId: number; deployedAt?: string; contracts: Record<ContractName, DeployedContract> };
+
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address") as unknown as z.ZodType<Address>;
+const contract = z.object({ address, abi: z.array(z.unknown()).min(1) });
+const chainDeployment = z.object({
+  chainId: z.number().int().optional(),
+  deployedAt: z.string().optional(),
+  contracts: z.record(z.string(), contract),
+});
+const deploymentsFile = z.record(z.string().regex(/^\d+$/), chainDeployment);
+
+export type DeploymentsResult =
+  | { ok: true; deployment: ChainDeployment }
+  | { ok: false; reason: "missing" | "invalid" | "no-chain"; message: string };
+
+/** Picks and checks the deployment of `chainId` from the parsed JSON of a deployments file. */
+export function selectDeployment(json: unknown, chainId: number, source: string): DeploymentsResult {
+  const parsed = deploymentsFile.safeParse(json);
+  if (!parsed.success) {
+    return { ok: false, reason: "invalid", message: `${source} is not a deployments file: ${z.prettifyError(parsed.error)}` };
+  }
+  const entry = parsed.data[String(chainId)];
+  if (!entry) {
+    const chains = Object.keys(parsed.data).join(", ") || "none";
+    return {
+      ok: false,
+      reason: "no-chain",
+      message: `${source} has no contracts for chain ${chainId} (it has: ${chains}). Deploy to this chain or set NEXT_PUBLIC_CHAIN_ID.`,
+    };
+  }
+  const missing = CONTRACT_NAMES.filter((n) => !entry.contracts[n]);
+  if (missing.length > 0) {
+    return { ok: false, reason: "invalid", message: `${source} lacks ${missing.join(", ")} for chain ${chainId}.` };
+  }
+  const contracts = Object.fromEntries(
+    CONTRACT_NAMES.map((n) => {
+      const c = entry.contracts[n]!;
+      return [n, { address: c.address.toLowerCase() as Address, abi: c.abi as Abi }];
+    }),
+  ) as Record<ContractName, DeployedContract>;
+  return { ok: true, deployment: { chainId, deployedAt: entry.deployedAt, contracts } };
+}

@@ -1,0 +1,32 @@
+import type { Metadata, Viewport } from "next";
+import type { ReactNode } from "react";
+import { Providers } from "./_components/Providers";
+import { Nav } from "./_components/Nav";
+import { ContractsBanner } from "./_components/ContractsBanner";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "ComputeCredit", template: "%s · ComputeCredit" },
+  description: "A browser-based compute marketplace where compute is the currency.",
+};
+
+export const viewport: Viewport = { width: "device-width", initialScale: 1 };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <Providers>
+          <Nav />
+          <ContractsBanner />
+          <main id="main" tabIndex={-1}>
+            {children}
+          </main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

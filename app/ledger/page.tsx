@@ -1,0 +1,1 @@
+export default function Q() { return <h1>Queue</h1>; }
