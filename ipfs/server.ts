@@ -374,7 +374,7 @@ export async function startIpfsServer(options: IpfsServerOptions = {}): Promise<
 async function main(): Promise<void> {
   const started = performance.now();
   const server = await startIpfsServer();
-  console.log(`[ipfs] Helia node on ${server.url} (data in ${server.node.dir}), ready in ${Math.round(performance.now() - started)} ms`);
+  console.log(`[ipfs] Helia node on ${server.url} (data in ${server.node.dir}), ready in ${Math.round(performance.now() - started)} ms (${process.uptime().toFixed(1)} s since the process started)`);
   let signals = 0;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
