@@ -18,7 +18,7 @@ const T1 = keccak256(toHex("ledger-test-task-1"));
 const T2 = keccak256(toHex("ledger-test-task-2"));
 
 describe("CreditLedger", async () => {
-  const connection = await network.create();
+  const connection = await network.create({ chainType: "l1" });
   const { viem, networkHelpers } = connection;
 
   async function ledgerFixture() {
@@ -573,6 +573,46 @@ describe("CreditLedger", async () => {
     });
   });
 
+  describe("CreditLedger.payForWork", () => {
+    it("in one call unlocks the claim stake, pays the bounty as earned, moves the fee to the treasury and records the IOU", async () => {
+      const { s, alice, bob, opLedger, assertConserved } = await load();
+      const [a, b] = [alice.account.address, bob.account.address];
+      await s.wait(await opLedger.write.grantGenesis([a]));
+      await s.wait(await opLedger.write.grantGenesis([b]));
+      await s.wait(await opLedger.write.stakeFrom([b, 2_000n]));
+      await s.wait(await opLedger.write.lockStake([b, 100n]));
+      await s.wait(await opLedger.write.recordIou([b, a, 300n])); // netted first
+      await s.wait(await opLedger.write.escrow([T1, a, 1_030n]));
+      const hash = await opLedger.write.payForWork([T1, a, b, 1_000n, 10n, 100n]);
+      await viem.assertions.emitWithArgs(hash, s.ledger, "StakeUnlocked", [b, 100n]);
+      await viem.assertions.emitWithArgs(hash, s.ledger, "EscrowPaid", [T1, b, 1_000n]);
+      await viem.assertions.emitWithArgs(hash, s.ledger, "EscrowToTreasury", [T1, 10n]);
+      await viem.assertions.emitWithArgs(hash, s.ledger, "IouRecorded", [a, b, 1_000n, 300n]);
+      const acc = await s.ledger.read.accountOf([b]);
+      assert.deepEqual([acc.balance, acc.earned, acc.lockedStake, acc.stake], [1_000n, 1_000n, 0n, 2_000n]);
+      assert.equal(await s.ledger.read.treasury(), 10n);
+      assert.deepEqual(await s.ledger.read.escrowOf([T1]), { amount: 20n, genesis: 20n });
+      assert.equal(await s.ledger.read.owed([a, b]), 700n);
+      assert.equal(await s.ledger.read.owed([b, a]), 0n);
+      await assertConserved();
+    });
+
+    it("reverts InsufficientEscrow when bounty and fee exceed the escrow", async () => {
+      const { s, alice, bob, opLedger, assertConserved } = await load();
+      const [a, b] = [alice.account.address, bob.account.address];
+      await s.wait(await opLedger.write.grantGenesis([a]));
+      await s.wait(await opLedger.write.escrow([T1, a, 1_005n]));
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        opLedger.write.payForWork([T1, a, b, 1_000n, 10n, 0n]),
+        s.ledger,
+        "InsufficientEscrow",
+        [T1, 5n, 10n],
+      );
+      assert.equal((await s.ledger.read.accountOf([b])).balance, 0n);
+      await assertConserved();
+    });
+  });
+
   // ------------------------------------------------------------------ stake
 
   describe("CreditLedger.stakeFrom", () => {
@@ -801,7 +841,7 @@ describe("CreditLedger", async () => {
       await s.wait(await opLedger.write.grantGenesis([alice.account.address]));
       await s.wait(await opLedger.write.escrow([T1, alice.account.address, 500n]));
       await s.wait(await opLedger.write.escrowToTreasury([T1, 500n]));
-      const { result } = await opLedger.simulate.payFromTreasury([carol.account.address, 800n], { account: op.account });
+      const { result } = await opLedger.simulate.payFromTreasury([carol.account.address, 800n], { account: op.account.address });
       assert.equal(result, 500n);
       await viem.assertions.emitWithArgs(
         opLedger.write.payFromTreasury([carol.account.address, 800n]),
@@ -828,7 +868,7 @@ describe("CreditLedger", async () => {
 
     it("pays nothing from an empty treasury and emits nothing", async () => {
       const { s, carol, op, opLedger } = await load();
-      const { result } = await opLedger.simulate.payFromTreasury([carol.account.address, 800n], { account: op.account });
+      const { result } = await opLedger.simulate.payFromTreasury([carol.account.address, 800n], { account: op.account.address });
       assert.equal(result, 0n);
       const receipt = await s.wait(await opLedger.write.payFromTreasury([carol.account.address, 800n]));
       assert.equal(receipt.logs.length, 0);
@@ -896,7 +936,7 @@ describe("CreditLedger", async () => {
       await giveEarned(b, 300n);
       const before = await Promise.all([a, b, c, dave.account.address].map((x) => s.ledger.read.accountOf([x])));
       const d = await s.as(dave);
-      const { result } = await d.ledger.simulate.clearCycle([[a, b, c]], { account: dave.account });
+      const { result } = await d.ledger.simulate.clearCycle([[a, b, c]], { account: dave.account.address });
       assert.equal(result, 300n);
       const hash = await d.ledger.write.clearCycle([[a, b, c]]);
       const [log] = parseEventLogs({ abi: s.ledger.abi, logs: (await s.wait(hash)).logs, eventName: "CycleCleared" });
@@ -969,6 +1009,7 @@ describe("CreditLedger", async () => {
       ["slash", (l, x) => l.write.slash([x, 1n])],
       ["reversePayment", (l, x) => l.write.reversePayment([x, x, 1n])],
       ["recordIou", (l, x) => l.write.recordIou([x, x, 1n])],
+      ["payForWork", (l, x) => l.write.payForWork([T1, x, x, 1n, 0n, 0n])],
     ];
     for (const [name, call] of calls) {
       it(`reverts NotOperator when a non-operator calls ${name}`, async () => {

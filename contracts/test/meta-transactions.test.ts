@@ -37,7 +37,7 @@ const forwardRequestTypes = {
 const burner = (label: string) => privateKeyToAccount(keccak256(toHex(`computecredit-burner-${label}`)));
 
 describe("ComputeCreditForwarder", async () => {
-  const connection = await network.create();
+  const connection = await network.create({ chainType: "l1" });
   const { viem, networkHelpers } = connection;
 
   async function relayFixture() {

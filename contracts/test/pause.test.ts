@@ -18,7 +18,7 @@ const DAY = 24 * 60 * 60;
 const GRANT = defaultParams.genesisGrant;
 
 describe("Pause", async () => {
-  const connection = await network.create();
+  const connection = await network.create({ chainType: "l1" });
   const { viem, networkHelpers } = connection;
 
   async function pauseFixture() {
@@ -344,6 +344,8 @@ describe("Pause", async () => {
 
   describe("governance address", () => {
     it("a separate governance address alone can pause; the deployer keeps no power", async () => {
+      // deployProtocol takes the generic chain type's helpers.
+      const { viem } = await network.create();
       const wallets = await viem.getWalletClients();
       const [deployer, , , , , , , governance] = wallets;
       assert.ok(deployer && governance);

@@ -9,7 +9,7 @@ import { type ProtocolParams, defaultParams } from "../../lib/protocol/params.ts
 import { ALL_CAPABILITIES, setupProtocol } from "../test-support/fixture.ts";
 
 describe("ProtocolConfig", async () => {
-  const connection = await network.create();
+  const connection = await network.create({ chainType: "l1" });
   const { viem } = connection;
   const reference = await viem.deployContract("ProtocolConfig", [defaultParams]);
 

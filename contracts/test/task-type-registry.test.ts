@@ -16,7 +16,7 @@ const BOTH = REPLICATED | ZK;
 const VERIFIER = "0x00000000000000000000000000000000000000aa" as Address;
 
 describe("TaskTypeRegistry", async () => {
-  const connection = await network.create();
+  const connection = await network.create({ chainType: "l1" });
   const { viem, networkHelpers } = connection;
 
   async function typesFixture() {

@@ -15,7 +15,7 @@ const GRANT = defaultParams.genesisGrant;
 const MIN_VERIFIER_STAKE = defaultParams.minVerifierStake;
 
 describe("WorkerRegistry", async () => {
-  const connection = await network.create();
+  const connection = await network.create({ chainType: "l1" });
   const { viem, networkHelpers } = connection;
 
   async function registryFixture() {
