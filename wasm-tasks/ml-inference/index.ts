@@ -51,9 +51,13 @@ const isNode = typeof process === "object" && typeof process.versions?.node === 
 
 let wasmBaseUrl: string | undefined;
 
-/** Browser only: the URL (ending in /) serving tfjs-backend-wasm's dist/*.wasm files. */
-export function setTfjsWasmBaseUrl(url: string): void {
-  wasmBaseUrl = url.endsWith("/") ? url : `${url}/`;
+/**
+ * Browser only: where `node_modules/` is served from (same meaning as image-resize's
+ * setCodecBaseUrl); the wasm files are `node_modules/@tensorflow/tfjs-backend-wasm/dist/*.wasm`
+ * under it. Must be called before the first run: tfjs fixes the path when the backend starts.
+ */
+export function setTfjsAssetBaseUrl(base: string): void {
+  wasmBaseUrl = new URL("node_modules/@tensorflow/tfjs-backend-wasm/dist/", base.endsWith("/") ? base : `${base}/`).href;
 }
 
 async function wasmDirectory(): Promise<string> {

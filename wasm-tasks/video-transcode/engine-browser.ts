@@ -26,11 +26,13 @@ export function setFfmpegAssetUrls(urls: FfmpegAssetUrls): void {
   assetUrls = urls;
 }
 
-export function defaultFfmpegAssetUrls(base = globalThis.location.origin): FfmpegAssetUrls {
+/** `base`: where `node_modules/` is served from (same meaning as image-resize's setCodecBaseUrl). */
+export function defaultFfmpegAssetUrls(base: string = new URL("/", globalThis.location.href).href): FfmpegAssetUrls {
+  const root = base.endsWith("/") ? base : `${base}/`;
   return {
-    coreURL: new URL("/node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.js", base).href,
-    wasmURL: new URL("/node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.wasm", base).href,
-    classWorkerURL: new URL("/node_modules/@ffmpeg/ffmpeg/dist/esm/worker.js", base).href,
+    coreURL: new URL("node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.js", root).href,
+    wasmURL: new URL("node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.wasm", root).href,
+    classWorkerURL: new URL("node_modules/@ffmpeg/ffmpeg/dist/esm/worker.js", root).href,
   };
 }
 

@@ -44,8 +44,19 @@ async function defaultEngineFactory(): Promise<EngineFactory> {
     const { createNodeEngine } = (await import(/* @vite-ignore */ nodeModule)) as typeof import("./engine-node.ts");
     return createNodeEngine;
   }
-  const { createBrowserEngine } = await import("./engine-browser.ts");
-  return createBrowserEngine;
+  const browser = await import("./engine-browser.ts");
+  if (assetBaseUrl) browser.setFfmpegAssetUrls(browser.defaultFfmpegAssetUrls(assetBaseUrl));
+  return browser.createBrowserEngine;
+}
+
+let assetBaseUrl: string | undefined;
+
+/**
+ * Browser only: where `node_modules/` is served from (same meaning as image-resize's
+ * setCodecBaseUrl). Default: the page's origin.
+ */
+export function setFfmpegAssetBaseUrl(base: string): void {
+  assetBaseUrl = base;
 }
 
 type Probe = {
@@ -97,6 +108,9 @@ function guard<T>(promise: Promise<T>, signal: AbortSignal, reason: () => TaskEr
 }
 
 function classifyProbe(probe: Probe, log: string): { width: number; height: number; durationSeconds: number } {
+  if (/not on whitelist/i.test(log)) {
+    throw new TaskError("unsupported-format", `container not accepted: ${lastLine(log)}`);
+  }
   if (!probe.format && !probe.streams?.length) {
     throw new TaskError("corrupt-input", `not a readable video: ${lastLine(log) || "ffprobe found no streams"}`);
   }

@@ -41,8 +41,17 @@ export const INPUT_PATH = "/job/input";
 export const OUTPUT_PATH = "/job/output.mp4";
 export const PROBE_PATH = "/job/probe.json";
 
+/**
+ * Input options for both ffprobe and ffmpeg. The input is untrusted: a playlist (HLS, concat,
+ * image sequences) would make ffmpeg open other files or URLs, and the wasm core has socket
+ * emulation. Only plain local reads, and only container formats a video upload really is.
+ */
+export const INPUT_FORMATS = ["mov", "matroska", "avi", "mpegts", "flv", "mpeg"] as const;
+const inputGuards = () => ["-protocol_whitelist", "file", "-format_whitelist", INPUT_FORMATS.join(",")];
+
 export function probeArgs(): string[] {
   return [
+    ...inputGuards(),
     "-v", "error",
     "-show_entries", "format=duration,format_name:stream=codec_type,codec_name,width,height",
     "-of", "json",
@@ -64,6 +73,7 @@ export function transcodeArgs(spec: VideoTranscodeSpec, paths = { input: INPUT_P
   const audio =
     spec.audio === "aac" ? ["-map", "0:a:0?", "-c:a", "aac", "-b:a", "128k", "-ac", "2", "-ar", "48000"] : ["-an"];
   return [
+    ...inputGuards(),
     "-i", paths.input,
     "-map", "0:v:0",
     ...audio,
@@ -86,6 +96,9 @@ export function transcodeArgs(spec: VideoTranscodeSpec, paths = { input: INPUT_P
     // x264 writes its version and full option string into an SEI NAL (type 6).
     "-bsf:v", "filter_units=remove_types=6",
     "-movflags", "+faststart",
+    // The probed duration comes from the container header, which the poster controls; this
+    // caps what is actually encoded.
+    "-t", String(LIMITS.maxDurationSeconds),
     "-f", "mp4",
     paths.output,
   ];

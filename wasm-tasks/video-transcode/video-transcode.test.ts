@@ -7,6 +7,7 @@ import { createNodeEngine } from "./engine-node.ts";
 import { LIMITS, videoTranscode, type VideoTranscodeSpec } from "./index.ts";
 import { OUTPUT_PATH } from "./spec.ts";
 import { goldenVectors, slowSpec } from "./golden.ts";
+import { defaultFfmpegAssetUrls } from "./engine-browser.ts";
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 const clip = fixture("testsrc2-192x144-2s.mp4");
@@ -89,6 +90,19 @@ test("a file with no video stream (WAV): unsupported-format", async () => {
   view.setUint32(24, 8000, true); view.setUint32(28, 16000, true); view.setUint16(32, 2, true); view.setUint16(34, 16, true);
   ascii(36, "data"); view.setUint32(40, samples * 2, true);
   await rejectsWith(videoTranscode.run(wav, GOLDEN[0]!.spec), "unsupported-format");
+});
+
+test("a playlist pointing elsewhere (HLS) is refused before ffmpeg follows it: unsupported-format", async () => {
+  const hls = new TextEncoder().encode("#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nhttp://127.0.0.1:9/segment0.ts\n#EXT-X-ENDLIST\n");
+  await rejectsWith(videoTranscode.run(hls, GOLDEN[0]!.spec), "unsupported-format");
+});
+
+test("browser asset URLs resolve under the served node_modules/", () => {
+  assert.deepEqual(defaultFfmpegAssetUrls("http://127.0.0.1:4173/app"), {
+    coreURL: "http://127.0.0.1:4173/app/node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.js",
+    wasmURL: "http://127.0.0.1:4173/app/node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.wasm",
+    classWorkerURL: "http://127.0.0.1:4173/app/node_modules/@ffmpeg/ffmpeg/dist/esm/worker.js",
+  });
 });
 
 test("over-limit file and over-limit duration: too-large", async () => {
