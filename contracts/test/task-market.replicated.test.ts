@@ -512,5 +512,195 @@ describe("TaskMarket replicated rounds", async () => {
       assert.equal(await s.ledger.read.treasury(), 0n);
       await conserved([taskId]);
     });
+
+    it("test_settle_lapsesWhenReplacementFindsNobodyWithoutSlashingAnyone", async () => {
+      // Two pool members only: once the silent one is replaced there is nobody left to draw.
+      const { s, committed, drawn, commitAs, requesterW, workerW, account, reputation, conserved } = await world(2);
+      const { taskId, res } = await committed("good");
+      const [active, silent] = await drawn(taskId);
+      await commitAs(active, taskId, "good");
+      const { commitDeadline } = await s.market.read.roundOf([taskId]);
+      await time.increaseTo(commitDeadline + 1);
+      await s.wait(await s.market.write.replaceSilentVerifiers([taskId]));
+      const r = await s.market.read.roundOf([taskId]);
+      assert.equal(r.members[2]!.account, ZERO_ADDRESS);
+      assert.equal(r.commitDeadline, 0, "the round is waiting for the pool again");
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await s.as(workerW)).market.write.reveal([taskId, res.cid, res.salt]),
+        s.market,
+        "RevealNotOpen",
+        [taskId],
+      );
+      const { deadline } = await s.market.read.taskOf([taskId]);
+      await time.increaseTo(deadline + 1);
+      await viem.assertions.emitWithArgs(s.market.write.settle([taskId]), s.market, "TaskRejected", [
+        taskId,
+        getAddress(workerW.account.address),
+        Reject.NoConsensus,
+      ]);
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Expired);
+      assert.equal((await account(requesterW.account.address)).genesis, GENESIS, "full refund");
+      const wk = await account(workerW.account.address);
+      assert.deepEqual([wk.stake, wk.lockedStake], [WORKER_STAKE, 0n]);
+      const ac = await account(active.account.address);
+      assert.deepEqual([ac.stake, ac.lockedStake, ac.balance], [VERIFIER_STAKE, 0n, 0n], "committed verifier not slashed");
+      assert.equal(await reputation(silent.account.address), -1, "the silent one only lost reputation");
+      assert.equal((await account(silent.account.address)).stake, VERIFIER_STAKE);
+      await conserved([taskId]);
+    });
+  });
+
+  describe("after a rejection", () => {
+    it("test_settle_reopenedTaskCompletesWithIntactEscrow", async () => {
+      const { s, committed, drawn, commitAs, revealAs, requesterW, workerW, account, conserved } = await world(3);
+      const { taskId, res } = await committed("wrong");
+      const [a, b] = await drawn(taskId);
+      const ra = await commitAs(a, taskId, "right");
+      const rb = await commitAs(b, taskId, "right");
+      await revealAs(workerW, taskId, res);
+      await revealAs(a, taskId, ra);
+      await revealAs(b, taskId, rb);
+      await s.wait(await s.market.write.settle([taskId]));
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Open);
+
+      // A second worker takes the task and does it right; the escrow still pays everybody.
+      const secondW = s.wallets[12]!;
+      const second = await s.registerWorker(secondW, WORKER_STAKE, false);
+      await s.wait(await second.market.write.claim([taskId]));
+      const r2 = await commitAs(secondW, taskId, "right");
+      const [c, d] = await drawn(taskId);
+      const rc = await commitAs(c, taskId, "right");
+      const rd = await commitAs(d, taskId, "right");
+      await revealAs(secondW, taskId, r2);
+      await revealAs(c, taskId, rc);
+      await revealAs(d, taskId, rd);
+      await s.wait(await s.market.write.settle([taskId]));
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
+      assert.equal((await account(secondW.account.address)).balance, 1_000n);
+      assert.equal((await s.ledger.read.escrowOf([taskId])).amount, 0n);
+      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW, "paid once, nothing more");
+      // Treasury: first worker's slash 100 - 2 fees + platform fee 10.
+      assert.equal(await s.ledger.read.treasury(), LOCK - 2n * FEE + FEE);
+      await conserved([taskId]);
+    });
+
+    it("test_settle_replacementVerifierCompletesRound", async () => {
+      const { s, committed, drawn, commitAs, revealAs, pool, workerW, account, conserved } = await world(3);
+      const { taskId, res } = await committed("good");
+      const [active, silent] = await drawn(taskId);
+      const spare = pool.find((v) => v !== active && v !== silent)!;
+      const ra = await commitAs(active, taskId, "good");
+      const { commitDeadline } = await s.market.read.roundOf([taskId]);
+      await time.increaseTo(commitDeadline + 1);
+      await s.wait(await s.market.write.replaceSilentVerifiers([taskId]));
+      // The replaced verifier can no longer commit: it is not a member any more.
+      const late = s.result(taskId, silent.account.address, "good");
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await s.as(silent)).market.write.commit([taskId, late.commitment]),
+        s.market,
+        "NotDrawn",
+        [taskId, getAddress(silent.account.address)],
+      );
+      const rs = await commitAs(spare, taskId, "good");
+      await revealAs(workerW, taskId, res);
+      await revealAs(active, taskId, ra);
+      await revealAs(spare, taskId, rs);
+      await s.wait(await s.market.write.settle([taskId]));
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
+      assert.equal((await account(active.account.address)).balance, FEE);
+      assert.equal((await account(spare.account.address)).balance, FEE);
+      const sl = await account(silent.account.address);
+      assert.deepEqual([sl.balance, sl.stake, sl.lockedStake], [0n, VERIFIER_STAKE, 0n]);
+      await conserved([taskId]);
+    });
+  });
+
+  describe("commit and reveal reverts", () => {
+    it("test_commit_revertsWhenCommitWindowClosed", async () => {
+      const { s, committed, drawn } = await world(2);
+      const { taskId } = await committed("good");
+      const [a] = await drawn(taskId);
+      const { commitDeadline } = await s.market.read.roundOf([taskId]);
+      await time.increaseTo(commitDeadline + 1);
+      const late = s.result(taskId, a.account.address, "good");
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await s.as(a)).market.write.commit([taskId, late.commitment]),
+        s.market,
+        "CommitWindowClosed",
+        [taskId, BigInt(commitDeadline)],
+      );
+    });
+
+    it("test_commit_revertsOnZeroCommitment", async () => {
+      const { s, requesterW, worker } = await world(2);
+      const taskId = await s.post(requesterW, { bounty: 1_000n });
+      await s.wait(await worker.market.write.claim([taskId]));
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        worker.market.write.commit([taskId, `0x${"00".repeat(32)}`]),
+        s.market,
+        "ZeroCommitment",
+        [],
+      );
+    });
+
+    it("test_commit_revertsWhenWorkerClaimExpired", async () => {
+      const { s, requesterW, worker, workerW } = await world(2);
+      const taskId = await s.post(requesterW, { bounty: 1_000n });
+      await s.wait(await worker.market.write.claim([taskId]));
+      const { claimDeadline } = await s.market.read.taskOf([taskId]);
+      await time.increaseTo(claimDeadline + 1);
+      const res = s.result(taskId, workerW.account.address, "good");
+      await viem.assertions.revertWithCustomErrorWithArgs(worker.market.write.commit([taskId, res.commitment]), s.market, "ClaimExpired", [
+        taskId,
+        BigInt(claimDeadline),
+      ]);
+    });
+
+    it("test_reveal_revertsWhenNotCommitted", async () => {
+      const { s, committed, drawn, commitAs } = await world(2);
+      const { taskId } = await committed("good");
+      const [a, silent] = await drawn(taskId);
+      await commitAs(a, taskId, "good");
+      const { commitDeadline } = await s.market.read.roundOf([taskId]);
+      await time.increaseTo(commitDeadline + 1);
+      const r = s.result(taskId, silent.account.address, "good");
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await s.as(silent)).market.write.reveal([taskId, r.cid, r.salt]),
+        s.market,
+        "NotCommitted",
+        [taskId, getAddress(silent.account.address)],
+      );
+      const outsider = s.wallets[13]!;
+      const o = s.result(taskId, outsider.account.address, "good");
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await s.as(outsider)).market.write.reveal([taskId, o.cid, o.salt]),
+        s.market,
+        "NotCommitted",
+        [taskId, getAddress(outsider.account.address)],
+      );
+    });
+
+    it("test_reveal_revertsWhenAlreadyRevealed", async () => {
+      const { s, committed, drawn, commitAs, worker, workerW } = await world(2);
+      const { taskId, res } = await committed("good");
+      const [a, b] = await drawn(taskId);
+      await commitAs(a, taskId, "good");
+      await commitAs(b, taskId, "good");
+      await s.wait(await worker.market.write.reveal([taskId, res.cid, res.salt]));
+      await viem.assertions.revertWithCustomErrorWithArgs(worker.market.write.reveal([taskId, res.cid, res.salt]), s.market, "NotCommitted", [
+        taskId,
+        getAddress(workerW.account.address),
+      ]);
+      assert.equal((await s.market.read.roundOf([taskId])).reveals, 1, "counted once");
+    });
+
+    it("test_settle_revertsWhenOpen", async () => {
+      const { s, requesterW } = await world(2);
+      const taskId = await s.post(requesterW, { bounty: 1_000n });
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.settle([taskId]), s.market, "WrongStatus", [
+        taskId,
+        TaskStatus.Open,
+      ]);
+    });
   });
 });
