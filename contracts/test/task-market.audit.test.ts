@@ -382,4 +382,90 @@ describe("TaskMarket audits", async () => {
       ]);
     });
   });
+
+  describe("auditor draw and commits", () => {
+    it("test_drawAuditors_waitsForPoolThenRetriggers", async () => {
+      const { s, accepted, auditors, conserved } = await world({ auditRateBps: 10_000 }, 2);
+      const { taskId } = await accepted("good");
+      let a = await s.market.read.auditOf([taskId]);
+      for (const m of a.members) assert.equal(m.account, ZERO_ADDRESS, "nobody left in the pool to audit");
+      assert.equal(a.commitDeadline, 0);
+      const fresh = s.wallets.slice(10, 13);
+      for (const w of fresh) await s.registerWorker(w, POOL_STAKE);
+      const at = (await time.latest()) + 2;
+      await time.setNextBlockTimestamp(at);
+      await viem.assertions.emitWithArgs(s.market.write.drawAuditors([taskId]), s.market, "CommitWindowOpened", [
+        taskId,
+        BigInt(at + defaultParams.commitWindow),
+        BigInt(at + defaultParams.commitWindow + defaultParams.revealWindow),
+      ]);
+      a = await s.market.read.auditOf([taskId]);
+      assert.deepEqual(
+        new Set(a.members.map((m) => m.account)),
+        new Set(fresh.map((w) => getAddress(w.account.address))),
+      );
+      assert.equal((await auditors(taskId)).length, 3);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.drawAuditors([taskId]), s.market, "NothingToDraw", [
+        taskId,
+      ]);
+      await conserved([taskId]);
+    });
+
+    it("test_drawAuditors_revertsWhenNotAuditing", async () => {
+      const { s, accepted } = await world({ auditRateBps: 0 });
+      const { taskId } = await accepted("good");
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.drawAuditors([taskId]), s.market, "WrongStatus", [
+        taskId,
+        TaskStatus.Accepted,
+      ]);
+    });
+
+    it("test_commit_revertsWhenWorkerOrVerifierTriesToAudit", async () => {
+      const { s, accepted, worker, workerW } = await world({ auditRateBps: 10_000 });
+      const { taskId, verifiers } = await accepted("good");
+      const own = s.result(taskId, workerW.account.address, "good");
+      await viem.assertions.revertWithCustomErrorWithArgs(worker.market.write.commit([taskId, own.commitment]), s.market, "NotDrawn", [
+        taskId,
+        getAddress(workerW.account.address),
+      ]);
+      const v = verifiers[0]!;
+      const vr = s.result(taskId, v.account.address, "good");
+      await viem.assertions.revertWithCustomErrorWithArgs((await s.as(v)).market.write.commit([taskId, vr.commitment]), s.market, "NotDrawn", [
+        taskId,
+        getAddress(v.account.address),
+      ]);
+    });
+
+    it("test_reveal_auditRevealsOnlyAfterAllAuditorsCommitted", async () => {
+      const { s, accepted, auditors } = await world({ auditRateBps: 10_000 });
+      const { taskId } = await accepted("good");
+      const [a0, a1] = await auditors(taskId);
+      const r0 = s.result(taskId, a0!.account.address, "good");
+      await s.wait(await (await s.as(a0!)).market.write.commit([taskId, r0.commitment]));
+      await s.wait(await (await s.as(a1!)).market.write.commit([taskId, s.result(taskId, a1!.account.address, "good").commitment]));
+      await viem.assertions.revertWithCustomErrorWithArgs((await s.as(a0!)).market.write.reveal([taskId, r0.cid, r0.salt]), s.market, "RevealNotOpen", [
+        taskId,
+      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        (await s.as(a0!)).market.write.commit([taskId, r0.commitment]),
+        s.market,
+        "AlreadyCommitted",
+        [taskId, getAddress(a0!.account.address)],
+      );
+    });
+
+    it("test_forceAudit_lapsesWithoutAuditorsAndRefundsFees", async () => {
+      const { s, accepted, requester, requesterW, account, conserved } = await world({ auditRateBps: 0 }, 2);
+      const { taskId } = await accepted("good");
+      await s.wait(await requester.market.write.forceAudit([taskId]));
+      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW - 3n * FEE);
+      const { acceptedAt } = await s.market.read.roundOf([taskId]);
+      await time.increaseTo(acceptedAt + AUDIT_WINDOW + 1);
+      await s.wait(await s.market.write.finalizeAudit([taskId]));
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
+      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW, "unused auditor fees refunded");
+      assert.equal((await s.ledger.read.escrowOf([taskId])).amount, 0n);
+      await conserved([taskId]);
+    });
+  });
 });
