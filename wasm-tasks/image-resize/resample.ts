@@ -65,8 +65,15 @@ export function computeTaps(size: number, offset: number, span: number, out: num
     }
     // Rounding may leave the weights summing to ONE +- a few; a flat colour must stay flat.
     weights[base + biggest]! += ONE - sum;
-    start[i] = lo;
-    count[i] = hi - lo;
+    // Zero taps at either end add nothing; dropping them changes no output value and makes a
+    // 1:1 pass (exact block shrink, upscale by an integer) one multiply per channel.
+    let first = 0;
+    let last = hi - lo - 1;
+    while (first < last && weights[base + first] === 0) first++;
+    while (last > first && weights[base + last] === 0) last--;
+    if (first > 0) weights.copyWithin(base, base + first, base + last + 1);
+    start[i] = lo + first;
+    count[i] = last - first + 1;
   }
   return { start, count, weights, stride };
 }
