@@ -153,6 +153,21 @@ test("an incomplete DAG, stray blocks, garbage and wrong requests are refused wi
   assert.equal(ok.status, 201);
 });
 
+test("concurrent uploads sharing blocks, and the same root twice at once, all end pinned once", async () => {
+  const shared = seededBytes(2 * CHUNK_SIZE, "shared-prefix");
+  const a = new Uint8Array([...shared, ...seededBytes(CHUNK_SIZE + 3, "tail-a")]);
+  const b = new Uint8Array([...shared, ...seededBytes(CHUNK_SIZE + 5, "tail-b")]);
+  const [fa, fb] = await Promise.all([addFile(a), addFile(b)]);
+  const results = await Promise.all([uploadCar(server.url, fa.cid, fa.car), uploadCar(server.url, fb.cid, fb.car), uploadCar(server.url, fa.cid, fa.car)]);
+  assert.equal(results.filter((r) => r.cid === fa.cid.toString() && r.pinned).length, 1, "one of the two uploads of A pinned it");
+  assert.equal(results[1]!.pinned, true);
+  assert.deepEqual(await fetchVerified(server.url, fa.cid), a);
+  assert.deepEqual(await fetchVerified(server.url, fb.cid), b);
+  const listed = (await pins()).map((p) => p.cid);
+  assert.equal(listed.filter((c) => c === fa.cid.toString()).length, 1);
+  assert.ok(listed.includes(fb.cid.toString()));
+});
+
 test("uploads over the limit get 413, whether announced by Content-Length or only seen while streaming", async () => {
   const dir = await mkdtemp(join(tmpdir(), "cc-ipfs-small-"));
   const small = await startIpfsServer({ dataDir: dir, port: 0, log: quiet, maxUploadBytes: 64 * 1024 });

@@ -12,7 +12,7 @@
  * Errors are JSON {error, message} with a stable code (see lib/ipfs/errors.ts).
  *
  * Standalone: `npm run ipfs`. Environment:
- *   CC_DATA_DIR (default .data; the node uses <dir>/ipfs), CC_IPFS_PORT (5050),
+ *   CC_DATA_DIR (default <repo>/.data, as `npm run dev`; the node uses <dir>/ipfs), CC_IPFS_PORT (5050),
  *   CC_IPFS_MAX_UPLOAD_BYTES (100 MiB), CC_IPFS_CORS_ORIGINS (comma list or *; default the app
  *   on http://127.0.0.1:3000 and http://localhost:3000), CC_IPFS_MAX_CONCURRENT_UPLOADS (4).
  */
@@ -37,7 +37,7 @@ const CAR_TYPE = "application/vnd.ipld.car";
 const RAW_TYPE = "application/vnd.ipld.raw";
 
 export type IpfsServerOptions = {
-  /** Data directory; the node keeps everything under <dataDir>/ipfs. Default env CC_DATA_DIR or ".data". */
+  /** Data directory; the node keeps everything under <dataDir>/ipfs. Default env CC_DATA_DIR or <repo>/.data (as npm run dev). */
   dataDir?: string;
   /** Port on 127.0.0.1; 0 picks a free one. Default env CC_IPFS_PORT or 5050. */
   port?: number;
@@ -109,7 +109,7 @@ function requestedFormat(url: URL, accept: string | undefined): "raw" | "car" | 
 const immutable = "public, max-age=29030400, immutable";
 
 export async function startIpfsServer(options: IpfsServerOptions = {}): Promise<IpfsServer> {
-  const dataDir = options.dataDir ?? process.env.CC_DATA_DIR ?? ".data";
+  const dataDir = options.dataDir ?? process.env.CC_DATA_DIR ?? fileURLToPath(new URL("../.data", import.meta.url));
   const port = options.port ?? envNumber("CC_IPFS_PORT") ?? DEFAULT_IPFS_PORT;
   const host = options.host ?? "127.0.0.1";
   const maxUploadBytes = options.maxUploadBytes ?? envNumber("CC_IPFS_MAX_UPLOAD_BYTES") ?? DEFAULT_MAX_UPLOAD_BYTES;
