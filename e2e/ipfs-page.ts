@@ -40,6 +40,15 @@ const ipfsTest = {
       return { error: describe(err) };
     }
   },
+  /** Uploads `size` random bytes' CAR, returning the result or the error the app would show. */
+  async tryUpload(nodeUrl: string, size: number) {
+    const { cid, car } = await addFile(randomBytes(size));
+    try {
+      return { result: await uploadCar(nodeUrl, cid, car), error: undefined };
+    } catch (err) {
+      return { result: undefined, error: describe(err) };
+    }
+  },
   /** fetchVerified against a gateway that answers with the wrong bytes. */
   async fetchFromLiar(gatewayUrl: string, cid: string) {
     try {

@@ -81,3 +81,21 @@ test("an upload whose CAR root does not match is refused with the node's message
   const lied = await page.evaluate(([url, cid]) => window.ipfsTest.fetchFromLiar(url, cid), [liarUrl, liarCid] as const);
   expect(lied.error?.code).toBe("hash_mismatch");
 });
+
+test("an oversized upload from the page gets the node's 413 message, small and large", async ({ page, baseURL }) => {
+  const dir = await mkdtemp(join(tmpdir(), "cc-ipfs-e2e-small-"));
+  const small = await startIpfsServer({ dataDir: dir, port: 0, corsOrigins: [new URL(baseURL!).origin], maxUploadBytes: 256 * 1024, log: () => {} });
+  try {
+    for (const size of [300 * 1024, 24 * 1024 * 1024]) {
+      const { error } = await page.evaluate(([url, n]) => window.ipfsTest.tryUpload(url, n), [small.url, size] as const);
+      expect(error?.code, `${size} bytes: ${error?.message}`).toBe("too_large");
+      expect(error?.status).toBe(413);
+      expect(error?.message).toMatch(/limit is 262144 bytes/);
+    }
+    const ok = await page.evaluate((url) => window.ipfsTest.tryUpload(url, 100 * 1024), small.url);
+    expect(ok.result?.pinned).toBe(true);
+  } finally {
+    await small.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
