@@ -8,7 +8,11 @@ const nextConfig: NextConfig = {
   typescript: { tsconfigPath: "tsconfig.app.json" },
   reactStrictMode: true,
   allowedDevOrigins: ["127.0.0.1", "localhost"],
-  // The ledger of deployments is read at request time from lib/generated (or NEXT_PUBLIC_CONTRACTS_JSON).
+  turbopack: {
+    // See app/_lib/ffmpeg-not-bundled.ts: the app only needs the task types' schemas and cost models.
+    resolveAlias: { "@ffmpeg/ffmpeg": { browser: "./app/_lib/ffmpeg-not-bundled.ts" } },
+  },
+  // The deployments are read at request time from lib/generated (or NEXT_PUBLIC_CONTRACTS_JSON).
   outputFileTracingIncludes: { "/api/deployments": ["./lib/generated/deployments.json"] },
 };
 

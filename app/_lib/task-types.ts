@@ -1,0 +1,35 @@
+/**
+ * Task types as the app sees them: the on-chain registry (id, name, allowed modes, active) joined by name with
+ * the local wasm-tasks registry (spec schema, cost model, input limit). The wasm-tasks registry is loaded
+ * lazily: it carries the codecs' glue code, which only the post page needs.
+ */
+import type { TaskType } from "../../wasm-tasks/task-type.ts";
+
+export type ChainTaskType = { id: number; name: string; codeCid: string; modes: number; active: boolean; zkVerifier: string };
+
+/** Starting values of the post form per type (every field still goes through the type's schema). */
+export const exampleSpecs: Record<string, unknown> = {
+  "image-resize": { width: 640, height: 480, fit: "contain", format: "jpeg" },
+  "video-transcode": { codec: "h264", container: "mp4", resolution: "360p", fps: 25, preset: "veryfast", rate: { mode: "crf", crf: 28 }, audio: "drop" },
+  "ml-inference": { topK: 3, decimals: 4 },
+  benchmark: {},
+};
+
+/** Types a requester can post: they need an input file. The benchmark is run by workers on themselves. */
+export const isPostable = (t: TaskType<unknown>) => t.maxInputBytes > 0;
+
+export async function loadLocalTaskTypes(): Promise<Readonly<Record<string, TaskType<unknown>>>> {
+  const mod = await import("../../wasm-tasks/index.ts");
+  return mod.taskTypes as Readonly<Record<string, TaskType<unknown>>>;
+}
+
+export const modeNames = ["replicated", "zk"] as const;
+export const allowedModes = (modes: number) => modeNames.map((_, i) => i).filter((i) => (modes >> i) & 1);
+
+/** What kind of preview a task type's input/output gets. */
+export function mediaKind(typeName: string | undefined): "image" | "video" | "labels" | "bytes" {
+  if (typeName === "image-resize") return "image";
+  if (typeName === "video-transcode") return "video";
+  if (typeName === "ml-inference") return "labels";
+  return "bytes";
+}

@@ -1,0 +1,332 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useEffect, useMemo, useState } from "react";
+import { type Address, type Hex, isAddress, stringToHex, toHex, zeroAddress } from "viem";
+import { addFile, uploadCar, UploadRejectedError, IpfsError } from "../../../lib/ipfs/index.ts";
+import { type ProtocolParams, type VerificationMode, MCC_PER_CC, defaultParams, escrowFor, formatCredits } from "../../../lib/protocol/params";
+import type { InputInfo } from "../../../wasm-tasks/task-type";
+import { appConfig } from "../../_lib/config";
+import { canonicalJson, checkSpec, formModel, valuesFrom, type FormValues } from "../../_lib/spec-form";
+import { allowedModes, exampleSpecs, isPostable, loadLocalTaskTypes, mediaKind, modeNames } from "../../_lib/task-types";
+import { publicClient } from "../../_lib/wagmi";
+import { useDeployment, useWallet } from "../../_components/Providers";
+import { ActionStatus, useAction } from "../../_components/useAction";
+import { useRead } from "../../_components/useRead";
+import { useChainTaskTypes } from "../../_components/useTaskTypes";
+import { ErrorNote, Loading, cc } from "../../_components/ui";
+import { SpecFields } from "./SpecFields";
+
+type Upload =
+  | { phase: "idle" }
+  | { phase: "reading" | "hashing" | "uploading"; file: File }
+  | { phase: "done"; file: File; cid: string; cidBytes: Uint8Array; info: InputInfo; blocks: number }
+  | { phase: "error"; file?: File; error: string };
+
+const DEADLINES = [
+  { label: "1 hour", s: 3600 },
+  { label: "6 hours", s: 6 * 3600 },
+  { label: "1 day", s: 86_400 },
+  { label: "3 days", s: 3 * 86_400 },
+  { label: "7 days", s: 7 * 86_400 },
+];
+const MB = 1024 * 1024;
+const sizeWords = (n: number) => (n >= MB ? `${(n / MB).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
+
+async function mediaInfo(file: File, kind: ReturnType<typeof mediaKind>): Promise<InputInfo> {
+  const info: InputInfo = { bytes: file.size };
+  try {
+    if (kind === "image" || kind === "labels") {
+      const bmp = await createImageBitmap(file);
+      info.width = bmp.width;
+      info.height = bmp.height;
+      bmp.close();
+    } else if (kind === "video") {
+      const url = URL.createObjectURL(file);
+      const v = document.createElement("video");
+      v.preload = "metadata";
+      v.src = url;
+      await new Promise<void>((resolve, reject) => {
+        v.onloadedmetadata = () => resolve();
+        v.onerror = () => reject(new Error("not a video the browser can read"));
+        setTimeout(() => reject(new Error("timeout")), 5000);
+      });
+      info.width = v.videoWidth;
+      info.height = v.videoHeight;
+      info.durationSeconds = v.duration;
+      URL.revokeObjectURL(url);
+    }
+  } catch {
+    // The cost model falls back to the byte size.
+  }
+  return info;
+}
+
+export function PostForm() {
+  const d = useDeployment();
+  const { signer } = useWallet();
+  const chainTypes = useChainTaskTypes();
+  const local = useQuery({ queryKey: ["localTaskTypes"], queryFn: loadLocalTaskTypes, staleTime: Infinity });
+  const params = useRead<ProtocolParams>("ProtocolConfig", "params", [], { refetch: false });
+  const spendable = useRead<bigint>("CreditLedger", "spendable", signer ? [signer.address] : undefined);
+  const post = useAction();
+
+  const postable = useMemo(
+    () => (chainTypes.data ?? []).filter((t) => t.active && local.data?.[t.name] && isPostable(local.data[t.name]!)),
+    [chainTypes.data, local.data],
+  );
+  const [typeId, setTypeId] = useState<number>();
+  const chainType = postable.find((t) => t.id === typeId) ?? postable[0];
+  const localType = chainType ? local.data?.[chainType.name] : undefined;
+  const model = useMemo(() => (localType ? formModel(localType.specSchema) : undefined), [localType]);
+  const [values, setValues] = useState<FormValues>({});
+  const [touched, setTouched] = useState(false);
+  useEffect(() => {
+    if (model && chainType) {
+      setValues(valuesFrom(model, exampleSpecs[chainType.name] ?? {}));
+      setTouched(false);
+    }
+  }, [model, chainType]);
+  const check = model && localType ? checkSpec(localType.specSchema, model, values) : undefined;
+
+  const [upload, setUpload] = useState<Upload>({ phase: "idle" });
+  const [mode, setMode] = useState<VerificationMode>(0);
+  const [deadlineS, setDeadlineS] = useState(86_400);
+  const [bountyText, setBountyText] = useState("");
+  const [bountyTouched, setBountyTouched] = useState(false);
+  const [preferred, setPreferred] = useState("");
+  const [postedId, setPostedId] = useState<Hex>();
+  const [submitError, setSubmitError] = useState<string>();
+
+  const p = params.data ?? defaultParams;
+  const estimate = check?.ok && localType && upload.phase === "done" ? localType.estimateCost(upload.info, check.spec) : undefined;
+  const suggested = estimate ? (() => {
+    const s = BigInt(Math.ceil(estimate.mcc * 1.5));
+    return s < p.minBounty ? p.minBounty : s;
+  })() : undefined;
+  useEffect(() => {
+    if (suggested !== undefined && !bountyTouched) setBountyText((Number(suggested) / 1000).toString());
+  }, [suggested, bountyTouched]);
+  const bounty = (() => {
+    const n = Number(bountyText);
+    return bountyText.trim() !== "" && Number.isFinite(n) && n > 0 ? BigInt(Math.round(n * Number(MCC_PER_CC))) : undefined;
+  })();
+  const escrow = bounty !== undefined ? escrowFor(bounty, mode, p) : undefined;
+  const bountyError = bountyText.trim() === "" ? undefined : bounty === undefined ? "Enter an amount of CC, e.g. 0.25" : bounty < p.minBounty ? `The minimum bounty is ${formatCredits(p.minBounty)}.` : undefined;
+  const preferredError = preferred.trim() && !isAddress(preferred.trim()) ? "Not an address (0x followed by 40 hex digits)." : undefined;
+  const modes = chainType ? allowedModes(chainType.modes) : [0];
+  useEffect(() => {
+    if (!modes.includes(mode)) setMode((modes[0] ?? 0) as VerificationMode);
+  }, [modes, mode]);
+
+  const chooseFile = async (file: File | undefined) => {
+    setPostedId(undefined);
+    if (!file) return setUpload({ phase: "idle" });
+    if (localType && file.size > localType.maxInputBytes) {
+      return setUpload({ phase: "error", file, error: `This file is ${sizeWords(file.size)}; ${chainType?.name} takes at most ${sizeWords(localType.maxInputBytes)}. Nothing was uploaded.` });
+    }
+    try {
+      setUpload({ phase: "reading", file });
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const info = await mediaInfo(file, mediaKind(chainType?.name));
+      setUpload({ phase: "hashing", file });
+      const added = await addFile(bytes);
+      setUpload({ phase: "uploading", file });
+      const result = await uploadCar(appConfig.ipfsGateway, added.cid, added.car);
+      setUpload({ phase: "done", file, cid: added.cid.toString(), cidBytes: added.cid.bytes, info, blocks: result.blocks });
+    } catch (e) {
+      const why =
+        e instanceof UploadRejectedError
+          ? `The IPFS node refused the upload: ${e.message}`
+          : e instanceof IpfsError && e.code === "network_error"
+            ? `The IPFS node at ${appConfig.ipfsGateway} does not answer; is it running?`
+            : `Could not add the file: ${e instanceof Error ? e.message : String(e)}`;
+      setUpload({ phase: "error", file, error: why });
+    }
+  };
+
+  const submit = async () => {
+    setTouched(true);
+    setSubmitError(undefined);
+    if (!d || !signer || !chainType || !localType) return;
+    if (upload.phase !== "done") return setSubmitError("Choose an input file and wait until it is uploaded.");
+    if (upload.file.size > localType.maxInputBytes) return setSubmitError(`This file is too large for ${chainType.name} (at most ${sizeWords(localType.maxInputBytes)}).`);
+    if (!check?.ok) return setSubmitError("Fix the spec fields marked above.");
+    if (bounty === undefined || bountyError) return setSubmitError(bountyError ?? "Enter a bounty.");
+    if (preferredError) return setSubmitError(preferredError);
+    const market = d.contracts.TaskMarket;
+    const nextId = (await publicClient.readContract({ address: market.address, abi: market.abi, functionName: "nextTaskId", args: [signer.address] })) as Hex;
+    const deadline = Math.floor(Date.now() / 1000) + deadlineS;
+    const done = await post.run({
+      contract: "TaskMarket",
+      functionName: "post",
+      args: [
+        {
+          typeId: chainType.id,
+          mode,
+          bounty,
+          deadline,
+          claimWindow: 0,
+          preferredWorker: (preferred.trim() || zeroAddress) as Address,
+          zkInputCommitment: 0n,
+          inputCid: toHex(upload.cidBytes),
+          spec: stringToHex(canonicalJson(check.spec)),
+        },
+      ],
+    });
+    if (done) setPostedId(nextId);
+  };
+
+  if (chainTypes.error || local.error) return <ErrorNote>Cannot load the task types: {(chainTypes.error ?? local.error)!.message}</ErrorNote>;
+  if (!chainTypes.data || !local.data || !model) return <Loading what="task types" />;
+  if (postable.length === 0) return <ErrorNote>No task type on this chain can be posted from the browser.</ErrorNote>;
+  const errors = touched || Object.keys(values).length ? (check && !check.ok ? check.errors : {}) : {};
+
+  return (
+    <form
+      className="card"
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      <div className="field">
+        <label htmlFor="task-type">Task type</label>
+        <select id="task-type" value={chainType?.id} onChange={(e) => setTypeId(Number(e.target.value))}>
+          {postable.map((t) => (
+            <option key={t.id} value={t.id}>
+              {t.name}
+            </option>
+          ))}
+        </select>
+      </div>
+
+      <div className="field">
+        <label htmlFor="input-file">
+          Input file <span className="hint">(at most {sizeWords(localType!.maxInputBytes)}; its CID is computed here and the file is uploaded to the IPFS node)</span>
+        </label>
+        <input id="input-file" type="file" onChange={(e) => void chooseFile(e.target.files?.[0])} aria-describedby="upload-status" />
+        <div id="upload-status" aria-live="polite" style={{ marginTop: 6 }}>
+          {upload.phase === "reading" || upload.phase === "hashing" || upload.phase === "uploading" ? (
+            <>
+              <progress className="progress" max={3} value={upload.phase === "reading" ? 1 : upload.phase === "hashing" ? 2 : 2.5} />
+              <span className="muted">
+                {upload.phase === "reading" ? "Reading the file…" : upload.phase === "hashing" ? "Computing the CID in your browser…" : `Uploading ${sizeWords(upload.file.size)} to the IPFS node…`}
+              </span>
+            </>
+          ) : upload.phase === "done" ? (
+            <span className="ok" data-testid="input-cid">
+              Uploaded and verified by the node: <code>{upload.cid}</code> ({sizeWords(upload.file.size)}, {upload.blocks} block{upload.blocks === 1 ? "" : "s"})
+            </span>
+          ) : upload.phase === "error" ? (
+            <span className="error" role="alert">
+              {upload.error}
+            </span>
+          ) : null}
+        </div>
+      </div>
+
+      <fieldset>
+        <legend>Output spec</legend>
+        <SpecFields
+          node={model}
+          values={values}
+          errors={errors}
+          onChange={(path, v) => {
+            setTouched(true);
+            setValues((old) => ({ ...old, [path]: v }));
+          }}
+        />
+        {errors[""] ? <p className="error">{errors[""]}</p> : null}
+      </fieldset>
+
+      <div className="row">
+        <div className="field">
+          <label htmlFor="bounty">
+            Bounty (CC) <span className="hint">{suggested !== undefined ? `suggested ${formatCredits(suggested)}` : "choose a file for an estimate"}</span>
+          </label>
+          <input
+            id="bounty"
+            inputMode="decimal"
+            value={bountyText}
+            onChange={(e) => {
+              setBountyTouched(true);
+              setBountyText(e.target.value);
+            }}
+            aria-invalid={Boolean(bountyError)}
+            aria-describedby="bounty-err"
+          />
+          <div id="bounty-err" className="field-error">
+            {bountyError}
+          </div>
+        </div>
+        <div className="field">
+          <label htmlFor="deadline">Deadline</label>
+          <select id="deadline" value={deadlineS} onChange={(e) => setDeadlineS(Number(e.target.value))}>
+            {DEADLINES.map((x) => (
+              <option key={x.s} value={x.s}>
+                in {x.label}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+
+      <fieldset>
+        <legend>Verification</legend>
+        <div className="radio">
+          {modeNames.map((name, i) => (
+            <label key={name}>
+              <input type="radio" name="mode" value={i} checked={mode === i} disabled={!modes.includes(i)} onChange={() => setMode(i as VerificationMode)} />
+              {name === "replicated" ? "replicated (2 verifiers re-compute)" : "zk proof"}
+              {!modes.includes(i) ? <span className="muted"> — not offered by this type</span> : null}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+
+      <div className="field">
+        <label htmlFor="preferred">
+          Preferred worker <span className="hint">(optional; gets the task to itself for a first window)</span>
+        </label>
+        <input id="preferred" value={preferred} onChange={(e) => setPreferred(e.target.value)} placeholder="0x…" spellCheck={false} aria-invalid={Boolean(preferredError)} aria-describedby="preferred-err" />
+        <div id="preferred-err" className="field-error">
+          {preferredError}
+        </div>
+      </div>
+
+      <div className="note" data-testid="cost">
+        {estimate ? (
+          <>
+            Estimated work: <strong>{formatCredits(BigInt(estimate.mcc))}</strong> ({estimate.referenceSeconds.toFixed(1)} reference CPU-seconds).{" "}
+          </>
+        ) : null}
+        {escrow !== undefined ? (
+          <>
+            Posting escrows <strong data-testid="escrow">{formatCredits(escrow)}</strong> (bounty + {mode === 0 ? "2 verifier fees + " : ""}platform fee).{" "}
+          </>
+        ) : null}
+        You have <strong>{cc(spendable.data)}</strong> available.
+        {escrow !== undefined && spendable.data !== undefined && escrow > spendable.data ? <span className="error"> That is not enough for this bounty.</span> : null}
+      </div>
+
+      <div className="actions" style={{ marginTop: 12 }}>
+        <button type="submit" disabled={post.busy || upload.phase === "reading" || upload.phase === "hashing" || upload.phase === "uploading"}>
+          Post task
+        </button>
+        <ActionStatus state={post.state} doneText="Posted." />
+        {submitError ? (
+          <span className="error" role="alert">
+            {submitError}
+          </span>
+        ) : null}
+      </div>
+      {postedId && post.state.done ? (
+        <p>
+          <Link href={`/tasks/${postedId}`}>Open the task page</Link> · <Link href="/my-tasks">My tasks</Link>
+        </p>
+      ) : null}
+    </form>
+  );
+}
