@@ -225,6 +225,39 @@ test("pins and blocks survive a restart on the same data dir; a second node cann
   }
 });
 
+test("stop() during a stalled upload returns promptly, stores nothing, and the dir can be reopened", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "cc-ipfs-stop-"));
+  try {
+    const node = await startIpfsServer({ dataDir: dir, port: 0, log: quiet });
+    const { cid, car } = await addFile(seededBytes(3 * CHUNK_SIZE, "stalled"));
+    let pulls = 0;
+    const stalled = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (pulls++ === 0) return controller.enqueue(car.subarray(0, CHUNK_SIZE)); // then never more
+        await new Promise(() => {});
+      },
+    });
+    const upload = fetch(`${node.url}/upload?root=${cid}`, { method: "POST", body: stalled, duplex: "half" } as RequestInit).then(
+      (r) => r.status,
+      () => "connection closed",
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const started = performance.now();
+    await node.stop();
+    assert.ok(performance.now() - started < 4_000, "stop waited at most the grace period");
+    assert.equal(await upload, "connection closed");
+    const again = await startIpfsServer({ dataDir: dir, port: 0, log: quiet });
+    try {
+      assert.deepEqual(await pins(again.url), []);
+      assert.equal(await again.node.hasBlock(cid), false);
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test("CORS: the app origin may read and upload; other origins get no CORS headers; /health answers", async () => {
   const preflight = await fetch(`${server.url}/upload`, {
     method: "OPTIONS",
