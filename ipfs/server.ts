@@ -275,7 +275,7 @@ export async function startIpfsServer(options: IpfsServerOptions = {}): Promise<
     req.once("close", onClose);
     try {
       const signal = AbortSignal.any([aborted.signal, shutdown.signal]);
-      const result = await importCar(node, limitBytes(req, maxUploadBytes, "the upload"), claimed, { signal, exclusive });
+      const result = await importCar(node, limitBytes(req.iterator({ destroyOnReturn: false }), maxUploadBytes, "the upload"), claimed, { signal, exclusive });
       log(`${result.pinned ? "pinned" : "already pinned"} ${result.cid} (${result.size ?? "?"} bytes, ${result.blocks} blocks)`);
       sendJson(res, result.pinned ? 201 : 200, result);
     } catch (err) {
