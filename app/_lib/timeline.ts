@@ -27,6 +27,12 @@ export function describeEvent(e: ChainEvent): Omit<TimelineEntry, "key" | "block
       };
     case "Escrowed":
       return { title: "Escrowed", detail: `${formatCredits(a.amount as bigint)} held from ${short(a.from)}`, tone: "neutral" };
+    case "EscrowRefunded":
+      return { title: "Refunded", detail: `${formatCredits(a.amount as bigint)} returned to ${short(a.to)}`, tone: "neutral" };
+    case "EscrowPaid":
+      return { title: "Paid", detail: `${formatCredits(a.amount as bigint)} paid to ${short(a.to)}`, tone: "good" };
+    case "EscrowToTreasury":
+      return { title: "Fee", detail: `${formatCredits(a.amount as bigint)} to the treasury`, tone: "neutral" };
     case "TaskClaimed":
       return { title: "Claimed", detail: `by worker ${short(a.worker)} until ${at(a.claimDeadline)}`, tone: "neutral" };
     case "ClaimReleased":
