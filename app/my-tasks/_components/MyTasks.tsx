@@ -1,0 +1,85 @@
+"use client";
+import Link from "next/link";
+import { TaskStatus, taskStatusName } from "../../../lib/protocol/status";
+import { listTasks, type TaskView } from "../../_lib/tasks";
+import { useWallet } from "../../_components/Providers";
+import { TaskResult } from "../../_components/TaskResult";
+import { ActionButton } from "../../_components/useAction";
+import { useTasks } from "../../_components/useTasks";
+import { useChainTaskTypes, typeName } from "../../_components/useTaskTypes";
+import { Addr, Empty, ErrorNote, Loading, StatusBadge, cc, dateTime } from "../../_components/ui";
+
+/** Where a task stands, in words (the progress of a task through DESIGN §3). */
+function progressWords(t: TaskView): string {
+  switch (t.status) {
+    case TaskStatus.Open:
+      return t.deadline * 1000 < Date.now() ? "Deadline passed with nobody done; expire it to get the escrow back." : "Waiting for a worker to claim it.";
+    case TaskStatus.Claimed:
+      return "A worker is computing the result.";
+    case TaskStatus.Committed:
+      return "The worker committed a result; verifiers are re-computing it.";
+    case TaskStatus.Revealing:
+      return "Results are being revealed and compared.";
+    case TaskStatus.Accepted:
+      return "Accepted: the worker was paid. It may still be audited.";
+    case TaskStatus.Auditing:
+      return "Accepted, and being audited by three fresh auditors.";
+    case TaskStatus.Final:
+      return "Final.";
+    case TaskStatus.Fraudulent:
+      return "The audit found fraud: the worker was slashed and the payment reversed.";
+    case TaskStatus.Cancelled:
+      return "You cancelled it; the escrow was refunded.";
+    case TaskStatus.Expired:
+      return "Expired; the escrow was refunded.";
+    default:
+      return taskStatusName(t.status);
+  }
+}
+
+const STEPS = [TaskStatus.Open, TaskStatus.Claimed, TaskStatus.Committed, TaskStatus.Revealing, TaskStatus.Accepted];
+
+export function MyTasks() {
+  const { signer } = useWallet();
+  const { tasks, status, error } = useTasks();
+  const types = useChainTaskTypes();
+  if (!signer) return <Loading what="your account" />;
+  if (status === "loading") return <Loading what="your tasks" />;
+  if (status === "error") return <ErrorNote>{error}</ErrorNote>;
+  const mine = listTasks(tasks.values(), { requester: signer.address }).sort((a, b) => Number(b.postedBlock - a.postedBlock));
+  if (mine.length === 0) {
+    return (
+      <Empty>
+        You have not posted any task from <Addr a={signer.address} />. <Link href="/post">Post one</Link>.
+      </Empty>
+    );
+  }
+  return (
+    <ul className="tasks" data-testid="my-tasks">
+      {mine.map((t) => {
+        const step = STEPS.indexOf(t.status);
+        return (
+          <li key={t.id} className="card" style={{ listStyle: "none" }} data-task-id={t.id}>
+            <h2>
+              <Link href={`/tasks/${t.id}`}>{typeName(types.data, t.typeId)}</Link> <StatusBadge status={t.status} />{" "}
+              <span className="muted" style={{ fontWeight: 400, fontSize: "0.9rem" }}>
+                {cc(t.bounty)} · posted in block {t.postedBlock.toString()} · deadline {dateTime(t.deadline)}
+              </span>
+            </h2>
+            {step >= 0 ? <progress className="progress" max={STEPS.length - 1} value={step} aria-label={`Progress: ${taskStatusName(t.status)}`} /> : null}
+            <p>{progressWords(t)}</p>
+            <div className="actions">
+              {t.status === TaskStatus.Open ? (
+                <ActionButton className="danger" call={{ contract: "TaskMarket", functionName: "cancel", args: [t.id] }} label="Cancel and refund" doneText="Cancelled." />
+              ) : null}
+              {t.status === TaskStatus.Open && t.deadline * 1000 < Date.now() ? (
+                <ActionButton className="secondary" call={{ contract: "TaskMarket", functionName: "expire", args: [t.id] }} label="Expire" doneText="Expired." />
+              ) : null}
+            </div>
+            <TaskResult task={t} />
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
