@@ -30,7 +30,7 @@ export function iouPairs(events: readonly { eventName: string; args: Readonly<Re
 export function findCycles(edges: readonly IouEdge[], options: { maxLength?: number; maxCycles?: number } = {}): IouCycle[] {
   const maxLength = options.maxLength ?? 8;
   const maxCycles = options.maxCycles ?? 50;
-  const out = new Map<string, { to: Address; amount: bigint }[]>();
+  const out = new Map<Address, { to: Address; amount: bigint }[]>();
   for (const e of edges) {
     if (e.amount <= 0n) continue;
     const d = norm(e.debtor);

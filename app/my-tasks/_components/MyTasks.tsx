@@ -37,7 +37,7 @@ function progressWords(t: TaskView): string {
   }
 }
 
-const STEPS = [TaskStatus.Open, TaskStatus.Claimed, TaskStatus.Committed, TaskStatus.Revealing, TaskStatus.Accepted];
+const STEPS: readonly TaskStatus[] = [TaskStatus.Open, TaskStatus.Claimed, TaskStatus.Committed, TaskStatus.Revealing, TaskStatus.Accepted];
 
 export function MyTasks() {
   const { signer } = useWallet();
