@@ -22,7 +22,8 @@ export const CHROMIUM_ARGS = [
 
 export type BrowserBench = {
   page: Page;
-  run(request: HarnessRun): Promise<HarnessResult & { peakRssBytes: number; baselineRssBytes: number }>;
+  /** Also reports the CPU-seconds Chromium's process tree spent during the run: on a shared, loaded machine that is steadier than wall time. */
+  run(request: HarnessRun): Promise<HarnessResult & { peakRssBytes: number; baselineRssBytes: number; cpuSeconds: number }>;
   close(): Promise<void>;
 };
 
@@ -39,8 +40,28 @@ function rssOf(pid: number): number {
   }
 }
 
+/** utime + stime of a process in seconds; includes its ended threads (e.g. finished workers). */
+function cpuOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // Fields 14 and 15 of stat (utime, stime) in clock ticks; Linux reports USER_HZ = 100.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 /** Sum of PSS over `root` and all its descendants. */
 export function treeRss(root: number): number {
+  return sumOverTree(root, rssOf);
+}
+
+export function treeCpuSeconds(root: number): number {
+  return sumOverTree(root, cpuOf);
+}
+
+function sumOverTree(root: number, measure: (pid: number) => number): number {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -56,7 +77,7 @@ export function treeRss(root: number): number {
   const stack = [root];
   while (stack.length) {
     const pid = stack.pop()!;
-    total += rssOf(pid);
+    total += measure(pid);
     stack.push(...(children.get(pid) ?? []));
   }
   return total;
@@ -103,10 +124,11 @@ export async function startBrowserBench(port = 4180): Promise<BrowserBench> {
       page,
       async run(request) {
         const baselineRssBytes = treeRss(rootPid);
+        const cpuBefore = treeCpuSeconds(rootPid);
         const sampler = peakSampler(() => treeRss(rootPid));
         try {
           const result = await page.evaluate((r) => window.harness.run(r), request);
-          return { ...result, peakRssBytes: sampler.stop(), baselineRssBytes };
+          return { ...result, peakRssBytes: sampler.stop(), baselineRssBytes, cpuSeconds: treeCpuSeconds(rootPid) - cpuBefore };
         } finally {
           sampler.stop();
         }

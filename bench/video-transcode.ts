@@ -11,7 +11,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { machineLine, writeBenchSection } from "./write-section.ts";
 import { median, mib, startBrowserBench } from "./browser.ts";
@@ -22,6 +22,11 @@ import { outputCidString } from "../wasm-tasks/digest.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), "bench-video-"));
+/** CPU-seconds of this process, all threads (the ffmpeg worker thread included). */
+const cpuNow = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+};
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex").slice(0, 16);
 
 function makeSource(name: string, seconds: number): string {
@@ -36,13 +41,13 @@ function makeSource(name: string, seconds: number): string {
   return file;
 }
 
-function native(spec: VideoTranscodeSpec, input: string): { seconds: number; peakRssBytes: number; output: Uint8Array } {
+function native(spec: VideoTranscodeSpec, input: string): { seconds: number; cpuSeconds: number; peakRssBytes: number; output: Uint8Array } {
   const output = join(dir, "native.mp4");
-  const args = ["-f", "%e %M", "ffmpeg", "-nostdin", "-y", "-hide_banner", "-loglevel", "error", ...transcodeArgs(spec, { input, output })];
+  const args = ["-f", "%e %U %S %M", "ffmpeg", "-nostdin", "-y", "-hide_banner", "-loglevel", "error", ...transcodeArgs(spec, { input, output })];
   const result = spawnSync("/usr/bin/time", args, { encoding: "utf8" });
   if (result.status !== 0) throw new Error(`native ffmpeg failed: ${result.stderr}`);
-  const [seconds, kb] = result.stderr.trim().split("\n").at(-1)!.split(" ").map(Number);
-  return { seconds: seconds!, peakRssBytes: kb! * 1024, output: new Uint8Array(readFileSync(output)) };
+  const [seconds, user, sys, kb] = result.stderr.trim().split("\n").at(-1)!.split(" ").map(Number);
+  return { seconds: seconds!, cpuSeconds: user! + sys!, peakRssBytes: kb! * 1024, output: new Uint8Array(readFileSync(output)) };
 }
 
 const spec: VideoTranscodeSpec = { codec: "h264", container: "mp4", resolution: "360p", fps: 30, preset: "veryfast", rate: { mode: "crf", crf: 23 }, audio: "aac" };
@@ -53,43 +58,52 @@ const nativeVersion = execFileSync("ffmpeg", ["-version"], { encoding: "utf8" })
 // Native.
 const nativeRuns = Array.from({ length: RUNS }, () => native(spec, sourcePath));
 const nativeSeconds = median(nativeRuns.map((r) => r.seconds));
+const nativeCpu = median(nativeRuns.map((r) => r.cpuSeconds));
 const nativePeak = Math.max(...nativeRuns.map((r) => r.peakRssBytes));
 const nativeOutput = nativeRuns[0]!.output;
 
 // wasm in Node: load and transcode apart, then the whole task as run() does it.
 const loadStart = performance.now();
+const loadCpuStart = cpuNow();
 const engine = await createNodeEngine(new AbortController().signal);
 const nodeLoadSeconds = (performance.now() - loadStart) / 1000;
+const nodeLoadCpu = cpuNow() - loadCpuStart;
 engine.terminate();
-const nodeRuns: { seconds: number; output: Uint8Array }[] = [];
+const nodeRuns: { seconds: number; cpuSeconds: number; output: Uint8Array }[] = [];
 for (let i = 0; i < RUNS; i++) {
   const started = performance.now();
+  const cpuStart = cpuNow();
   const output = await videoTranscode.run(source, spec);
-  nodeRuns.push({ seconds: (performance.now() - started) / 1000, output });
+  nodeRuns.push({ seconds: (performance.now() - started) / 1000, cpuSeconds: cpuNow() - cpuStart, output });
 }
 // Nothing else heavy has run in this process yet, so its maxRSS is the Node runs' peak.
 const nodePeak = process.resourceUsage().maxRSS * 1024;
 const nodeSeconds = median(nodeRuns.map((r) => r.seconds));
+const nodeCpu = median(nodeRuns.map((r) => r.cpuSeconds));
 const nodeCid = await outputCidString(nodeRuns[0]!.output);
 
 // wasm in Chromium, through the task worker.
 const browser = await startBrowserBench();
 let chromiumSeconds: number;
+let chromiumCpu: number;
 let chromiumPeak = 0;
 let chromiumBaseline = Infinity;
 let chromiumCids: string[] = [];
 try {
   const inputBase64 = Buffer.from(source).toString("base64");
   const times: number[] = [];
+  const cpus: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const result = await browser.run({ typeName: "video-transcode", inputBase64, spec, timeoutMs: 600_000 });
     if (result.error) throw new Error(`chromium run failed: ${result.error.code}: ${result.error.message}`);
     times.push(result.ms / 1000);
+    cpus.push(result.cpuSeconds);
     chromiumCids.push(result.cid!);
     chromiumPeak = Math.max(chromiumPeak, result.peakRssBytes);
     chromiumBaseline = Math.min(chromiumBaseline, result.baselineRssBytes);
   }
   chromiumSeconds = median(times);
+  chromiumCpu = median(cpus);
 } finally {
   await browser.close();
 }
@@ -99,9 +113,10 @@ const calSource = new Uint8Array(readFileSync(makeSource("cal-640x480-4s.mp4", 4
 const calRows: string[] = [];
 for (const preset of X264_PRESETS) {
   const calSpec: VideoTranscodeSpec = { ...spec, preset };
-  const started = performance.now();
+  const cpuStart = cpuNow();
   await videoTranscode.run(calSource, calSpec);
-  const seconds = (performance.now() - started) / 1000 - nodeLoadSeconds;
+  // CPU time of the whole process (the ffmpeg worker thread does nearly all of it).
+  const seconds = cpuNow() - cpuStart - nodeLoadCpu;
   const pixels = 4 * 30 * 480 * 360;
   calRows.push(`| ${preset} | ${seconds.toFixed(2)} | ${(pixels / seconds / 1e6).toFixed(1)} M |`);
 }
@@ -120,20 +135,21 @@ Input: 10 s 640x480 30 fps testsrc2 + 440 Hz sine (H.264/AAC, ${(source.length /
 Spec: \`${JSON.stringify(spec)}\`; both sides run the same \`transcodeArgs\` list (\`-threads 1\`, bit-exact flags, SEI dropped).
 Native: ${nativeVersion} (Debian). wasm: @ffmpeg/core 0.12.10 (ffmpeg 5.1.4, emscripten, single thread, no asm).
 
-| run | wall time | vs native | peak memory |
-|---|---|---|---|
-| native ffmpeg (process, incl. start) | ${nativeSeconds.toFixed(2)} s | 1.0x | ${mib(nativePeak)} RSS |
-| ffmpeg.wasm in Chromium task worker (load + probe + transcode, timed in the page) | ${chromiumSeconds.toFixed(2)} s | **${ratio.toFixed(1)}x** | ${mib(chromiumPeak)} PSS of Chromium's process tree (${mib(chromiumBaseline)} before the run) |
-| ffmpeg.wasm in Node (same core, worker_threads; load + probe + transcode) | ${nodeSeconds.toFixed(2)} s | ${(nodeSeconds / nativeSeconds).toFixed(1)}x | ${mib(nodePeak)} RSS of the Node process |
-| of which loading the 32 MB core in Node | ${nodeLoadSeconds.toFixed(2)} s | | |
+| run | wall time | CPU time | vs native (wall / CPU) | peak memory |
+|---|---|---|---|---|
+| native ffmpeg (process, incl. start) | ${nativeSeconds.toFixed(2)} s | ${nativeCpu.toFixed(2)} s | 1.0x / 1.0x | ${mib(nativePeak)} RSS |
+| ffmpeg.wasm in Chromium task worker (load + probe + transcode, timed in the page; CPU of Chromium's process tree) | ${chromiumSeconds.toFixed(2)} s | ${chromiumCpu.toFixed(2)} s | **${ratio.toFixed(1)}x / ${(chromiumCpu / nativeCpu).toFixed(1)}x** | ${mib(chromiumPeak)} PSS of Chromium's process tree (${mib(chromiumBaseline)} before the run) |
+| ffmpeg.wasm in Node (same core, worker_threads; load + probe + transcode) | ${nodeSeconds.toFixed(2)} s | ${nodeCpu.toFixed(2)} s | ${(nodeSeconds / nativeSeconds).toFixed(1)}x / ${(nodeCpu / nativeCpu).toFixed(1)}x | ${mib(nodePeak)} RSS of the Node process |
+| of which loading the 32 MB core in Node | ${nodeLoadSeconds.toFixed(2)} s | ${nodeLoadCpu.toFixed(2)} s | | |
 
+Load average when the run ended: ${loadavg().map((l) => l.toFixed(1)).join(", ")} (on 2 cores; other work on the machine inflates wall times, CPU times much less).
 Target ≤ 3x: ${ratio <= 3 ? "met" : "**not met**"} (single-thread wasm without x86 assembly against native x264 with its assembly).
 Output: Node runs identical: ${nodeRunsSame}; Chromium CIDs equal to Node's (${nodeCid}): ${allChromiumSame}.
 Native output equals wasm output byte for byte: ${sha(nativeOutput) === sha(nodeRuns[0]!.output)} (native ${nativeOutput.length} B, wasm ${nodeRuns[0]!.output.length} B; a different x264/ffmpeg build, so this is not expected).
 
 Cost-model calibration (Node wasm, 4 s 640x480 -> 360p 30 fps, load time subtracted), used for \`DEV_PIXELS_PER_SECOND\`:
 
-| x264 preset | seconds | output pixels / s |
+| x264 preset | CPU seconds | output pixels / CPU-second |
 |---|---|---|
 ${calRows.join("\n")}
 `;
