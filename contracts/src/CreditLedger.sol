@@ -162,7 +162,8 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
 
     function _payFromEscrow(TaskId taskId, address to, uint256 amount, bool earnedByWork) internal {
         Escrow storage e = _takeEscrow(taskId, amount);
-        // Payment consumes non-genesis escrow last, so a later refund returns as little laundered genesis as possible.
+        // Whatever genesis the escrow still holds is bounded by what remains in it: the payment takes
+        // non-genesis credit first, so later refunds return genesis credit to the genesis pot, not the balance.
         if (e.genesis > e.amount) e.genesis = e.amount;
         Account storage a = _accounts[to];
         a.balance += amount.toInt256().toInt128();

@@ -597,7 +597,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         ledger.payForWork(
             taskId, requester, worker, bounty, Bps.share(bounty, _platformFeeBps), Bps.share(bounty, _claimStakeBps)
         );
-        registry.adjustReputation(worker, 1);
+        registry.recordAcceptedWork(worker);
     }
 
     function _commitMember(TaskId taskId, Round storage r, address sender, bytes32 commitment) internal {

@@ -18,6 +18,7 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
     ICreditLedger public immutable ledger;
     uint64 internal immutable _minVerifierStake;
     uint32 internal immutable _unstakeCooldown;
+    uint32 internal immutable _auditWindow;
 
     address public market;
     mapping(address account => Worker) internal _workers;
@@ -31,9 +32,11 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
         ledger = ledger_;
         _minVerifierStake = p.minVerifierStake;
         _unstakeCooldown = p.unstakeCooldown;
+        _auditWindow = p.auditWindow;
     }
 
-    /// @notice Set once by governance after the market is deployed (the two reference each other).
+    /// @notice Set by governance after the market is deployed (the two reference each other). Governance
+    /// already administers the ledger, so resetting it grants no power it lacks.
     function setMarket(address market_) external onlyOwner {
         market = market_;
     }
@@ -152,7 +155,11 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
         address account = _msgSender();
         Worker storage w = _workers[account];
         if (w.unstakeRequestedAt == 0) revert UnstakeNotRequested(account);
+        // Stake must outlive the audit window of the last accepted work, or a fraud found late would land
+        // only as debt.
         uint256 availableAt = uint256(w.unstakeRequestedAt) + _unstakeCooldown;
+        uint256 auditClosesAt = uint256(w.lastAcceptedAt) + _auditWindow;
+        if (w.lastAcceptedAt != 0 && auditClosesAt > availableAt) availableAt = auditClosesAt;
         if (block.timestamp < availableAt) revert UnstakeCooldown(account, availableAt);
         uint256 locked = ledger.accountOf(account).lockedStake;
         if (locked != 0) revert StakeStillLocked(account, locked);
@@ -187,6 +194,15 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
         Worker storage w = _workers[account];
         w.reputation += delta;
         emit ReputationChanged(account, delta, w.reputation);
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    function recordAcceptedWork(address account) external onlyMarket {
+        Worker storage w = _workers[account];
+        w.reputation += 1;
+        w.lastAcceptedAt = uint32(block.timestamp);
+        emit ReputationChanged(account, 1, w.reputation);
+        emit WorkAccepted(account, block.timestamp);
     }
 
     /// @inheritdoc IWorkerRegistry

@@ -74,6 +74,7 @@ describe("WorkerRegistry", async () => {
         registeredAt: Number(at),
         rateMilli: 1500,
         bannedUntil: 0,
+        lastAcceptedAt: 0,
         reputation: 0,
         unstakeRequestedAt: 0,
         poolIndex: 0,
@@ -218,6 +219,29 @@ describe("WorkerRegistry", async () => {
   });
 
   describe("WorkerRegistry.unstake", () => {
+    it("keeps the stake until the audit window of the last accepted work has closed", async () => {
+      const { s, alice, asMarket, blockTime } = await (async () => {
+        const f = await networkHelpers.loadFixture(fakeMarketFixture);
+        return f;
+      })();
+      const a = await s.registerWorker(alice, 3_000n, false);
+      const requestedAt = await blockTime(await a.registry.write.requestUnstake());
+      // Work accepted half a day after the request: its audit window outlasts the cooldown.
+      await networkHelpers.time.setNextBlockTimestamp(requestedAt + BigInt(DAY / 2));
+      const acceptedAt = await blockTime(await asMarket.write.recordAcceptedWork([alice.account.address]));
+      assert.equal((await s.registry.read.workerOf([alice.account.address])).lastAcceptedAt, Number(acceptedAt));
+      const availableAt = acceptedAt + BigInt(defaultParams.auditWindow);
+      assert.ok(availableAt > requestedAt + BigInt(defaultParams.unstakeCooldown));
+      await networkHelpers.time.setNextBlockTimestamp(requestedAt + BigInt(defaultParams.unstakeCooldown));
+      await viem.assertions.revertWithCustomErrorWithArgs(a.registry.write.unstake([1_000n]), s.registry, "UnstakeCooldown", [
+        alice.account.address,
+        availableAt,
+      ]);
+      await networkHelpers.time.setNextBlockTimestamp(availableAt);
+      await s.wait(await a.registry.write.unstake([1_000n]));
+      assert.equal((await s.ledger.read.accountOf([alice.account.address])).stake, 2_000n);
+    });
+
     it("reverts UnstakeNotRequested without a request", async () => {
       const { s, alice } = await load();
       const a = await s.registerWorker(alice, 3_000n, false);

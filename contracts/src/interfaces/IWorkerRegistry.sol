@@ -12,6 +12,7 @@ interface IWorkerRegistry {
         int32 reputation;
         uint32 unstakeRequestedAt; // 0 = no pending request
         uint32 poolIndex; // 1-based index in the verifier pool, 0 = not in the pool
+        uint32 lastAcceptedAt; // when work of this worker was last accepted; its stake backs the audit window
         uint256 capabilities; // bit i set = can run task type i
     }
 
@@ -33,6 +34,7 @@ interface IWorkerRegistry {
     event VerifierPoolJoined(address indexed account);
     event VerifierPoolLeft(address indexed account);
     event ReputationChanged(address indexed account, int256 delta, int256 reputation);
+    event WorkAccepted(address indexed account, uint256 at);
     event WorkerBanned(address indexed account, uint256 until);
 
     function workerOf(address account) external view returns (Worker memory);
@@ -60,5 +62,7 @@ interface IWorkerRegistry {
 
     // ---- market only ----
     function adjustReputation(address account, int32 delta) external;
+    /// @notice Accepted work: reputation +1, and the stake stays until the work's audit window has closed.
+    function recordAcceptedWork(address account) external;
     function ban(address account, uint32 duration) external;
 }
