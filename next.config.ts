@@ -7,6 +7,8 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   typescript: { tsconfigPath: "tsconfig.app.json" },
   reactStrictMode: true,
+  // The floating dev-tools button covers content on phone-width screens; build errors still show.
+  devIndicators: false,
   allowedDevOrigins: ["127.0.0.1", "localhost"],
   turbopack: {
     // See app/_lib/ffmpeg-not-bundled.ts: the app only needs the task types' schemas and cost models.

@@ -5,9 +5,12 @@ import { type DeploymentsResult, selectDeployment } from "./deployments";
 
 const DEFAULT_FILE = "lib/generated/deployments.json";
 
+/** Read at run time (a `process.env.NEXT_PUBLIC_X` literal would be inlined at build time). */
+const runtimeEnv = (name: string): string | undefined => process.env[name] || undefined;
+
 /** Reads the deployments for the configured chain: NEXT_PUBLIC_CONTRACTS_JSON (inline JSON or a path) or the generated file. */
 export async function loadDeployments(): Promise<DeploymentsResult> {
-  const override = appConfig.contractsJson;
+  const override = runtimeEnv("NEXT_PUBLIC_CONTRACTS_JSON") ?? appConfig.contractsJson;
   if (override?.trimStart().startsWith("{")) {
     let json: unknown;
     try {
@@ -18,7 +21,7 @@ export async function loadDeployments(): Promise<DeploymentsResult> {
     return selectDeployment(json, appConfig.chainId, "NEXT_PUBLIC_CONTRACTS_JSON");
   }
   const file = override ?? DEFAULT_FILE;
-  const path = isAbsolute(file) ? file : join(process.cwd(), file);
+  const path = isAbsolute(file) ? file : join(/*turbopackIgnore: true*/ process.cwd(), file);
   let text: string;
   try {
     text = await readFile(path, "utf8");

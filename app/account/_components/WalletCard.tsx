@@ -2,6 +2,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { formatEther } from "viem";
+import { useSwitchChain } from "wagmi";
 import { isPrivateKey } from "../../_lib/burner";
 import { appConfig } from "../../_lib/config";
 import { publicClient } from "../../_lib/wagmi";
@@ -10,6 +11,7 @@ import { ErrorNote, Loading } from "../../_components/ui";
 
 export function WalletCard() {
   const w = useWallet();
+  const { switchChain } = useSwitchChain();
   const qc = useQueryClient();
   const address = w.signer?.address;
   const eth = useQuery({
@@ -71,7 +73,14 @@ export function WalletCard() {
           {eth.data === 0n ? <span className="muted"> — no ETH needed: the gas relay pays for your transactions.</span> : null}
         </dd>
       </dl>
-      {w.wrongChain ? <ErrorNote>Your wallet is on another chain. Switch it to chain {appConfig.chainId}.</ErrorNote> : null}
+      {w.wrongChain ? (
+        <div className="actions">
+          <ErrorNote>Your wallet is on another chain than the app (chain {appConfig.chainId}).</ErrorNote>
+          <button type="button" onClick={() => switchChain({ chainId: appConfig.chainId })}>
+            Switch chain
+          </button>
+        </div>
+      ) : null}
       <div className="actions" style={{ marginTop: 12 }}>
         {w.signer.kind === "burner" ? (
           w.injectedAvailable ? (
