@@ -1,6 +1,7 @@
 /**
- * `npm run dev`: the local system on 127.0.0.1. Today that is the EVM chain (anvil, state kept in
- * .data/chain/state.json across restarts) with the protocol deployed on first start.
+ * `npm run dev`: the whole local system on 127.0.0.1 —
+ * the EVM chain (anvil, state kept in .data/chain/state.json across restarts) with the protocol deployed on
+ * first start, the Helia IPFS node (blocks in .data/ipfs), and the Next.js app.
  * Ctrl-C stops everything; anvil writes its state on exit and every few seconds while running.
  */
 import { type ChildProcess, spawn } from "node:child_process";
@@ -11,6 +12,9 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const dataDir = process.env.CC_DATA_DIR ?? `${root}.data`;
 const rpcPort = Number(process.env.CC_RPC_PORT ?? 8545);
 const rpcUrl = `http://127.0.0.1:${rpcPort}`;
+const ipfsPort = Number(process.env.CC_IPFS_PORT ?? 5050);
+const appPort = Number(process.env.CC_APP_PORT ?? 3000);
+const bin = (name: string) => `${root}node_modules/.bin/${name}`;
 mkdirSync(`${dataDir}/chain`, { recursive: true });
 
 const children: ChildProcess[] = [];
@@ -21,7 +25,9 @@ function start(name: string, command: string, args: string[], env: NodeJS.Proces
   const prefix = `[${name}] `;
   const forward = (stream: NodeJS.ReadableStream, sink: NodeJS.WriteStream) =>
     stream.on("data", (chunk: Buffer) => {
-      for (const line of chunk.toString().split("\n")) if (line.trim()) sink.write(`${prefix}${line}\n`);
+      for (const line of chunk.toString().split("\n")) {
+        if (line.trim()) sink.write(line.startsWith(prefix) ? `${line}\n` : `${prefix}${line}\n`);
+      }
     });
   forward(child.stdout!, process.stdout);
   forward(child.stderr!, process.stderr);
@@ -73,12 +79,15 @@ const anvil = start("chain", `${root}node_modules/.bin/anvil`, [
   "--state-interval", "5",
   "--silent",
 ]);
-anvil.once("exit", (code) => {
-  if (!stopping) {
-    console.error(`the chain exited (code ${code}); stopping`);
-    stopAll(1);
-  }
-});
+const ipfs = start("ipfs", bin("tsx"), ["ipfs/server.ts"], { CC_DATA_DIR: dataDir, CC_IPFS_PORT: String(ipfsPort) });
+for (const [name, child] of [["chain", anvil], ["ipfs", ipfs]] as const) {
+  child.once("exit", (code) => {
+    if (!stopping) {
+      console.error(`${name} exited (code ${code}); stopping`);
+      stopAll(1);
+    }
+  });
+}
 
 await waitForRpc(rpcUrl, 30_000);
 console.log(`chain up at ${rpcUrl} (state in ${dataDir}/chain/state.json)`);
@@ -91,5 +100,15 @@ if (deployCode !== 0) {
   console.error("deploying the contracts failed; stopping");
   stopAll(1);
 } else {
-  console.log(`ready: chain ${rpcUrl}, contracts in lib/generated/deployments.ts. Ctrl-C to stop.`);
+  const app = start("app", bin("next"), ["dev", "--hostname", "127.0.0.1", "--port", String(appPort)], {
+    NEXT_PUBLIC_RPC_URL: rpcUrl,
+    NEXT_PUBLIC_IPFS_GATEWAY: `http://127.0.0.1:${ipfsPort}`,
+  });
+  app.once("exit", (code) => {
+    if (!stopping) {
+      console.error(`the app exited (code ${code}); stopping`);
+      stopAll(1);
+    }
+  });
+  console.log(`ready: app http://127.0.0.1:${appPort}, chain ${rpcUrl}, IPFS http://127.0.0.1:${ipfsPort}. Ctrl-C to stop.`);
 }
