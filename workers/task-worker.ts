@@ -44,6 +44,8 @@ const api = {
       return outcome.ok ? Comlink.transfer(outcome, [outcome.output.buffer]) : outcome;
     } finally {
       running.delete(runId);
+      // Each run gets its own progress proxy (a MessagePort); close it so ports do not pile up.
+      (onProgress as Partial<Comlink.Remote<unknown>> | undefined)?.[Comlink.releaseProxy]?.();
     }
   },
 
