@@ -6,17 +6,22 @@
  * reference time is derived, not measured:
  *
  * 1. Measured on the development machine (AMD EPYC, CPU family 25 model 1 = Zen 3 "Milan",
- *    2.45 GHz nominal, KVM guest, 2 vCPUs; Node 22.23 / V8 12.4): the standard benchmark
- *    (150 rounds of the segmented sieve to 15,485,863) took DEV_SECONDS (median of 5 runs, run
- *    by `npm run bench:image`, which also prints it; Chromium's worker gave the same within a few %).
+ *    2.45 GHz nominal, KVM guest, 2 vCPUs; Node 22.23 / V8): the standard benchmark (150 rounds
+ *    of the segmented sieve to 15,485,863) took 4.06-4.37 s in the quietest runs (2026-11-22,
+ *    wasm-tasks/benchmark measureRate(); `npm run bench:image` re-measures it and records it in
+ *    BENCHMARKS.md). Chromium's worker ran it in 4.9 s with the machine under load. DEV_SECONDS
+ *    is 4.3 s.
  * 2. DEV_MACHINE_RATE = single-thread speed of the dev machine / single-thread speed of the
- *    i5-9400, estimated from clock x IPC, because no published score of this exact VM exists:
- *    the i5-9400 runs one thread at up to 4.1 GHz; Milan boosts one core to about 3.5 GHz
- *    (EPYC 7763 figure; the VM does not show its boost clock) and Zen 3 does about 15-20% more
- *    work per clock than Skylake-family cores such as Coffee Lake on integer code
- *    (AMD's +19% Zen 2 -> Zen 3 on a Zen 2 that is roughly at Skylake parity). 3.5 x 1.18 / 4.1
- *    = 1.0. The uncertainty is about +-20% (unknown boost behaviour of the VM), and it only
- *    shifts every price in CC by the same factor; measuring one real i5-9400 replaces it.
+ *    i5-9400, estimated from clock x IPC, because no published score of this exact VM exists
+ *    and no web access was available to look one up:
+ *    - the i5-9400 runs one thread at up to 4.1 GHz (Intel's single-core turbo);
+ *    - this CPU's base clock (2445 MHz) matches the EPYC 7763, whose single-core boost is
+ *      3.5 GHz (AMD's published spec; the VM does not expose its boost clock);
+ *    - Zen 3 does ~19% more work per clock than Zen 2 (AMD's figure), and Zen 2 is roughly at
+ *      parity with Skylake-derived cores such as Coffee Lake on integer code.
+ *    3.5 x 1.19 / 4.1 = 1.02, rounded to 1.0. Uncertainty about +-20% (the VM's real boost
+ *    behaviour and neighbours on the host). It shifts every price in CC by the same factor;
+ *    timing one real i5-9400 with measureRate() replaces it.
  * 3. REFERENCE_SECONDS = DEV_SECONDS x DEV_MACHINE_RATE: the time the i5-9400 is taken to need.
  *
  * A worker's rate is then REFERENCE_SECONDS / its own time (DESIGN §5).
