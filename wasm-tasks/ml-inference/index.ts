@@ -241,13 +241,14 @@ async function run(input: Uint8Array, rawSpec: MlInferenceSpec, options: RunOpti
 }
 
 /**
- * Measured on the development machine (bench/ml-inference.ts): ~70 ms inference plus decode
- * and shrink at roughly 25 ns per source pixel. Converted to reference seconds with the
- * machine's benchmark rate like every other type.
+ * Measured on the development machine (bench/ml-inference.ts, CPU time, see BENCHMARKS.md):
+ * ~75 ms of inference whatever the image, plus ~100 ns per source pixel for decoding and the
+ * shrink to 224x224. Loading the backend and model (1-4 s, once per worker) is not charged
+ * per task. Converted to reference seconds like every other type (calibration.ts).
  */
 export function estimateMlCost(info: InputInfo, _spec: MlInferenceSpec): CostEstimate {
   const pixels = info.width && info.height ? info.width * info.height : LIMITS.maxPixels;
-  const devSeconds = 0.08 + pixels * 25e-9;
+  const devSeconds = 0.075 + pixels * 100e-9;
   return toCostEstimate(devSeconds);
 }
 

@@ -65,17 +65,18 @@ type Probe = {
 };
 
 /**
- * ffmpeg.wasm throughput on the development machine, output pixels per second of one thread,
- * per x264 preset (measured with bench/video-transcode.ts on a 640x480 source; decode, scale
- * and encode together).
+ * ffmpeg.wasm throughput on the development machine: output pixels per CPU-second of one
+ * thread, per x264 preset, decode + scale + encode + AAC together (bench/video-transcode.ts,
+ * 4 s 640x480 30 fps source to 360p; see BENCHMARKS.md). Decoding is folded in at that
+ * source size, so much larger sources are underestimated somewhat.
  */
 export const DEV_PIXELS_PER_SECOND: Record<VideoTranscodeSpec["preset"], number> = {
-  ultrafast: 60e6,
-  superfast: 40e6,
-  veryfast: 30e6,
-  faster: 20e6,
-  fast: 14e6,
-  medium: 10e6,
+  ultrafast: 8.8e6,
+  superfast: 7.4e6,
+  veryfast: 6.1e6,
+  faster: 4.6e6,
+  fast: 3.9e6,
+  medium: 3.7e6,
 };
 
 export function estimateVideoCost(info: InputInfo, spec: VideoTranscodeSpec): CostEstimate {
