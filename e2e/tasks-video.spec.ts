@@ -67,3 +67,10 @@ test("cancellation mid-encode: cancelled, without waiting for ffmpeg", async ({ 
   const after = await run(page, { typeName: "video-transcode", inputUrl: `/fixtures/video-transcode/${vector.fixture}`, spec: vector.spec });
   expect(after.cid).toBe(vector.cid);
 });
+
+test("a run over its time budget: timed-out, promptly", async ({ page }) => {
+  await open(page);
+  const result = await run(page, { typeName: "video-transcode", inputUrl: `/fixtures/video-transcode/${goldenVectors[0]!.fixture}`, spec: slowSpec, timeoutMs: 1_500 });
+  expect(result.error?.code, result.error?.message).toBe("timed-out");
+  expect(result.ms).toBeLessThan(10_000);
+});
