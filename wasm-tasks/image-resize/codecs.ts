@@ -93,10 +93,15 @@ async function emscriptenInstance<T>(factory: Factory<T>, name: WasmName, diagno
   });
 }
 
+/**
+ * Both binding styles already copy decoded pixels out of wasm memory into a fresh
+ * Uint8ClampedArray (wasm-bindgen `.slice()`, embind `new Uint8ClampedArray(view)`), so the
+ * pixels are only re-typed here, not copied again.
+ */
 const copyImage = (image: { width: number; height: number; data: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number } }): Rgba => ({
   width: image.width,
   height: image.height,
-  data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength).slice(),
+  data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength),
 });
 
 export async function decodePng(bytes: Uint8Array): Promise<Rgba> {

@@ -102,7 +102,7 @@ async function run(input: Uint8Array, rawSpec: ImageResizeSpec, options: RunOpti
   }
   check();
 
-  const alpha = hasAlpha(source);
+  const alpha = header.format !== "jpeg" && hasAlpha(source); // JPEG has no alpha channel
   if (alpha) premultiply(source);
   const { region, width, height } = geometry(source.width, source.height, spec);
   let lastYield = Date.now();
