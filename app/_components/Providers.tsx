@@ -5,7 +5,7 @@
  */
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore } from "react";
-import { type Hex, createWalletClient, http } from "viem";
+import { type Hex, createWalletClient, http, keccak256 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { WagmiProvider, useAccount, useConnect, useDisconnect, useWalletClient } from "wagmi";
 import { loadOrCreateBurnerKey, saveBurnerKey } from "../_lib/burner";
@@ -60,6 +60,14 @@ async function loadContracts(): Promise<ContractsState> {
       status: "error",
       title: "The chain was reset",
       message: `There is no contract code at the recorded address of ${missing.join(", ")}. ${appConfig.isLocalChain ? "Restart npm run dev (it deploys again), then reload this page." : "Update NEXT_PUBLIC_CONTRACTS_JSON for this chain."}`,
+    };
+  }
+  const changed = entries.filter(([, c], i) => c.codeHash && keccak256(codes[i]!) !== c.codeHash).map(([n]) => n);
+  if (changed.length > 0) {
+    return {
+      status: "error",
+      title: "The chain runs other contract code",
+      message: `The code at ${changed.join(", ")} is not the build recorded in the deployments file (the contracts changed since this chain was deployed). ${appConfig.isLocalChain ? "Restart npm run dev with a fresh chain." : "Update the deployments file."}`,
     };
   }
   return { status: "ready", deployment: result.deployment };

@@ -16,11 +16,13 @@ export const CONTRACT_NAMES = [
 ] as const;
 export type ContractName = (typeof CONTRACT_NAMES)[number];
 
-export type DeployedContract = { address: Address; abi: Abi };
+/** `codeHash` (keccak256 of the runtime code), when the deploy step records it, lets the app tell a chain running
+ * other code at the same address (a stale chain after the contracts changed) from the recorded build. */
+export type DeployedContract = { address: Address; abi: Abi; codeHash?: `0x${string}` };
 export type ChainDeployment = { chainId: number; deployedAt?: string; contracts: Record<ContractName, DeployedContract> };
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an address") as unknown as z.ZodType<Address>;
-const contract = z.object({ address, abi: z.array(z.unknown()).min(1) });
+const contract = z.object({ address, abi: z.array(z.unknown()).min(1), codeHash: z.string().regex(/^0x[0-9a-fA-F]{64}$/).optional() });
 const chainDeployment = z.object({
   chainId: z.number().int().optional(),
   deployedAt: z.string().optional(),
@@ -54,7 +56,7 @@ export function selectDeployment(json: unknown, chainId: number, source: string)
   const contracts = Object.fromEntries(
     CONTRACT_NAMES.map((n) => {
       const c = entry.contracts[n]!;
-      return [n, { address: c.address.toLowerCase() as Address, abi: c.abi as Abi }];
+      return [n, { address: c.address.toLowerCase() as Address, abi: c.abi as Abi, ...(c.codeHash ? { codeHash: c.codeHash.toLowerCase() as `0x${string}` } : {}) }];
     }),
   ) as Record<ContractName, DeployedContract>;
   return { ok: true, deployment: { chainId, deployedAt: entry.deployedAt, contracts } };

@@ -61,3 +61,8 @@ test("every custom error in the deployed ABIs has a sentence", { skip: !existsSy
   }
   assert.deepEqual([...missing], []);
 });
+
+test("a read whose answer does not fit the ABI (stale chain) is explained", () => {
+  const err = new BaseError("decode failed", { cause: Object.assign(new Error("Position `255` is out of bounds"), { name: "PositionOutOfBoundsError" }) });
+  assert.match(explainError(err), /other contract code than the app expects/);
+});

@@ -198,6 +198,9 @@ export function explainError(error: unknown, abis: readonly Abi[] = []): string 
   if (hasName(error, ["HttpRequestError", "TimeoutError", "WebSocketRequestError"])) {
     return "the chain does not answer; is it running? (npm run dev)";
   }
+  if (hasName(error, ["PositionOutOfBoundsError", "AbiDecodingDataSizeTooSmallError", "AbiDecodingZeroDataError", "ContractFunctionZeroDataError"])) {
+    return "the contract's answer does not fit its ABI: the chain runs other contract code than the app expects (restart npm run dev to redeploy)";
+  }
   if (hasName(error, ["ChainMismatchError"])) return "your wallet is on another chain; switch it to the app's chain";
   if (error instanceof BaseError) return stripHex(error.shortMessage);
   if (error instanceof Error) return stripHex(error.message);

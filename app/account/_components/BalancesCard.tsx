@@ -1,4 +1,5 @@
 "use client";
+import { explainError } from "../../_lib/revert";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import type { Address, Hex } from "viem";
@@ -58,7 +59,7 @@ export function BalancesCard() {
   });
 
   if (!me) return <section className="card"><Loading what="your account" /></section>;
-  if (account.error) return <section className="card"><ErrorNote>Cannot read your balances: {account.error.message.split("\n")[0]}</ErrorNote></section>;
+  if (account.error) return <section className="card"><ErrorNote>Cannot read your balances: {explainError(account.error)}</ErrorNote></section>;
   const a = account.data;
   return (
     <section className="card" aria-labelledby="bal-h">

@@ -1,4 +1,5 @@
 "use client";
+import { explainError } from "../../_lib/revert";
 import { formatCredits } from "../../../lib/protocol/params";
 import { useRead } from "../../_components/useRead";
 import { ErrorNote, Loading } from "../../_components/ui";
@@ -29,7 +30,7 @@ export function ParamsTable() {
     <section className="card" aria-labelledby="params-h">
       <h2 id="params-h">Protocol parameters</h2>
       {params.error ? (
-        <ErrorNote>Cannot read the parameters: {params.error.message.split("\n")[0]}</ErrorNote>
+        <ErrorNote>Cannot read the parameters: {explainError(params.error)}</ErrorNote>
       ) : !params.data ? (
         <Loading what="parameters" />
       ) : (

@@ -1,4 +1,5 @@
 "use client";
+import { explainError } from "../../_lib/revert";
 import { useState } from "react";
 import { MCC_PER_CC } from "../../../lib/protocol/params";
 import { useWallet } from "../../_components/Providers";
@@ -20,7 +21,7 @@ export function WorkerCard() {
   const [amount, setAmount] = useState("1");
   const [amountError, setAmountError] = useState<string>();
 
-  if (worker.error) return <section className="card"><ErrorNote>Cannot read the worker registry: {worker.error.message.split("\n")[0]}</ErrorNote></section>;
+  if (worker.error) return <section className="card"><ErrorNote>Cannot read the worker registry: {explainError(worker.error)}</ErrorNote></section>;
   if (!worker.data || typeCount.data === undefined) return <section className="card"><Loading what="registration" /></section>;
   const w = worker.data;
   const registered = w.registeredAt > 0;

@@ -1,4 +1,5 @@
 "use client";
+import { explainError } from "../../_lib/revert";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import type { Address } from "viem";
@@ -51,7 +52,7 @@ export function Ledger() {
 
   if (ev.status === "loading") return <Loading what="ledger events" />;
   if (ev.status === "error") return <ErrorNote>{ev.error}</ErrorNote>;
-  if (data.error) return <ErrorNote>Cannot read the ledger: {data.error.message.split("\n")[0]}</ErrorNote>;
+  if (data.error) return <ErrorNote>Cannot read the ledger: {explainError(data.error)}</ErrorNote>;
   if (!data.data) return <Loading what="balances" />;
   const { rows, edges, treasury, issued } = data.data;
 
