@@ -4,7 +4,7 @@
  * is not set is switched off.
  */
 import { type Hex, createPublicClient, createWalletClient, http } from "viem";
-import { type PrivateKeyAccount, nonceManager, privateKeyToAccount } from "viem/accounts";
+import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 import { appChain, appConfig } from "./config";
 
 /** anvil's default dev account #1 (relayer) and #9 (faucet): public test keys. */
@@ -22,8 +22,8 @@ function accounts() {
     const relayerKey = keyFrom(process.env.RELAYER_PRIVATE_KEY, ANVIL_RELAYER_KEY);
     const faucetKey = keyFrom(process.env.FAUCET_PRIVATE_KEY, ANVIL_FAUCET_KEY);
     cached = {
-      ...(relayerKey ? { relayer: privateKeyToAccount(relayerKey, { nonceManager }) } : {}),
-      ...(faucetKey ? { faucet: privateKeyToAccount(faucetKey, { nonceManager }) } : {}),
+      ...(relayerKey ? { relayer: privateKeyToAccount(relayerKey) } : {}),
+      ...(faucetKey ? { faucet: privateKeyToAccount(faucetKey) } : {}),
     };
   }
   return cached;
@@ -34,4 +34,16 @@ export const serverPublicClient = createPublicClient({ chain: appChain, transpor
 export function walletFor(role: "relayer" | "faucet") {
   const account = accounts()[role];
   return account ? createWalletClient({ account, chain: appChain, transport: http(appConfig.rpcUrl) }) : undefined;
+}
+
+const queues = new Map<string, Promise<unknown>>();
+/**
+ * Runs the sends of one key one after another, so that each takes the next nonce from the chain (pending block).
+ * No nonce is cached in the process: a chain that was reset under a running server keeps working.
+ */
+export function serialized<T>(role: "relayer" | "faucet", fn: () => Promise<T>): Promise<T> {
+  const previous = queues.get(role) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(fn);
+  queues.set(role, next);
+  return next;
 }

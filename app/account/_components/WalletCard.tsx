@@ -36,7 +36,7 @@ export function WalletCard() {
       const res = await fetch("/api/faucet", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ address }) });
       const body = (await res.json()) as { hash?: `0x${string}`; error?: string; message?: string };
       if (!res.ok) throw new Error(body.error ?? `the faucet answered ${res.status}`);
-      if (body.hash) await publicClient.waitForTransactionReceipt({ hash: body.hash });
+      if (body.hash) await publicClient.waitForTransactionReceipt({ hash: body.hash, timeout: 30_000 });
       setFaucet({ text: body.message ?? "Test ETH received." });
       await qc.invalidateQueries({ queryKey: ["eth"] });
     } catch (e) {

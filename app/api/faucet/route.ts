@@ -7,7 +7,7 @@ import { z } from "zod";
 import { appConfig } from "../../_lib/config";
 import { clientIp, createRateLimiter, retryWords } from "../../_lib/rate-limit";
 import { explainError } from "../../_lib/revert";
-import { serverPublicClient, walletFor } from "../../_lib/server-keys";
+import { serialized, serverPublicClient, walletFor } from "../../_lib/server-keys";
 
 export const dynamic = "force-dynamic";
 
@@ -37,7 +37,10 @@ export async function POST(req: Request): Promise<Response> {
     if (!ip.ok) return fail(429, `the faucet is busy for your network; ${retryWords(ip.retryAfterMs)}`);
     const who = perAddress.take(address.toLowerCase());
     if (!who.ok) return fail(429, `this account got test ETH recently; ${retryWords(who.retryAfterMs)}`);
-    const hash = await wallet.sendTransaction({ to: address, value: amount });
+    const hash = await serialized("faucet", async () => {
+      const nonce = await serverPublicClient.getTransactionCount({ address: wallet.account.address, blockTag: "pending" });
+      return wallet.sendTransaction({ to: address, value: amount, nonce });
+    });
     return Response.json({ hash, amount: amount.toString() });
   } catch (error) {
     return fail(502, `the faucet could not send: ${explainError(error)}`);

@@ -7,7 +7,7 @@ import { loadDeployments } from "../../_lib/deployments.server";
 import { checkRelayRequest } from "../../_lib/relay-policy";
 import { clientIp, createRateLimiter, retryWords } from "../../_lib/rate-limit";
 import { explainError } from "../../_lib/revert";
-import { serverPublicClient, walletFor } from "../../_lib/server-keys";
+import { serialized, serverPublicClient, walletFor } from "../../_lib/server-keys";
 
 export const dynamic = "force-dynamic";
 
@@ -51,7 +51,10 @@ export async function POST(req: Request): Promise<Response> {
       functionName: "execute",
       args: [request],
     });
-    const hash = await wallet.writeContract(tx);
+    const hash = await serialized("relayer", async () => {
+      const nonce = await serverPublicClient.getTransactionCount({ address: wallet.account.address, blockTag: "pending" });
+      return wallet.writeContract({ ...tx, nonce });
+    });
     return Response.json({ hash, function: `${check.contract}.${check.functionName}` });
   } catch (error) {
     return fail(422, `the relay did not send it: ${explainError(error, abis)}`);
