@@ -109,7 +109,17 @@ async function waitForServer(url: string, ms: number): Promise<void> {
 }
 
 export async function startBrowserBench(port = 4180): Promise<BrowserBench> {
-  const server: ChildProcess = spawn("npx", ["tsx", "e2e/harness/server.ts", String(port)], { stdio: "ignore", detached: false });
+  // A server left on the port would serve an old bundle: refuse instead of timing stale code.
+  if (await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false)) throw new Error(`port ${port} is already in use`);
+  // Own process group, so stopping it also stops the node process npx starts.
+  const server: ChildProcess = spawn("npx", ["tsx", "e2e/harness/server.ts", String(port)], { stdio: "ignore", detached: true });
+  const stopServer = () => {
+    try {
+      process.kill(-server.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
   let browser: Browser | undefined;
   try {
     await waitForServer(`http://127.0.0.1:${port}/`, 60_000);
@@ -135,12 +145,12 @@ export async function startBrowserBench(port = 4180): Promise<BrowserBench> {
       },
       async close() {
         await b.close();
-        server.kill("SIGTERM");
+        stopServer();
       },
     };
   } catch (error) {
     await browser?.close();
-    server.kill("SIGTERM");
+    stopServer();
     throw error;
   }
 }

@@ -4,6 +4,12 @@
  * Determinism: the same core wasm runs in every browser and in Node, always with the argument
  * list `transcodeArgs` builds (bit-exact flags, one thread, yuv420p, x264's version SEI
  * removed). A fresh ffmpeg instance per run means no state carries over between tasks.
+ *
+ * Why not @ffmpeg/core-mt (tried by hand in Chromium with COOP/COEP, 10 s 640x480 -> 360p):
+ * its output is stable for a pinned x264 thread count (threads=1 gives exactly the
+ * single-thread core's bytes; threads=2 and threads=4 each give their own, repeatable bytes),
+ * but it needs pthreads through Web Workers, so Node could not produce the same bytes, and on
+ * 2 cores it was only ~1.2x faster (5.6 s vs 6.8 s, machine under load). Single thread it is.
  */
 import { TaskError, throwIfAborted } from "../errors.ts";
 import type { CostEstimate, InputInfo, RunOptions, TaskType } from "../task-type.ts";
