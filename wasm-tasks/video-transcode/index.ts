@@ -11,6 +11,7 @@
  * but it needs pthreads through Web Workers, so Node could not produce the same bytes, and on
  * 2 cores it was only ~1.2x faster (5.6 s vs 6.8 s, machine under load). Single thread it is.
  */
+import { z } from "zod";
 import { TaskError, throwIfAborted } from "../errors.ts";
 import type { CostEstimate, InputInfo, RunOptions, TaskType } from "../task-type.ts";
 import { toCostEstimate } from "../calibration.ts";
@@ -142,7 +143,7 @@ const lastLine = (log: string) => log.trim().split("\n").at(-1) ?? "";
 
 async function run(input: Uint8Array, rawSpec: VideoTranscodeSpec, options: RunOptions = {}): Promise<Uint8Array> {
   const parsed = videoTranscodeSpecSchema.safeParse(rawSpec);
-  if (!parsed.success) throw new TaskError("invalid-spec", parsed.error.message);
+  if (!parsed.success) throw new TaskError("invalid-spec", z.prettifyError(parsed.error));
   const spec = parsed.data;
   if (input.byteLength > LIMITS.maxInputBytes) {
     throw new TaskError("too-large", `input is ${input.byteLength} bytes, the limit is ${LIMITS.maxInputBytes}`);
