@@ -26,7 +26,11 @@ function pngHeaderOnly(width: number, height: number): string {
   return bytes.toString("base64");
 }
 
-test("golden vectors give the Node CIDs, twice", async ({ page }) => {
+test("golden vectors give the Node CIDs, twice, with the SIMD non-threaded wasm build", async ({ page, context }) => {
+  const wasmFiles: string[] = [];
+  context.on("request", (request) => {
+    if (request.url().endsWith(".wasm")) wasmFiles.push(new URL(request.url()).pathname.split("/").pop()!);
+  });
   await open(page);
   for (const vector of goldenVectors) {
     for (let i = 0; i < 2; i++) {
@@ -35,6 +39,10 @@ test("golden vectors give the Node CIDs, twice", async ({ page }) => {
       expect(result.cid, vector.name).toBe(vector.cid);
     }
   }
+  // The spec pins SIMD without threads: exactly that tfjs build must have been loaded.
+  const tfjsBuilds = wasmFiles.filter((f) => f.startsWith("tfjs-backend-wasm"));
+  expect(tfjsBuilds.length).toBeGreaterThan(0);
+  expect(new Set(tfjsBuilds)).toEqual(new Set(["tfjs-backend-wasm-simd.wasm"]));
 });
 
 test("truncated PNG: corrupt-input; 0x0: corrupt-input; 50,000 px: too-large", async ({ page }) => {
