@@ -4,7 +4,7 @@
  * (the task worker and ffmpeg's nested worker live in the renderer, so no in-page API sees
  * the wasm heaps; /proc does). Memory is PSS summed over the tree.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import type { HarnessResult, HarnessRun } from "../e2e/harness/page.ts";
@@ -186,3 +186,9 @@ function isDescendant(pid: number, ancestor: number): boolean {
 
 export const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Fails early, with the apt command, when a system tool a bench needs is missing. */
+export function requireTools(tools: { path: string; apt: string }[]): void {
+  const missing = tools.filter((t) => spawnSync(t.path, ["--version"], { stdio: "ignore" }).error);
+  if (missing.length) throw new Error(`missing ${missing.map((t) => t.path).join(", ")}: apt-get install -y ${[...new Set(missing.map((t) => t.apt))].join(" ")}`);
+}

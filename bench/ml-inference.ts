@@ -17,7 +17,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { machineLine, writeBenchSection } from "./write-section.ts";
-import { median, mib, startBrowserBench } from "./browser.ts";
+import { median, mib, requireTools, startBrowserBench } from "./browser.ts";
 
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
 type Variant = "wasm-simd" | "wasm-nosimd" | "cpu";
@@ -90,6 +90,10 @@ if (mode === "--child") {
   process.exit(0);
 }
 
+requireTools([
+  { path: "ffmpeg", apt: "ffmpeg" },
+  { path: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", apt: "chromium" },
+]);
 const dir = mkdtempSync(join(tmpdir(), "bench-ml-"));
 const imagePath = join(dir, "mandelbrot-1024x768.jpg");
 execFileSync("ffmpeg", ["-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i", "mandelbrot=size=1024x768:rate=1", "-frames:v", "1", "-q:v", "3", imagePath]);

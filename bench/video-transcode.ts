@@ -14,12 +14,17 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { machineLine, writeBenchSection } from "./write-section.ts";
-import { median, mib, startBrowserBench } from "./browser.ts";
+import { median, mib, requireTools, startBrowserBench } from "./browser.ts";
 import { videoTranscode } from "../wasm-tasks/video-transcode/index.ts";
 import { createNodeEngine } from "../wasm-tasks/video-transcode/engine-node.ts";
 import { X264_PRESETS, transcodeArgs, type VideoTranscodeSpec } from "../wasm-tasks/video-transcode/spec.ts";
 import { outputCidString } from "../wasm-tasks/digest.ts";
 
+requireTools([
+  { path: "ffmpeg", apt: "ffmpeg" },
+  { path: "/usr/bin/time", apt: "time" },
+  { path: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", apt: "chromium" },
+]);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const dir = mkdtempSync(join(tmpdir(), "bench-video-"));
 /** CPU-seconds of this process, all threads (the ffmpeg worker thread included). */
