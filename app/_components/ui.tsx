@@ -32,7 +32,7 @@ export function Empty({ children }: { children: ReactNode }) {
 export function NeedsContracts({ children }: { children: ReactNode }) {
   const s = useContracts();
   if (s.status === "loading") return <Loading what="the contracts" />;
-  if (s.status === "error") return <ErrorNote>This page needs the contracts: {s.message}</ErrorNote>;
+  if (s.status === "error") return <ErrorNote>This page needs the contracts; see the message above.</ErrorNote>;
   return <>{children}</>;
 }
 

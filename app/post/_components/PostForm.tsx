@@ -309,6 +309,12 @@ export function PostForm() {
         ) : null}
         You have <strong>{cc(spendable.data)}</strong> available.
         {escrow !== undefined && spendable.data !== undefined && escrow > spendable.data ? <span className="error"> That is not enough for this bounty.</span> : null}
+        {spendable.data === 0n ? (
+          <>
+            {" "}
+            New here? <Link href="/account">Register on the Account page</Link> to receive your genesis credit.
+          </>
+        ) : null}
       </div>
 
       <div className="actions" style={{ marginTop: 12 }}>
