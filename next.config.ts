@@ -15,7 +15,7 @@ const nextConfig: NextConfig = {
     resolveAlias: { "@ffmpeg/ffmpeg": { browser: "./app/_lib/ffmpeg-not-bundled.ts" } },
   },
   // The deployments are read at request time from lib/generated (or NEXT_PUBLIC_CONTRACTS_JSON).
-  outputFileTracingIncludes: { "/api/deployments": ["./lib/generated/deployments.json"] },
+  outputFileTracingIncludes: { "/api/deployments": ["./lib/generated/deployments.json"], "/api/relay": ["./lib/generated/deployments.json"] },
 };
 
 export default nextConfig;
