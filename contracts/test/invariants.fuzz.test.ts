@@ -1224,3 +1224,56 @@ describe("protocol invariants under random action sequences", () => {
     for (const outcome of KEY_OUTCOMES) assert.ok((total.get(outcome) ?? 0) > 0, `no ${outcome} in ${RUNS} runs`);
   });
 });
+
+describe("randomness of the audit draw", () => {
+  // Found while tuning the fuzz: the audit draw at acceptance reads prevrandao and the previous blockhash in
+  // the settle transaction itself, so its outcome is visible inside that transaction. Settle is open to anyone;
+  // a contract that settles and reverts when an audit was drawn lets a cheating worker retry every block until
+  // the task is accepted unaudited (the worker's commit, which draws the verifiers, can be wrapped the same way
+  // through the ERC-2771 forwarder). DESIGN §3 admits bias by block producers only. The fix is a design choice
+  // (randomness fixed after the transaction that depends on it, e.g. a later blockhash, with the 256-block
+  // limit handled), so this test fails today and is opt-in (FUZZ_ATTACKS=1) until the draw is changed.
+  it(
+    "testSettle_randomAuditCannotBeDodgedByReverting",
+    { skip: process.env.FUZZ_ATTACKS ? false : "known weakness: the audit draw can be re-rolled by reverting (FUZZ_ATTACKS=1 runs it)" },
+    async () => {
+      const connection = await network.create();
+      const s = await setupProtocol(connection, { auditRateBps: 9_000 });
+      const [, requester, worker, ...rest] = s.wallets;
+      const pool = rest.slice(0, 5);
+      assert.ok(requester && worker && pool.length === 5);
+      await s.registerWorker(requester, 0n, false);
+      const w = await s.registerWorker(worker, 5_000n, false);
+      const members = new Map<string, Awaited<ReturnType<typeof s.as>>>();
+      for (const m of pool) members.set(lower(m.account.address), await s.registerWorker(m, 5_000n, true));
+      const id = await s.post(requester, { bounty: 1_000n });
+      await s.wait(await w.market.write.claim([id]));
+      const out = s.result(id, worker.account.address, "lie");
+      await s.wait(await w.market.write.commit([id, out.commitment]));
+      const verifiers = (await s.market.read.roundOf([id])).members.slice(1).map((m) => m.account);
+      const results = verifiers.map((v) => s.result(id, v, "lie"));
+      for (const [i, v] of verifiers.entries()) await s.wait(await members.get(lower(v))!.market.write.commit([id, results[i]!.commitment]));
+      await s.wait(await w.market.write.reveal([id, out.cid, out.salt]));
+      for (const [i, v] of verifiers.entries()) {
+        await s.wait(await members.get(lower(v))!.market.write.reveal([id, results[i]!.cid, results[i]!.salt]));
+      }
+
+      const dodger = await s.viem.deployContract("AuditDodger");
+      let reverted = 0;
+      for (; reverted < 100; reverted++) {
+        try {
+          await s.wait(await dodger.write.settleUnaudited([s.market.address, id], { gas: GAS }));
+          break;
+        } catch {
+          await connection.networkHelpers.mine();
+        }
+      }
+      const status = (await s.market.read.taskOf([id])).status;
+      assert.notEqual(
+        status,
+        TaskStatus.Accepted,
+        `at a 90% audit rate the wrapper got the task accepted unaudited after ${reverted} reverted tries`,
+      );
+    },
+  );
+});
