@@ -7,6 +7,8 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   typescript: { tsconfigPath: "tsconfig.app.json" },
   reactStrictMode: true,
+  // A second stack (the e2e tests) builds into its own folder, so it never collides with a running `npm run dev`.
+  distDir: process.env.CC_NEXT_DIST_DIR ?? ".next",
   // The floating dev-tools button covers content on phone-width screens; build errors still show.
   devIndicators: false,
   allowedDevOrigins: ["127.0.0.1", "localhost"],
@@ -14,8 +16,8 @@ const nextConfig: NextConfig = {
     // See app/_lib/ffmpeg-not-bundled.ts: the app only needs the task types' schemas and cost models.
     resolveAlias: { "@ffmpeg/ffmpeg": { browser: "./app/_lib/ffmpeg-not-bundled.ts" } },
   },
-  // The deployments are read at request time from lib/generated (or NEXT_PUBLIC_CONTRACTS_JSON).
-  outputFileTracingIncludes: { "/api/deployments": ["./lib/generated/deployments.json"], "/api/relay": ["./lib/generated/deployments.json"] },
+  // The deployments are read at request time from .data/deployments.json (or NEXT_PUBLIC_CONTRACTS_JSON).
+  outputFileTracingIncludes: { "/api/deployments": ["./.data/deployments.json"], "/api/relay": ["./.data/deployments.json"] },
 };
 
 export default nextConfig;

@@ -79,7 +79,11 @@ const anvil = start("chain", `${root}node_modules/.bin/anvil`, [
   "--state-interval", "5",
   "--silent",
 ]);
-const ipfs = start("ipfs", bin("tsx"), ["ipfs/server.ts"], { CC_DATA_DIR: dataDir, CC_IPFS_PORT: String(ipfsPort) });
+const ipfs = start("ipfs", bin("tsx"), ["ipfs/server.ts"], {
+  CC_DATA_DIR: dataDir,
+  CC_IPFS_PORT: String(ipfsPort),
+  CC_IPFS_CORS_ORIGINS: process.env.CC_IPFS_CORS_ORIGINS ?? `http://127.0.0.1:${appPort},http://localhost:${appPort}`,
+});
 for (const [name, child] of [["chain", anvil], ["ipfs", ipfs]] as const) {
   child.once("exit", (code) => {
     if (!stopping) {
@@ -91,8 +95,10 @@ for (const [name, child] of [["chain", anvil], ["ipfs", ipfs]] as const) {
 
 await waitForRpc(rpcUrl, 30_000);
 console.log(`chain up at ${rpcUrl} (state in ${dataDir}/chain/state.json)`);
-const deploy = start("deploy", "npx", ["hardhat", "run", "--network", "localhost", "scripts/deploy-local.ts"], {
+const deploymentsFile = `${dataDir}/deployments.json`;
+const deploy = start("deploy", bin("hardhat"), ["run", "--network", "localhost", "scripts/deploy-local.ts"], {
   RPC_URL: rpcUrl,
+  CC_DEPLOYMENTS_FILE: deploymentsFile,
 });
 const deployCode: number = await new Promise((r) => deploy.once("exit", (c) => r(c ?? 1)));
 children.splice(children.indexOf(deploy), 1);
@@ -103,6 +109,7 @@ if (deployCode !== 0) {
   const app = start("app", bin("next"), ["dev", "--hostname", "127.0.0.1", "--port", String(appPort)], {
     NEXT_PUBLIC_RPC_URL: rpcUrl,
     NEXT_PUBLIC_IPFS_GATEWAY: `http://127.0.0.1:${ipfsPort}`,
+    NEXT_PUBLIC_CONTRACTS_JSON: deploymentsFile,
   });
   app.once("exit", (code) => {
     if (!stopping) {

@@ -3,7 +3,8 @@ import { isAbsolute, join } from "node:path";
 import { appConfig } from "./config";
 import { type DeploymentsResult, selectDeployment } from "./deployments";
 
-const DEFAULT_FILE = "lib/generated/deployments.json";
+// Written by `npm run dev` beside the chain state it belongs to (scripts/deploy-local.ts).
+const DEFAULT_FILE = ".data/deployments.json";
 
 /** Read at run time (a `process.env.NEXT_PUBLIC_X` literal would be inlined at build time). */
 const runtimeEnv = (name: string): string | undefined => process.env[name] || undefined;

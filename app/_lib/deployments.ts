@@ -1,5 +1,5 @@
 /**
- * The deployed contracts the app talks to: one chainId-keyed JSON (lib/generated/deployments.json written by
+ * The deployed contracts the app talks to: one chainId-keyed JSON (.data/deployments.json written by
  * `npm run dev`, or NEXT_PUBLIC_CONTRACTS_JSON). Read at request time by /api/deployments so that a redeploy
  * never needs a rebuild and a missing file gives a clear message instead of a broken build.
  */
