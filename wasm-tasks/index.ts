@@ -8,6 +8,8 @@ import { imageResize } from "./image-resize/index.ts";
 import { benchmark } from "./benchmark/index.ts";
 import { videoTranscode } from "./video-transcode/index.ts";
 import { mlInference } from "./ml-inference/index.ts";
+import { zkDownscale } from "./zk-downscale/index.ts";
+import { zkMatmul } from "./zk-matmul/index.ts";
 
 // Spec types differ per task type; the registry is keyed by name and each spec is validated
 // by its own schema inside run(), so the map holds them as TaskType<any>.
@@ -17,6 +19,8 @@ export const taskTypes: Readonly<Record<string, TaskType<any>>> = {
   [benchmark.name]: benchmark,
   [videoTranscode.name]: videoTranscode,
   [mlInference.name]: mlInference,
+  [zkDownscale.name]: zkDownscale,
+  [zkMatmul.name]: zkMatmul,
 };
 
 export function getTaskType(name: string): TaskType<unknown> {

@@ -1,0 +1,54 @@
+/**
+ * Loading a circuit's witness wasm, final zkey and vkey (committed under public/zk/): from disk in Node,
+ * by URL in a browser or Web Worker (default `/zk/` of the page's origin, where the app and the test
+ * harness serve public/). Loaded once per circuit and kept in memory (the downscale zkey is ~38 MB).
+ */
+export type CircuitArtifacts = { wasm: Uint8Array; zkey: Uint8Array; vkey: unknown };
+
+const isNode = typeof process !== "undefined" && !!process.versions?.node && typeof window === "undefined" && typeof importScripts === "undefined";
+
+let baseUrl: string | undefined;
+/** Where the browser loads zk artifacts from (a URL ending in /); default `/zk/` on this origin. */
+export function setZkBaseUrl(url: string): void {
+  baseUrl = url.endsWith("/") ? url : `${url}/`;
+  cache.clear();
+}
+
+const cache = new Map<string, Promise<CircuitArtifacts>>();
+
+async function fromDisk(name: string): Promise<CircuitArtifacts> {
+  const { readFile } = await import("node:fs/promises");
+  const dir = new URL("../../public/zk/", import.meta.url);
+  const [wasm, zkey, vkey] = await Promise.all([
+    readFile(new URL(`${name}.wasm`, dir)),
+    readFile(new URL(`${name}.zkey`, dir)),
+    readFile(new URL(`${name}.vkey.json`, dir), "utf8"),
+  ]);
+  return { wasm: new Uint8Array(wasm), zkey: new Uint8Array(zkey), vkey: JSON.parse(vkey) };
+}
+
+async function fromUrl(name: string): Promise<CircuitArtifacts> {
+  const base = baseUrl ?? new URL("/zk/", globalThis.location.href).href;
+  const get = async (file: string) => {
+    const response = await fetch(new URL(file, base));
+    if (!response.ok) throw new Error(`${file}: HTTP ${response.status}`);
+    return response;
+  };
+  const [wasm, zkey, vkey] = await Promise.all([
+    get(`${name}.wasm`).then((r) => r.arrayBuffer()),
+    get(`${name}.zkey`).then((r) => r.arrayBuffer()),
+    get(`${name}.vkey.json`).then((r) => r.json()),
+  ]);
+  return { wasm: new Uint8Array(wasm), zkey: new Uint8Array(zkey), vkey };
+}
+
+export function loadArtifacts(name: string): Promise<CircuitArtifacts> {
+  let found = cache.get(name);
+  if (!found) {
+    found = isNode ? fromDisk(name) : fromUrl(name);
+    // A failed load is not cached: the next run retries.
+    found.catch(() => cache.delete(name));
+    cache.set(name, found);
+  }
+  return found;
+}

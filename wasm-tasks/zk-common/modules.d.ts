@@ -1,0 +1,32 @@
+// snarkjs and circomlibjs ship no type declarations; these cover what the zk task types use.
+declare module "circomlibjs" {
+  export type PoseidonField = { toObject(value: unknown): bigint; e(value: bigint | number | string): unknown };
+  export type Poseidon = ((inputs: (bigint | number)[]) => unknown) & { F: PoseidonField };
+  export function buildPoseidon(): Promise<Poseidon>;
+}
+
+declare module "snarkjs" {
+  export type Groth16Proof = { pi_a: string[]; pi_b: string[][]; pi_c: string[]; protocol: string; curve: string };
+  export type MemFile = { type: "mem"; data?: Uint8Array };
+  export const wtns: {
+    calculate(input: Record<string, unknown>, wasm: string | MemFile | Uint8Array, out: string | MemFile): Promise<void>;
+  };
+  export const groth16: {
+    prove(zkey: string | MemFile | Uint8Array, witness: string | MemFile): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
+    verify(vkey: unknown, publicSignals: (string | bigint)[], proof: Groth16Proof): Promise<boolean>;
+    fullProve(input: Record<string, unknown>, wasm: string | MemFile, zkey: string | MemFile): Promise<{ proof: Groth16Proof; publicSignals: string[] }>;
+  };
+  export const zKey: {
+    exportVerificationKey(zkey: string | MemFile): Promise<unknown>;
+    exportSolidityVerifier(zkey: string | MemFile, templates: Record<string, string>): Promise<string>;
+    newZKey(r1cs: string, ptau: string, zkey: string): Promise<unknown>;
+    beacon(oldZkey: string, newZkey: string, name: string, beaconHash: string, iterationsExp: number): Promise<unknown>;
+  };
+  export const r1cs: { info(file: string): Promise<{ nConstraints: number; nOutputs: number; nPubInputs: number }> };
+  export const powersOfTau: {
+    newAccumulator(curve: unknown, power: number, file: string): Promise<unknown>;
+    beacon(oldFile: string, newFile: string, name: string, beaconHash: string, iterationsExp: number): Promise<unknown>;
+    preparePhase2(oldFile: string, newFile: string): Promise<unknown>;
+  };
+  export const curves: { getCurveFromName(name: string): Promise<unknown> };
+}
