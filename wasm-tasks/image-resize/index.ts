@@ -165,8 +165,10 @@ function bounded<T>(work: Promise<T>, deadline: number, timeoutMs: number, signa
  * Decode and shrink are linear in source pixels (the slope kept is the slowest input format,
  * WebP, since the estimate is made before the format is known); resize-up and encode are linear
  * in output pixels with a per-format slope (mozjpeg's trellis makes JPEG the slowest).
- * The fit of 2026-11-22 was taken while other processes loaded both cores, so it errs high,
- * which is the safe side for a price. calibration.ts converts to reference seconds.
+ * Three runs on 2026-11-22 with other processes loading the 2 cores (load average 3-9) gave
+ * perSourcePixel 4.7e-8..1.1e-7 and per output pixel png 0.9-1.9e-7, jpeg 3.9-5.5e-7, webp
+ * 2.9-6.4e-7; the values below are from the middle run and err high against a quiet machine,
+ * the safe side for a price. calibration.ts converts to reference seconds.
  */
 export const COST_MODEL = {
   fixedSeconds: 0.047,
