@@ -23,6 +23,7 @@ import {
   exportVkey,
   manifestPath,
   paths,
+  poseidonConstants,
   root,
   sha256File,
   snarkjs,
@@ -95,6 +96,7 @@ for (const circuit of CIRCUITS) {
   };
   log(`${circuit.name}: wrote ${relative(root, p.publicZkey)} (${statSync(p.publicZkey).size} bytes), ${relative(root, verifierPath(circuit))}`);
 }
+copyFileSync(poseidonConstants.source, poseidonConstants.published);
 writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
 log(`wrote ${relative(root, manifestPath)}`);
 await terminateCurves();

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
-import { CIRCUITS, compile, exportVerifier, exportVkey, paths, readManifest, root, sha256File, terminateCurves, verifierPath } from "./pipeline.ts";
+import { CIRCUITS, poseidonConstants, compile, exportVerifier, exportVkey, paths, readManifest, root, sha256File, terminateCurves, verifierPath } from "./pipeline.ts";
 
 const manifest = readManifest();
 const scratch = mkdtempSync(join(root, "circuits", ".check-"));
@@ -19,6 +19,10 @@ after(async () => {
 });
 
 describe("committed zk artifacts", () => {
+  it("public/zk/poseidon-constants.json is circomlibjs's", () => {
+    assert.equal(sha256File(poseidonConstants.published), sha256File(poseidonConstants.source));
+  });
+
   // Both compiles start at once (2 cores); each test awaits its own.
   const compiled = new Map(CIRCUITS.map((c) => [c.name, compile(c.name, relative(root, scratch))]));
 

@@ -38,6 +38,11 @@ export const paths = (name: string) => ({
 });
 export const verifierPath = (c: CircuitInfo) => join(root, "contracts/src/verifiers", `${c.contract}.sol`);
 export const manifestPath = join(root, "circuits/artifacts.json");
+/** circomlibjs's Poseidon constants, served with the circuits for wasm-tasks/zk-common/poseidon.ts. */
+export const poseidonConstants = {
+  source: join(root, "node_modules/circomlibjs/src/poseidon_constants.json"),
+  published: join(root, "public/zk/poseidon-constants.json"),
+};
 
 export type Manifest = {
   note: string;

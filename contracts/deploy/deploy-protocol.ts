@@ -3,10 +3,14 @@
  * the gas bench and `npm run dev`, so they all run the same system.
  */
 import type { HardhatViemHelpers } from "@nomicfoundation/hardhat-viem/types";
-import { type Address, keccak256, toHex } from "viem";
+import { type Address, getAddress, keccak256, toHex } from "viem";
 import { type ProtocolParams, defaultParams } from "../../lib/protocol/params.ts";
 
-export type TaskTypeSeed = { name: string; codeCid: string; modes: number; zkVerifier?: Address };
+/**
+ * `zkAdapter`: name of an ITaskProofVerifier contract (constructor without arguments) deployed here and
+ * registered as the type's zkVerifier; `zkVerifier` registers an already deployed one.
+ */
+export type TaskTypeSeed = { name: string; codeCid: string; modes: number; zkVerifier?: Address; zkAdapter?: "ZkDownscaleProofVerifier" | "ZkMatmulProofVerifier" };
 
 /** The task types approved at genesis; ids follow this order. Code CIDs are filled in by later issues. */
 export const genesisTaskTypes: TaskTypeSeed[] = [
@@ -14,6 +18,9 @@ export const genesisTaskTypes: TaskTypeSeed[] = [
   { name: "video-transcode", codeCid: "", modes: 1 },
   { name: "ml-inference", codeCid: "", modes: 1 },
   { name: "benchmark", codeCid: "", modes: 1 },
+  // zk only (modes = 2): accepted in one transaction when the Groth16 proof verifies (circuits/README.md).
+  { name: "zk-downscale", codeCid: "", modes: 2, zkAdapter: "ZkDownscaleProofVerifier" },
+  { name: "zk-matmul", codeCid: "", modes: 2, zkAdapter: "ZkMatmulProofVerifier" },
 ];
 
 export const OPERATOR_ROLE = keccak256(toHex("OPERATOR_ROLE"));
@@ -51,14 +58,12 @@ export async function deployProtocol(
   await wait(await ledger.write.grantRole([OPERATOR_ROLE, registry.address]));
   await wait(await ledger.write.grantRole([OPERATOR_ROLE, market.address]));
   await wait(await registry.write.setMarket([market.address]));
+  const zkAdapters: Record<string, Address> = {};
   for (const t of options.taskTypes ?? genesisTaskTypes) {
+    let zkVerifier = t.zkVerifier;
+    if (t.zkAdapter) zkVerifier = zkAdapters[t.name] = getAddress((await viem.deployContract(t.zkAdapter)).address);
     await wait(
-      await taskTypes.write.addTaskType([
-        t.name,
-        t.codeCid,
-        t.modes,
-        t.zkVerifier ?? "0x0000000000000000000000000000000000000000",
-      ]),
+      await taskTypes.write.addTaskType([t.name, t.codeCid, t.modes, zkVerifier ?? "0x0000000000000000000000000000000000000000"]),
     );
   }
   if (governance.toLowerCase() !== deployer.account.address.toLowerCase()) {
@@ -69,7 +74,7 @@ export async function deployProtocol(
     await wait(await taskTypes.write.transferOwnership([governance]));
     await wait(await market.write.transferOwnership([governance]));
   }
-  return { forwarder, config, ledger, registry, taskTypes, market, params };
+  return { forwarder, config, ledger, registry, taskTypes, market, params, zkAdapters };
 }
 
 export type Protocol = Awaited<ReturnType<typeof deployProtocol>>;

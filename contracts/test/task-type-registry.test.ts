@@ -30,14 +30,17 @@ describe("TaskTypeRegistry", async () => {
   const NEXT = genesisTaskTypes.length; // id of the next added type
 
   describe("TaskTypeRegistry.addTaskType", () => {
-    it("holds the genesis task types in deploy order, active, replicated only", async () => {
+    it("holds the genesis task types in deploy order, active; replicated ones without, zk ones with a verifier", async () => {
       const { s } = await load();
       assert.equal(await s.taskTypes.read.typeCount(), BigInt(genesisTaskTypes.length));
       for (const [id, seed] of genesisTaskTypes.entries()) {
         const t = await s.taskTypes.read.taskType([id]);
         assert.equal(t.name, seed.name);
         assert.equal(t.codeCid, seed.codeCid);
-        assert.deepEqual(t.policy, { zkVerifier: ZERO_ADDRESS, modes: REPLICATED, active: true });
+        // zk types (zk-downscale, zk-matmul) get their deployed adapter: contracts/test/zk-verifiers.test.ts.
+        const zkVerifier = seed.zkAdapter ? s.zkAdapters[seed.name] : ZERO_ADDRESS;
+        assert.deepEqual(t.policy, { zkVerifier, modes: seed.modes, active: true });
+        if (!seed.zkAdapter) assert.equal(seed.modes, REPLICATED);
       }
     });
 

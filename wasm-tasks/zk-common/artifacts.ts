@@ -52,3 +52,23 @@ export function loadArtifacts(name: string): Promise<CircuitArtifacts> {
   }
   return found;
 }
+
+type PoseidonConstantsJson = { C: string[][]; M: string[][][] };
+let poseidonConstants: Promise<PoseidonConstantsJson> | undefined;
+
+/** circomlibjs's Poseidon constants (public/zk/poseidon-constants.json), from disk or by URL like the rest. */
+export function loadPoseidonConstants(): Promise<PoseidonConstantsJson> {
+  if (!poseidonConstants) {
+    const loading: Promise<PoseidonConstantsJson> = isNode
+      ? import("node:fs/promises").then(async ({ readFile }) =>
+          JSON.parse(await readFile(new URL("../../public/zk/poseidon-constants.json", import.meta.url), "utf8")),
+        )
+      : fetch(new URL("poseidon-constants.json", baseUrl ?? new URL("/zk/", globalThis.location.href).href)).then((r) => {
+          if (!r.ok) throw new Error(`poseidon-constants.json: HTTP ${r.status}`);
+          return r.json();
+        });
+    loading.catch(() => (poseidonConstants = undefined));
+    poseidonConstants = loading;
+  }
+  return poseidonConstants;
+}

@@ -1,17 +1,15 @@
 /**
- * The zk commitments, mirrored exactly from circuits/lib/commit.circom:
+ * The zk commitments, mirrored exactly from circuits/lib/commit.circom (unit tests compare with the circuit's
+ * public signals and with circomlibjs):
  *   pack: little-endian, `per` bytes per field element (31 for pixels and uint8 matrices; 28 = 7 uint32 for
  *         zk-matmul's output), the last element holding what is left;
  *   hash: Poseidon chain, h = Poseidon(e[0..15]), then h = Poseidon(h, next <=15 elements) until all absorbed.
- * circomlibjs's Poseidon is the reference implementation of circomlib's circuit (same constants).
+ * Poseidon: ./poseidon.ts (circomlibjs's reference algorithm and constants, browser-safe).
  */
-import { type Poseidon, buildPoseidon } from "circomlibjs";
+import { poseidon } from "./poseidon.ts";
 
 /** BN254 scalar field order: every public signal is below it. */
 export const SNARK_SCALAR_FIELD = 21888242871839275222246405745257275088548364400416034343698204186575808495617n;
-
-let poseidonPromise: Promise<Poseidon> | undefined;
-const poseidon = () => (poseidonPromise ??= buildPoseidon());
 
 /** Little-endian packing of bytes into field elements, `per` bytes each (per <= 31). */
 export function packBytes(bytes: Uint8Array, per: number): bigint[] {
@@ -29,11 +27,10 @@ export function packBytes(bytes: Uint8Array, per: number): bigint[] {
 /** Poseidon chain over field elements, as PoseidonChain(n) in circuits/lib/commit.circom. */
 export async function poseidonChain(elements: bigint[]): Promise<bigint> {
   if (elements.length === 0) throw new RangeError("nothing to hash");
-  const p = await poseidon();
   const first = Math.min(16, elements.length);
-  let h = p.F.toObject(p(elements.slice(0, first)));
+  let h = await poseidon(elements.slice(0, first));
   for (let pos = first; pos < elements.length; pos += 15) {
-    h = p.F.toObject(p([h, ...elements.slice(pos, pos + 15)]));
+    h = await poseidon([h, ...elements.slice(pos, pos + 15)]);
   }
   return h;
 }
