@@ -471,6 +471,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         Round storage r = _rounds[taskId];
         // An audit that never found three auditors lapses with the audit window.
         if (!_roundOver(a, uint256(r.acceptedAt) + _auditWindow)) revert RoundNotOver(taskId);
+        registry.auditFinalized(t.worker);
 
         bytes32 accepted = r.sealOrDigest[WORKER];
         uint256 dissent;
@@ -656,6 +657,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
     function _startAudit(TaskId taskId, Task storage t, bool forced) internal {
         Round storage a = _audits[taskId];
         a.forced = forced;
+        registry.auditStarted(t.worker);
         emit AuditStarted(taskId, forced);
         _drawAuditors(taskId, t, a);
     }

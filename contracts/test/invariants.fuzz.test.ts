@@ -36,6 +36,7 @@ import {
   bytesToHex,
   decodeErrorResult,
   encodeAbiParameters,
+  getAddress,
   parseAbi,
   parseEventLogs,
   toHex,
@@ -234,6 +235,7 @@ async function runFuzz(seed: number, steps: number) {
   let iouMoved = false;
   const paused = new Set<"market" | "ledger" | "registry">();
   const inPool = new Set<string>();
+  const unstaking = new Set<string>(); // accounts that requested an unstake (a later stake or pool join cancels it)
   const count = (what: string) => outcomes.set(what, (outcomes.get(what) ?? 0) + 1);
   let accountViews: readonly AccountView[] = [];
   let owed: readonly bigint[] = [];
@@ -420,8 +422,26 @@ async function runFuzz(seed: number, steps: number) {
         case "TaskCancelled":
           outcomes.set(ev.eventName, (outcomes.get(ev.eventName) ?? 0) + 1);
           break;
+        case "UnstakeRequested":
+          unstaking.add(lower((args as { account: Address }).account));
+          break;
+        case "Unstaked": {
+          // (h) Stake backs accepted work until fraud can no longer be proven: while an audit of it runs, or
+          // while its requester may still force one, the worker's stake must not leave.
+          const who = lower((args as { account: Address }).account);
+          for (const x of tasks) {
+            if (!x.view || lower(x.view.worker) !== who) continue;
+            const auditable = x.view.status === S.Auditing || (x.view.status === S.Accepted && clock.last <= time(x, 4) + params.auditWindow);
+            assert.ok(!auditable, `${where}: ${who} unstaked while its work ${x.id} can still be proven fraudulent (${taskStatusName(x.view.status)}, accepted at ${time(x, 4)}, audit commit/reveal by ${time(x, 2)}/${time(x, 3)}, now ${clock.last})`);
+          }
+          break;
+        }
         case "VerifierPoolJoined":
           inPool.add(lower((args as { account: Address }).account));
+          unstaking.delete(lower((args as { account: Address }).account));
+          break;
+        case "Staked":
+          unstaking.delete(lower((args as { account: Address }).account));
           break;
         case "VerifierPoolLeft":
           inPool.delete(lower((args as { account: Address }).account));
@@ -939,9 +959,9 @@ async function runFuzz(seed: number, steps: number) {
     },
     {
       kind: "unstake",
-      weight: 1,
+      weight: 2,
       make: () => {
-        const who = randomActor();
+        const who = (rnd.chance(0.7) ? rnd.pick(actors.filter((a) => unstaking.has(lower(a.address)))) : undefined) ?? randomActor();
         const stake = accountViews[trackedIndex.get(lower(who.address))!]?.stake ?? 0n;
         const amount = stake > 0n && rnd.chance(0.8) ? 1n + BigInt(rnd.int(Number(stake))) : BigInt(rnd.int(1_000));
         return { kind: "unstake", send: () => who.c.registry.write.unstake([amount], w) };
@@ -1276,4 +1296,68 @@ describe("randomness of the audit draw", () => {
       );
     },
   );
+});
+
+describe("regressions found by the fuzz", () => {
+  // Seed 505 (FUZZ_SEED=500 FUZZ_RUNS=6), invariant (h): a worker unstaked while an audit of its accepted work was
+  // still open. The stake was held only until the audit window closed, but a forced audit may run past it and
+  // finalizeAudit may come any time later: a worker that saw the auditors' reveals go against it could take its
+  // stake out first, and the fraud slash then landed only as debt.
+  it("testUnstake_revertsWhileAnAuditOfTheWorkersWorkIsOpen", async () => {
+    const connection = await network.create();
+    const { networkHelpers } = connection;
+    const s = await setupProtocol(connection, { auditRateBps: 0 });
+    const [, requester, worker, ...rest] = s.wallets;
+    const pool = rest.slice(0, 5);
+    assert.ok(requester && worker && pool.length === 5);
+    const req = await s.registerWorker(requester, 0n, false);
+    const w = await s.registerWorker(worker, 5_000n, false);
+    const members = new Map<string, Awaited<ReturnType<typeof s.as>>>();
+    for (const m of pool) members.set(lower(m.account.address), await s.registerWorker(m, 5_000n, true));
+    const member = (a: Address) => members.get(lower(a))!;
+    // The worker asks to unstake at once; the cooldown (1 day) runs while it works.
+    await s.wait(await w.registry.write.requestUnstake());
+
+    const id = await s.post(requester, { bounty: 1_000n });
+    await s.wait(await w.market.write.claim([id]));
+    const out = s.result(id, worker.account.address, "wrong");
+    await s.wait(await w.market.write.commit([id, out.commitment]));
+    const verifiers = (await s.market.read.roundOf([id])).members.slice(1).map((m) => m.account);
+    const vr = verifiers.map((v) => s.result(id, v, "wrong"));
+    for (const [i, v] of verifiers.entries()) await s.wait(await member(v).market.write.commit([id, vr[i]!.commitment]));
+    await s.wait(await w.market.write.reveal([id, out.cid, out.salt]));
+    for (const [i, v] of verifiers.entries()) await s.wait(await member(v).market.write.reveal([id, vr[i]!.cid, vr[i]!.salt]));
+    await s.wait(await s.market.write.settle([id]));
+    assert.equal((await s.market.read.taskOf([id])).status, TaskStatus.Accepted);
+
+    // The requester forces an audit just before the audit window closes; the auditors expose the wrong result.
+    const acceptedAt = Number((await s.market.read.roundOf([id])).acceptedAt);
+    await networkHelpers.time.increaseTo(acceptedAt + defaultParams.auditWindow - 60);
+    await s.wait(await req.market.write.forceAudit([id]));
+    const auditors = (await s.market.read.auditOf([id])).members.map((m) => m.account);
+    const ar = auditors.map((a) => s.result(id, a, "right"));
+    for (const [i, a] of auditors.entries()) await s.wait(await member(a).market.write.commit([id, ar[i]!.commitment]));
+    for (const [i, a] of auditors.entries()) await s.wait(await member(a).market.write.reveal([id, ar[i]!.cid, ar[i]!.salt]));
+    assert.equal((await s.market.read.taskOf([id])).status, TaskStatus.Auditing);
+
+    // Window and cooldown are over, the audit is not finalized: the stake must stay.
+    await networkHelpers.time.increaseTo(acceptedAt + defaultParams.auditWindow + 3_600);
+    const stake = (await s.ledger.read.accountOf([worker.account.address])).stake;
+    assert.equal(stake, 5_000n);
+    await s.viem.assertions.revertWithCustomErrorWithArgs(
+      w.registry.write.unstake([stake]),
+      s.registry,
+      "StakeUnderAudit",
+      [getAddress(worker.account.address), 1n],
+    );
+
+    // So the fraud slash (10 x 1000) takes the whole stake first, and only the rest becomes debt.
+    await s.wait(await s.market.write.finalizeAudit([id]));
+    assert.equal((await s.market.read.taskOf([id])).status, TaskStatus.Fraudulent);
+    const after = await s.ledger.read.accountOf([worker.account.address]);
+    assert.equal(after.stake, 0n);
+    assert.equal(after.balance, 1_000n - 1_000n - (10_000n - 5_000n));
+    // With the audit finalized nothing holds what stake it may add later.
+    assert.equal((await s.registry.read.workerOf([worker.account.address])).openAudits, 0);
+  });
 });

@@ -75,6 +75,7 @@ describe("WorkerRegistry", async () => {
         rateMilli: 1500,
         bannedUntil: 0,
         lastAcceptedAt: 0,
+        openAudits: 0,
         reputation: 0,
         unstakeRequestedAt: 0,
         poolIndex: 0,
