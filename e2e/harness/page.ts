@@ -20,6 +20,8 @@ export type HarnessRun = {
   cancelAfterMs?: number;
   /** Run in a second runner (kept across calls) with this grace before a hard terminate. */
   graceMs?: number;
+  /** Also return the output bytes (base64), e.g. for a zk proof the test verifies in Node. */
+  returnOutput?: boolean;
 };
 
 export type HarnessResult = {
@@ -28,6 +30,7 @@ export type HarnessResult = {
   error?: { code: string; message: string };
   progress: ProgressEvent[];
   ms: number;
+  outputBase64?: string;
 };
 
 const runner = new TaskRunner({ workerUrl: new URL("/build/task-worker.js", location.href), graceMs: 3_000 });
@@ -62,7 +65,9 @@ async function run(request: HarnessRun): Promise<HarnessResult> {
         if (request.cancelAtPhase && event.phase === request.cancelAtPhase) controller.abort();
       },
     });
-    return { cid: result.cid, size: result.output.length, progress, ms: performance.now() - started };
+    const ms = performance.now() - started;
+    const outputBase64 = request.returnOutput ? btoa(Array.from(result.output, (b) => String.fromCharCode(b)).join("")) : undefined;
+    return { cid: result.cid, size: result.output.length, progress, ms, outputBase64 };
   } catch (error) {
     const code = error instanceof TaskError ? error.code : "internal";
     return { error: { code, message: error instanceof Error ? error.message : String(error) }, progress, ms: performance.now() - started };
