@@ -128,6 +128,8 @@ type TaskModel = {
   /** Worker and verifiers of a tainted task report one agreed wrong result. */
   tainted: boolean;
   wrongAccepted: boolean;
+  /** Accounts the task must never seat again: workers rejected at fault, verifiers replaced for silence. */
+  excluded: Set<string>;
   acceptedDigest: Hex | undefined;
   auditDigests: Hex[];
   /** Last observed on-chain view. */
@@ -235,7 +237,15 @@ async function runFuzz(seed: number, steps: number) {
   let iouMoved = false;
   const paused = new Set<"market" | "ledger" | "registry">();
   const inPool = new Set<string>();
-  const unstaking = new Set<string>(); // accounts that requested an unstake (a later stake or pool join cancels it)
+  const unstaking = new Set<string>();
+  const bannedUntil = new Map<string, number>();
+  /** Registered, not banned now, and able to run the task's type. */
+  const mayWork = (who: string, t: TaskModel, label: string) => {
+    const actor = actorOf.get(who);
+    assert.ok(actor && isRegistered.has(who), `${label}: ${who} is not a registered actor`);
+    assert.ok((actor.profile.caps >> BigInt(t.typeId)) & 1n, `${label}: ${who} cannot run type ${t.typeId}`);
+    assert.ok((bannedUntil.get(who) ?? 0) <= clock.last, `${label}: ${who} is banned`);
+  }; // accounts that requested an unstake (a later stake or pool join cancels it)
   const count = (what: string) => outcomes.set(what, (outcomes.get(what) ?? 0) + 1);
   let accountViews: readonly AccountView[] = [];
   let owed: readonly bigint[] = [];
@@ -285,6 +295,7 @@ async function runFuzz(seed: number, steps: number) {
             claimDeadline: 0,
             tainted: rnd.chance(0.25),
             wrongAccepted: false,
+            excluded: new Set(),
             acceptedDigest: undefined,
             auditDigests: [],
             view: undefined,
@@ -308,8 +319,32 @@ async function runFuzz(seed: number, steps: number) {
           }
           break;
         }
-        case "TaskClaimed":
-          if (t) t.claimDeadline = Number((args as { claimDeadline: bigint }).claimDeadline);
+        case "TaskClaimed": {
+          assert.ok(t, `${where}: claim of an unknown task`);
+          t.claimDeadline = Number((args as { claimDeadline: bigint }).claimDeadline);
+          // (i) who may claim: registered, capable, not banned, not the requester, not excluded from the task
+          const who = lower((args as { worker: Address }).worker);
+          assert.notEqual(who, lower(t.requester), `${where}: requester claimed its own task`);
+          mayWork(who, t, `${where}: claim of ${t.id}`);
+          assert.ok(!t.excluded.has(who), `${where}: ${who} claimed ${t.id} it is excluded from`);
+          break;
+        }
+        case "VerifierDrawn":
+        case "AuditorDrawn": {
+          assert.ok(t, `${where}: draw for an unknown task`);
+          const who = lower((args as { verifier?: Address; auditor?: Address }).verifier ?? (args as { auditor: Address }).auditor);
+          // (i) who may be drawn: in the pool, capable, not banned, not excluded (the rest is checked on the seats)
+          assert.ok(inPool.has(who), `${where}: ${who} drawn for ${t.id} but not in the verifier pool`);
+          mayWork(who, t, `${where}: ${ev.eventName} for ${t.id}`);
+          assert.ok(!t.excluded.has(who), `${where}: ${who} drawn for ${t.id} it is excluded from`);
+          break;
+        }
+        case "VerifierReplaced":
+          assert.ok(t, `${where}: replacement on an unknown task`);
+          t.excluded.add(lower((args as { silent: Address }).silent));
+          break;
+        case "WorkerBanned":
+          bannedUntil.set(lower((args as { account: Address }).account), Number((args as { until: bigint }).until));
           break;
         case "WorkerRegistered":
           genesisExpected += (args as { genesisGranted: bigint }).genesisGranted;
@@ -398,6 +433,7 @@ async function runFuzz(seed: number, steps: number) {
         }
         case "TaskRejected": {
           assert.ok(t, `${where}: TaskRejected for unknown task`);
+          if ((args as { reason: number }).reason !== 2) t.excluded.add(lower((args as { worker: Address }).worker));
           if (time(t, 0) === 0) count("rejected: round never opened");
           count(`rejected: ${["verifiers disagreed", "worker silent", "no consensus"][(args as { reason: number }).reason]}`);
           const paidOut = events.filter(
@@ -1141,7 +1177,10 @@ async function runFuzz(seed: number, steps: number) {
     applyEvents((await s.publicClient.getTransactionReceipt({ hash })).logs as Log[], "setup");
     isRegistered.add(lower(a.address));
     if (a.profile.stake > 0n) await s.wait(await a.c.registry.write.stake([a.profile.stake], w));
-    if (a.profile.pool) await s.wait(await a.c.registry.write.joinVerifierPool(w));
+    if (a.profile.pool) {
+      const joined = await a.c.registry.write.joinVerifierPool(w);
+      applyEvents((await s.publicClient.getTransactionReceipt({ hash: joined })).logs as Log[], "setup");
+    }
   }
   await checkInvariants("setup", new Set(), true);
 
