@@ -231,7 +231,8 @@ async function runFuzz(seed: number, steps: number) {
   const secretKey = (id: Hex, phase: "round" | "audit", who: Address) => `${lower(id)}|${phase}|${lower(who)}`;
   const netIou = new Map<string, bigint>(); // lower(address) -> owed to it minus owed by it
   const addNet = (a: Address, d: bigint) => netIou.set(lower(a), (netIou.get(lower(a)) ?? 0n) + d);
-  const underLocked = new Set<string>(); // accounts whose locks a slash has eaten into
+  const underLocked = new Set<string>(); // accounts slashed since they last held no duty
+  const underLockedSeen = new Set<string>();
   const outcomes = new Map<string, number>(KEY_OUTCOMES.map((k) => [k, 0]));
   let genesisExpected = 0n;
   let iouMoved = false;
@@ -642,8 +643,11 @@ async function runFuzz(seed: number, steps: number) {
           a.lockedStake < expected && underLocked.has(who),
           `${where}: ${who} locked ${a.lockedStake}, duties hold ${expected}`,
         );
+        if (!underLockedSeen.has(who)) count("duties left under-locked by a slash");
+        underLockedSeen.add(who);
       } else if (expected === 0n) {
         underLocked.delete(who);
+        underLockedSeen.delete(who);
       }
       assert.equal(a.activeClaims, claimed.get(who) ?? 0n, `${where}: ${who} active claims`);
     }
