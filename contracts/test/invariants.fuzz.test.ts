@@ -17,8 +17,16 @@
  *      the forced-audit fees while a forced audit runs, 0 otherwise, so 0 for every terminal task);
  *      lockedStake <= stake, and locked stake equals the duties (claims, rounds, audits) the account holds, less
  *      only what a slash took; active claims equal the Claimed tasks;
+ *      The genesis part of each escrow follows the ledger's rules, so a refund never launders genesis credit.
  *  (e) IOUs: never owed both ways between two accounts, and each account's net IOU position equals the bounties
- *      it earned minus those it paid, less fraud reversals (cycle clearing keeps it).
+ *      it earned minus those it paid, less fraud reversals (cycle clearing keeps it);
+ *  (f) no penalty without a fault and a chance: slashes only at a settlement, of its members, only if their
+ *      commit window opened, by exactly the protocol's amount;
+ *  (g) nobody sits twice in a task (requester, worker, verifiers, auditors are distinct);
+ *  (h) a worker's stake does not leave while its accepted work can still be proven fraudulent;
+ *  (i) claims and draws go only to registered, capable, unbanned accounts (draws: in the pool) not excluded from
+ *      the task; a requester never claims its own task.
+ * Every reverted action must revert with an error the protocol declares (a panic or a foreign error fails).
  * At the end of each run every task is driven to a terminal status (liveness): no escrow and no locked stake
  * may remain.
  */
