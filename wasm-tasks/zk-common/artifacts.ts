@@ -18,7 +18,9 @@ const cache = new Map<string, Promise<CircuitArtifacts>>();
 
 async function fromDisk(name: string): Promise<CircuitArtifacts> {
   const { readFile } = await import("node:fs/promises");
-  const dir = new URL("../../public/zk/", import.meta.url);
+  // A file in public/zk/ (the names below resolve beside it): a directory URL here breaks the app's build,
+  // since Turbopack resolves `new URL("<literal>", import.meta.url)` as an asset and cannot resolve a directory.
+  const dir = new URL("../../public/zk/poseidon-constants.json", import.meta.url);
   const [wasm, zkey, vkey] = await Promise.all([
     readFile(new URL(`${name}.wasm`, dir)),
     readFile(new URL(`${name}.zkey`, dir)),
