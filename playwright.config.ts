@@ -5,6 +5,8 @@
 import { defineConfig } from "@playwright/test";
 
 const port = Number(process.env.HARNESS_PORT ?? 4173);
+// e2e/stack/ starts its own stack (scripts/dev.ts) on these ports; see e2e/stack/stack.ts.
+const stackAppPort = Number(process.env.CC_E2E_APP_PORT ?? 3100);
 
 export default defineConfig({
   testDir: "e2e",
@@ -30,6 +32,12 @@ export default defineConfig({
       ],
     },
   },
+  projects: [
+    // The task types in the static harness page (webServer below).
+    { name: "task-types", testIgnore: "stack/**" },
+    // The real stack (chain, IPFS node, Next.js app) started by the spec itself, once per file, serially.
+    { name: "stack", testDir: "e2e/stack", timeout: 300_000, use: { baseURL: `http://127.0.0.1:${stackAppPort}` } },
+  ],
   webServer: {
     command: `npx tsx e2e/harness/server.ts ${port}`,
     url: `http://127.0.0.1:${port}/`,

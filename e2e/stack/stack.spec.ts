@@ -1,0 +1,281 @@
+/**
+ * The requester's path through the real stack (scripts/dev.ts: anvil, the deploy, the Helia node, `next dev`),
+ * started once for this file on its own data dir and ports (see stack.ts), in Debian Chromium:
+ * register -> post an image task -> another tab sees it -> restart the stack -> everything is still there ->
+ * bad input is refused in plain words and moves no credit.
+ * The tests run in order and share the stack and the requester's browser context (its burner key in IndexedDB).
+ */
+import { test, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type Abi, type Address, type Hex, createPublicClient, http, parseAbiItem, toHex } from "viem";
+import { formatCredits } from "../../lib/protocol/params.ts";
+import { addFile } from "../../lib/ipfs/index.ts";
+import { Stack } from "./stack.ts";
+
+test.describe.configure({ mode: "serial" });
+
+const FIXTURES = join(import.meta.dirname, "../../wasm-tasks/image-resize/fixtures");
+const JPEG = join(FIXTURES, "photo-320x240.jpg");
+const WEBP = join(FIXTURES, "photo-320x240.webp");
+const PNG = join(FIXTURES, "alpha-200x150.png");
+const IMAGE_MAX_BYTES = 32 * 1024 * 1024; // wasm-tasks/image-resize MAX_INPUT_BYTES
+const BOUNTY = "1.25"; // CC
+const taskPosted = parseAbiItem(
+  "event TaskPosted(bytes32 indexed taskId, address indexed requester, uint8 indexed typeId, uint8 mode, uint256 bounty, uint256 deadline, uint256 claimWindow, address preferredWorker, uint256 zkInputCommitment, bytes inputCid, bytes spec)",
+);
+
+type Contracts = Record<string, { address: Address; abi: Abi }>;
+type Account = { balance: bigint; genesis: bigint; earned: bigint; stake: bigint };
+type Pin = { cid: string };
+
+const stack = new Stack();
+let contracts: Contracts;
+let requesterCtx: BrowserContext;
+let page: Page;
+let me: Address;
+let postedTaskId: Hex;
+let postedCid: string;
+let postedEscrow: bigint;
+
+const chain = () => createPublicClient({ transport: http(stack.rpcUrl) });
+const read = <T,>(name: string, functionName: string, args: unknown[] = []) =>
+  chain().readContract({ address: contracts[name]!.address, abi: contracts[name]!.abi, functionName, args }) as Promise<T>;
+const ledgerOf = async (who: Address) => {
+  const [a, spendable] = await Promise.all([read<Account>("CreditLedger", "accountOf", [who]), read<bigint>("CreditLedger", "spendable", [who])]);
+  return { genesis: a.genesis, balance: a.balance, stake: a.stake, spendable };
+};
+const postedLogs = async () =>
+  chain().getLogs({ address: contracts.TaskMarket!.address, event: taskPosted, fromBlock: 0n, toBlock: "latest" });
+const pins = async (): Promise<string[]> => {
+  const res = await fetch(`${stack.ipfsUrl}/pins`);
+  expect(res.ok).toBe(true);
+  return ((await res.json()) as { pins: Pin[] }).pins.map((p) => p.cid);
+};
+const cidOf = async (path: string) => (await addFile(new Uint8Array(await readFile(path)))).cid.toString();
+
+async function newAppContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ baseURL: stack.appUrl });
+}
+
+/** Opens /account and waits for the burner address; returns it. */
+async function openAccount(p: Page): Promise<Address> {
+  await p.goto("/account");
+  const address = p.getByTestId("address");
+  await expect(address).toHaveText(/^0x[0-9a-fA-F]{40}$/, { timeout: 120_000 });
+  return (await address.textContent()) as Address;
+}
+
+/** Opens /post with the image-resize type chosen. */
+async function openPost(p: Page): Promise<void> {
+  await p.goto("/post");
+  const type = p.getByLabel("Task type");
+  await expect(type).toBeVisible({ timeout: 120_000 });
+  await type.selectOption({ label: "image-resize" });
+}
+
+/** Requests the page sends that could move credit: relayed calls and raw transactions. */
+function watchWrites(p: Page): string[] {
+  const writes: string[] = [];
+  p.on("request", (r) => {
+    const body = r.method() === "POST" ? (r.postData() ?? "") : "";
+    if (r.url().includes("/api/relay") || body.includes("eth_sendRawTransaction") || body.includes("eth_sendTransaction")) writes.push(r.url());
+  });
+  return writes;
+}
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(stack.startTimeoutMs + 60_000);
+  await stack.start();
+  console.log(`stack up in ${(stack.startMs / 1000).toFixed(1)} s (data in ${stack.dataDir})`);
+  const d = (await (await fetch(`${stack.appUrl}/api/deployments`)).json()) as { deployment: { contracts: Contracts } };
+  contracts = d.deployment.contracts;
+  requesterCtx = await newAppContext(browser);
+  page = await requesterCtx.newPage();
+});
+
+test.afterAll(async () => {
+  await requesterCtx?.close();
+  await stack.dispose();
+});
+
+test("a newcomer gets a burner wallet, registers and sees 10 CC genesis credit", async () => {
+  test.setTimeout(240_000); // the first visit compiles the pages
+  me = await openAccount(page);
+  expect(await ledgerOf(me)).toMatchObject({ genesis: 0n, spendable: 0n });
+
+  await page.getByRole("button", { name: "Register" }).click();
+  // The card turns into the registration details (the button and its "Registered." go away).
+  await expect(page.getByTestId("worker")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByRole("button", { name: "Register" })).toHaveCount(0);
+  await expect(page.getByTestId("genesis")).toHaveText("10 CC");
+  await expect(page.getByTestId("spendable")).toHaveText("10 CC");
+
+  // The same burner after a reload (kept in IndexedDB), and the chain agrees.
+  expect(await openAccount(page)).toBe(me);
+  expect(await ledgerOf(me)).toMatchObject({ genesis: 10_000n, balance: 0n, spendable: 10_000n });
+  await expect(page.getByTestId("genesis")).toHaveText("10 CC");
+});
+
+test("they post an image task with a real file; another browser sees it in the queue with its bounty", async ({ browser }) => {
+  test.setTimeout(180_000);
+  postedCid = await cidOf(JPEG);
+  expect(await pins()).not.toContain(postedCid);
+
+  await openPost(page);
+  await page.getByLabel(/^Input file/).setInputFiles(JPEG);
+  // The CID computed in the browser is the one the shared importer gives in Node, and the node pinned it.
+  await expect(page.getByTestId("input-cid")).toContainText(`Uploaded and verified by the node: ${postedCid}`, { timeout: 60_000 });
+  expect(await pins()).toContain(postedCid);
+
+  await page.getByLabel(/^Bounty/).fill(BOUNTY);
+  const escrowText = (await page.getByTestId("escrow").textContent())!;
+  postedEscrow = BigInt(Math.round(Number(escrowText.replace(" CC", "")) * 1000));
+  expect(postedEscrow).toBeGreaterThan(1_250n);
+  const before = await ledgerOf(me);
+
+  await page.getByRole("button", { name: "Post task" }).click();
+  await expect(page.getByText("Posted.")).toBeVisible({ timeout: 60_000 });
+  const link = page.getByRole("link", { name: "Open the task page" });
+  postedTaskId = (await link.getAttribute("href"))!.replace("/tasks/", "") as Hex;
+
+  // On chain: one TaskPosted by us with this CID and bounty; the escrow left the spendable credit.
+  const logs = (await postedLogs()).filter((l) => l.args.taskId === postedTaskId);
+  expect(logs).toHaveLength(1);
+  expect(logs[0]!.args.requester!.toLowerCase()).toBe(me.toLowerCase());
+  expect(logs[0]!.args.bounty).toBe(1_250n);
+  expect(logs[0]!.args.inputCid).toBe(toHex((await addFile(new Uint8Array(await readFile(JPEG)))).cid.bytes));
+  expect((await ledgerOf(me)).spendable).toBe(before.spendable - postedEscrow);
+
+  // Another newcomer, in its own browser context (its own burner), sees it in the queue.
+  const other = await newAppContext(browser);
+  try {
+    const p2 = await other.newPage();
+    const otherAddress = await openAccount(p2);
+    expect(otherAddress).not.toBe(me);
+    await p2.goto("/queue");
+    const row = p2.getByTestId("task-list").locator(`li[data-task-id="${postedTaskId}"]`);
+    await expect(row).toBeVisible({ timeout: 60_000 });
+    await expect(row).toContainText("image-resize");
+    await expect(row.getByTestId("bounty")).toHaveText("1.25 CC");
+  } finally {
+    await other.close();
+  }
+});
+
+test("after a restart of the stack the task, the balances and the IPFS content are still there", async () => {
+  test.setTimeout(stack.startTimeoutMs + 120_000);
+  await openAccount(page);
+  await expect(page.getByTestId("escrowed")).toHaveText(formatCredits(postedEscrow));
+  const shown = async () =>
+    Object.fromEntries(await Promise.all(["genesis", "balance", "escrowed", "spendable"].map(async (id) => [id, await page.getByTestId(id).textContent()])));
+  const uiBefore = await shown();
+  const chainBefore = await ledgerOf(me);
+  const blockBefore = await chain().getBlockNumber();
+  const logsBefore = await postedLogs();
+
+  await stack.restart();
+  console.log(`restarted in ${(stack.startMs / 1000).toFixed(1)} s`);
+
+  // The chain kept its blocks, its logs (the queue is built from them) and its storage.
+  expect(await chain().getBlockNumber()).toBeGreaterThanOrEqual(blockBefore);
+  expect((await postedLogs()).map((l) => l.transactionHash)).toEqual(logsBefore.map((l) => l.transactionHash));
+  expect(await ledgerOf(me)).toEqual(chainBefore);
+  const task = await read<{ requester: Address; bounty: bigint; status: number }>("TaskMarket", "taskOf", [postedTaskId]);
+  expect(task.requester.toLowerCase()).toBe(me.toLowerCase());
+  expect(BigInt(task.bounty)).toBe(1_250n);
+
+  // The IPFS node still serves the input's bytes and lists the pin.
+  expect(await pins()).toContain(postedCid);
+  const res = await fetch(`${stack.ipfsUrl}/ipfs/${postedCid}`);
+  expect(res.status).toBe(200);
+  expect(Buffer.from(await res.arrayBuffer()).equals(await readFile(JPEG))).toBe(true);
+
+  // The app shows the same account and balances, and the task in the queue.
+  expect(await openAccount(page)).toBe(me);
+  await expect(page.getByTestId("escrowed")).toHaveText(uiBefore.escrowed!);
+  expect(await shown()).toEqual(uiBefore);
+  await page.goto("/queue");
+  const row = page.getByTestId("task-list").locator(`li[data-task-id="${postedTaskId}"]`);
+  await expect(row).toBeVisible({ timeout: 60_000 });
+  await expect(row.getByTestId("bounty")).toHaveText("1.25 CC");
+});
+
+test.describe("bad input gives a clear message and moves no credit", () => {
+  let before: Awaited<ReturnType<typeof ledgerOf>>;
+  let pinsBefore: string[];
+  let postsBefore: number;
+  let writes: string[];
+
+  test.beforeEach(async () => {
+    before = await ledgerOf(me);
+    pinsBefore = await pins();
+    postsBefore = (await postedLogs()).length;
+    writes = watchWrites(page);
+    await openPost(page);
+    await expect(page.getByTestId("cost")).toContainText(`You have ${formatCredits(before.spendable)} available`);
+  });
+
+  test.afterEach(async () => {
+    page.removeAllListeners("request");
+    expect(await ledgerOf(me)).toEqual(before);
+    expect((await postedLogs()).length).toBe(postsBefore);
+    expect(writes).toEqual([]);
+  });
+
+  test("an oversized file is refused before anything is uploaded", async () => {
+    const big = Buffer.alloc(IMAGE_MAX_BYTES + 1, 0);
+    await page.getByLabel(/^Input file/).setInputFiles({ name: "huge.png", mimeType: "image/png", buffer: big });
+    await expect(page.getByText("This file is 32.0 MB; image-resize takes at most 32.0 MB. Nothing was uploaded.", { exact: true })).toBeVisible();
+    await page.getByRole("button", { name: "Post task" }).click();
+    await expect(page.getByText("Choose an input file and wait until it is uploaded.", { exact: true })).toBeVisible();
+    expect(await pins()).toEqual(pinsBefore);
+  });
+
+  test("a bounty above the available credit is refused with what you have and what it needs", async () => {
+    await page.getByLabel(/^Input file/).setInputFiles(PNG);
+    await expect(page.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
+    await page.getByLabel(/^Bounty/).fill("20");
+    const escrowText = (await page.getByTestId("escrow").textContent())!;
+    await expect(page.getByTestId("cost")).toContainText("That is not enough for this bounty.");
+    await page.getByRole("button", { name: "Post task" }).click();
+    await expect(page.getByText(`not enough credit: you have ${formatCredits(before.spendable)}, this needs ${escrowText}`, { exact: true })).toBeVisible({ timeout: 30_000 });
+  });
+
+  test("a malformed spec shows the field's message and the post button sends nothing", async () => {
+    await page.getByLabel(/^Input file/).setInputFiles(PNG);
+    await expect(page.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
+    await page.getByLabel(/^Bounty/).fill("1");
+    const width = page.locator("#spec-width");
+    const widthError = page.locator("#spec-width-err");
+    for (const bad of ["0", "50000"]) {
+      await width.fill(bad);
+      await expect(widthError).not.toBeEmpty();
+      await expect(width).toHaveAttribute("aria-invalid", "true");
+      await page.getByRole("button", { name: "Post task" }).click();
+      await expect(page.getByText("Fix the spec fields marked above.")).toBeVisible();
+    }
+    console.log(`width message: ${await widthError.textContent()}`);
+  });
+
+  test("an upload whose CAR root does not match is refused by the node; nothing is pinned or posted", async () => {
+    const realRoot = await cidOf(WEBP);
+    const claimed = await cidOf(JPEG); // any other valid CID
+    await page.route(`${stack.ipfsUrl}/upload?**`, async (route) => {
+      const url = new URL(route.request().url());
+      expect(url.searchParams.get("root")).toBe(realRoot);
+      url.searchParams.set("root", claimed);
+      await route.continue({ url: url.toString() });
+    });
+    try {
+      await page.getByLabel(/^Input file/).setInputFiles(WEBP);
+      await expect(page.getByText(`The IPFS node refused the upload: the CAR's root is ${realRoot}, but the upload claims ${claimed}`, { exact: true })).toBeVisible({ timeout: 60_000 });
+      await page.getByRole("button", { name: "Post task" }).click();
+      await expect(page.getByText("Choose an input file and wait until it is uploaded.", { exact: true })).toBeVisible();
+    } finally {
+      await page.unrouteAll();
+    }
+    expect(await pins()).toEqual(pinsBefore);
+    expect((await fetch(`${stack.ipfsUrl}/ipfs/${realRoot}?format=raw`)).status).toBe(404);
+  });
+});

