@@ -149,7 +149,8 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         t.bounty = p.bounty;
         if (p.preferredWorker != address(0)) {
             t.preferredWorker = p.preferredWorker;
-            t.preferredUntil = uint32(block.timestamp + claimWindow);
+            uint256 preferredUntil = block.timestamp + claimWindow;
+            t.preferredUntil = uint32(preferredUntil < p.deadline ? preferredUntil : p.deadline);
         }
         if (p.mode == VerificationMode.Zk) zkInputCommitment[taskId] = p.zkInputCommitment;
 
@@ -474,11 +475,18 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         registry.auditFinalized(t.worker);
 
         bytes32 accepted = r.sealOrDigest[WORKER];
+        // Fraud needs two auditors who agree with each other on another result: two that merely differ from
+        // the worker (and from each other) prove nothing but that someone computed wrongly.
         uint256 dissent;
         bytes32 auditedDigest;
-        for (uint256 i; i < 3; ++i) {
-            if (a.members[i].status == ContributionStatus.Revealed && a.sealOrDigest[i] != accepted) {
-                dissent += 1;
+        for (uint256 i; i < 3 && dissent < 2; ++i) {
+            if (a.members[i].status != ContributionStatus.Revealed || a.sealOrDigest[i] == accepted) continue;
+            uint256 agreeing;
+            for (uint256 j; j < 3; ++j) {
+                if (_revealedWith(a, j, a.sealOrDigest[i])) agreeing += 1;
+            }
+            if (agreeing >= 2) {
+                dissent = agreeing;
                 auditedDigest = a.sealOrDigest[i];
             }
         }
@@ -514,7 +522,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
             // Auditors whose commit window never opened (pool too small) did nothing wrong, and nothing.
             if (!auditRan) continue;
             bool revealed = m.status == ContributionStatus.Revealed;
-            bool right = revealed && ((a.sealOrDigest[i] != accepted) == fraud);
+            bool right = revealed && a.sealOrDigest[i] == (fraud ? auditedDigest : accepted);
             if (!right) {
                 ledger.slash(m.account, lock);
             } else if (fraud) {

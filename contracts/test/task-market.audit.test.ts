@@ -280,6 +280,20 @@ describe("TaskMarket audits", async () => {
       assert.equal(await s.registry.read.isBanned([workerW.account.address]), false);
       await conserved([taskId]);
     });
+
+    it("test_finalizeAudit_twoDissentersWhoDisagreeWithEachOtherAreNotFraud", async () => {
+      const { s, accepted, workerW, account, audit, conserved } = await world({ auditRateBps: 10_000 });
+      const { taskId } = await accepted("good");
+      const list = await audit(taskId, ["other", "good", "third"]);
+      await viem.assertions.emitWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "AuditClean", [taskId]);
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
+      assert.equal((await account(workerW.account.address)).balance, BOUNTY, "payment stands");
+      assert.equal(await s.registry.read.isBanned([workerW.account.address]), false);
+      const [a0, a1, a2] = await Promise.all(list.map((a) => account(a.account.address)));
+      assert.deepEqual([a0!.stake, a2!.stake], [POOL_STAKE - LOCK, POOL_STAKE - LOCK], "both wrong auditors slashed");
+      assert.equal(a1!.stake, POOL_STAKE, "the auditor who matched the accepted result keeps its stake");
+      await conserved([taskId]);
+    });
   });
 
   describe("forceAudit", () => {

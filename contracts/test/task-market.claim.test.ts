@@ -127,6 +127,13 @@ describe("TaskMarket claim / release / expireClaim", async () => {
     assert.equal((await s.market.read.taskOf([taskB])).worker, getAddress(otherW.account.address));
   });
 
+  it("test_post_capsPreferredWindowAtTheDeadline", async () => {
+    const { s, requesterW, workerW } = await world();
+    const deadline = (await time.latest()) + 120; // shorter than the 10-minute claim window
+    const taskId = await s.post(requesterW, { deadline, preferredWorker: workerW.account.address });
+    assert.equal((await s.market.read.taskOf([taskId])).preferredUntil, deadline);
+  });
+
   it("test_claim_revertsOnSixthActiveClaim", async () => {
     const { s, requesterW, worker, workerW, conserved } = await world();
     const ids: Hex[] = [];
