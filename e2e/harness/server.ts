@@ -23,7 +23,7 @@ const entries = {
   "task-worker": join(root, "workers/task-worker.ts"),
 };
 
-const build = await esbuild.build({
+const context = await esbuild.context({
   entryPoints: entries,
   bundle: true,
   format: "esm",
@@ -36,7 +36,17 @@ const build = await esbuild.build({
   // Node-only branches import these dynamically and never run in the browser.
   external: ["node:*"],
 });
-const bundles = new Map(build.outputFiles.map((file) => [file.path, file.contents]));
+let bundles = new Map<string, Uint8Array>();
+/**
+ * Rebuilt (incrementally) whenever a page loads its entry, so a server that Playwright reuses
+ * from an earlier run (reuseExistingServer) never serves stale code; the worker bundle then
+ * comes from the same build as the page that starts it.
+ */
+async function rebuild(): Promise<void> {
+  const result = await context.rebuild();
+  bundles = new Map((result.outputFiles ?? []).map((file) => [file.path, file.contents]));
+}
+await rebuild();
 
 const types: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -73,6 +83,13 @@ const server = createServer(async (req, res) => {
   if (req.method !== "GET" && req.method !== "HEAD") return void res.writeHead(405).end();
   if (path === "/" || path === "/index.html") return sendFile(res, join(root, "e2e/harness/index.html"));
   if (path.startsWith("/build/")) {
+    if (path === "/build/page.js") {
+      try {
+        await rebuild();
+      } catch (error) {
+        return void res.writeHead(500, { "content-type": "text/plain" }).end(`build failed: ${String(error)}`);
+      }
+    }
     const body = bundles.get(path);
     if (!body) return void res.writeHead(404).end("not found");
     res.writeHead(200, { "content-type": types[".js"]!, "cache-control": "no-store" });
@@ -85,4 +102,9 @@ const server = createServer(async (req, res) => {
 });
 
 server.listen(port, "127.0.0.1", () => console.log(`harness on http://127.0.0.1:${port}/`));
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.close(() => process.exit(0)));
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    void context.dispose();
+    server.close(() => process.exit(0));
+  });
+}
