@@ -29,7 +29,7 @@ const tile = new Uint8Array(64 * 64).map((_, i) => (i * 131 + (i >> 6) * 7) & 0x
 const matrices = new Uint8Array(512).map((_, i) => (i * 89 + 3) & 0xff);
 
 describe("zk task types with the real Groth16 verifiers", async () => {
-  const connection = await network.create();
+  const connection = await network.create({ chainType: "l1" });
   const { viem } = connection;
 
   async function world() {

@@ -30,3 +30,8 @@ declare module "snarkjs" {
   };
   export const curves: { getCurveFromName(name: string): Promise<unknown> };
 }
+
+declare module "circom_runtime" {
+  export type WitnessCalculator = { calculateWTNSBin(input: Record<string, unknown>, sanityCheck?: boolean): Promise<Uint8Array> };
+  export function WitnessCalculatorBuilder(wasm: Uint8Array, options?: Record<string, unknown>): Promise<WitnessCalculator>;
+}

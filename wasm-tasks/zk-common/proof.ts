@@ -4,7 +4,21 @@
  */
 import * as snarkjs from "snarkjs";
 import type { Groth16Proof } from "snarkjs";
+import { type WitnessCalculator, WitnessCalculatorBuilder } from "circom_runtime";
 import { loadArtifacts } from "./artifacts.ts";
+
+// snarkjs.wtns.calculate compiles the witness wasm (5-7 MB) on every call (~0.5 s); the calculator is
+// reusable, so it is built once per circuit (circom_runtime is what snarkjs uses inside).
+const calculators = new Map<string, Promise<WitnessCalculator>>();
+function calculator(circuit: string, wasm: Uint8Array): Promise<WitnessCalculator> {
+  let found = calculators.get(circuit);
+  if (!found) {
+    found = WitnessCalculatorBuilder(wasm);
+    found.catch(() => calculators.delete(circuit));
+    calculators.set(circuit, found);
+  }
+  return found;
+}
 
 export type { Groth16Proof };
 export type ProofResult = { proof: Groth16Proof; publicSignals: bigint[] };
@@ -18,8 +32,7 @@ export async function prove(
 ): Promise<ProofResult> {
   const { wasm, zkey } = await loadArtifacts(circuit);
   onPhase("witness");
-  const wtns: snarkjs.MemFile = { type: "mem" };
-  await snarkjs.wtns.calculate(witnessInput, wasm, wtns);
+  const wtns: snarkjs.MemFile = { type: "mem", data: await (await calculator(circuit, wasm)).calculateWTNSBin(witnessInput, false) };
   if (signal?.aborted) throw new DOMException("aborted", "AbortError");
   onPhase("proving");
   const { proof, publicSignals } = await snarkjs.groth16.prove(zkey, wtns);

@@ -40,8 +40,8 @@ const zk = makeZkTaskType<ZkDownscaleSpec>({
     payload: downscale(input, spec.width, spec.height),
     witness: { pixels: Array.from(input) },
   }),
-  // Measured by npm run bench:zk (Node, CPU time of witness + proof); see BENCHMARKS.md.
-  devSeconds: 10,
+  // CPU seconds of witness + proof in Node, measured by npm run bench:zk (BENCHMARKS.md, zk section).
+  devSeconds: 6.5,
   defaultTimeoutMs: 120_000,
 });
 

@@ -106,15 +106,3 @@ describe("zk-downscale", () => {
     assert.notEqual(await poseidonChain(e), h16);
   });
 });
-
-describe("Poseidon (zk-common/poseidon.ts) equals circomlibjs", () => {
-  it("for every arity 1..16", async () => {
-    const { buildPoseidon } = await import("circomlibjs");
-    const reference = await buildPoseidon();
-    const { poseidon } = await import("../zk-common/poseidon.ts");
-    for (let n = 1; n <= 16; n++) {
-      const inputs = Array.from({ length: n }, (_, i) => (BigInt(i + 1) << 240n) + BigInt(n * 1000 + i));
-      assert.equal(await poseidon(inputs), reference.F.toObject(reference(inputs)), `arity ${n}`);
-    }
-  });
-});

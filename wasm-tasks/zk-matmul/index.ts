@@ -44,7 +44,7 @@ const zk = makeZkTaskType<ZkMatmulSpec>({
     payload: matmul(input, spec.m, spec.k, spec.n),
     witness: { a: Array.from(input.subarray(0, spec.m * spec.k)), b: Array.from(input.subarray(spec.m * spec.k)) },
   }),
-  devSeconds: 3,
+  devSeconds: 2.3,
   defaultTimeoutMs: 60_000,
 });
 
