@@ -66,6 +66,7 @@ describe("attack catalogue", async () => {
     const committed = async (output = "good") => {
       const taskId = await claimed();
       const res = await commitAs(workerW, taskId, output);
+      await s.drawVerifiers(taskId);
       const round = await s.market.read.roundOf([taskId]);
       const verifiers = [walletOf(round.members[1]!.account), walletOf(round.members[2]!.account)] as const;
       return { taskId, res, verifiers };
@@ -254,6 +255,7 @@ describe("attack catalogue", async () => {
       const taskId = await s.post(requesterW, { bounty: BOUNTY });
       await s.wait(await worker.market.write.claim([taskId]));
       await commitAs(workerW, taskId, "good");
+      await s.drawVerifiers(taskId);
       const r = await s.market.read.roundOf([taskId]);
       assert.equal(r.members[1]!.account, getAddress(only!.account.address), `seed ${i}`);
       assert.equal(r.members[2]!.account, ZERO_ADDRESS, `seed ${i}: the seat stays empty rather than go to them`);
