@@ -33,8 +33,8 @@ describe("attack catalogue", async () => {
   const { viem, networkHelpers } = connection;
   const { time } = networkHelpers;
 
-  async function world(poolSize = 2) {
-    const s = await setupProtocol(connection, { auditRateBps: 0 });
+  async function world(poolSize = 2, auditRateBps = 0) {
+    const s = await setupProtocol(connection, { auditRateBps });
     const requesterW = s.wallets[1]!;
     const workerW = s.wallets[2]!;
     const attackerW = s.wallets[15]!;
@@ -292,6 +292,50 @@ describe("attack catalogue", async () => {
     ]);
     assert.deepEqual(await snapshot([taskId]), before, "nothing paid twice");
     await conserved([taskId]);
+  });
+
+  it("attack_revertingSettleWrapperCannotDodgeTheAudit", async () => {
+    // A cheating worker (settle is open to anyone) wraps settle in a contract that reverts when the random
+    // audit is drawn, and retries block after block. The audit is decided by the hash of the last reveal's
+    // block, fixed before any settle runs: once that outcome is "audited" every retry sees the same outcome.
+    const TRIES = 20;
+    const RATE = 9_000;
+    const { s, revealed, conserved } = await world(5, RATE);
+    const dodger = await viem.deployContract("AuditDodger");
+    const auditOutcome = async (taskId: Hex) => {
+      const { anchorBlock } = await s.market.read.roundOf([taskId]);
+      const { hash } = await s.publicClient.getBlock({ blockNumber: BigInt(anchorBlock) });
+      const purpose = toHex("audit", { size: 32 });
+      const seed = BigInt(
+        keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "bytes32" }, { type: "bytes32" }], [hash!, taskId, purpose])),
+      );
+      return seed % 10_000n < BigInt(RATE);
+    };
+    // Take the first task whose outcome is "audited" (90% of them); the others are settled out of the way.
+    const ids: Hex[] = [];
+    let taskId: Hex | undefined;
+    for (let i = 0; i < 10 && !taskId; i++) {
+      const c = await revealed("lie");
+      ids.push(c.taskId);
+      if (await auditOutcome(c.taskId)) taskId = c.taskId;
+      else await s.wait(await s.market.write.settle([c.taskId]));
+    }
+    assert.ok(taskId, "no task with an audited outcome in 10 tries at a 90% rate");
+    for (let i = 0; i < TRIES; i++) {
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        dodger.write.settleUnaudited([s.market.address, taskId]),
+        dodger,
+        "Audited",
+        [taskId],
+      );
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Revealing, `try ${i}: nothing settled`);
+      await networkHelpers.mine();
+    }
+    // An honest settle then starts the audit that the wrapper kept seeing.
+    const hash = await s.market.write.settle([taskId]);
+    await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, false]);
+    assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
+    await conserved(ids);
   });
 
   it("attack_cancelAfterClaim_reverts", async () => {
