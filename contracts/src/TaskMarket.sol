@@ -383,14 +383,15 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
 
         if (agreedA || agreedB) {
             // The audit is drawn from the hash of the last reveal's block, fixed before this transaction: a
-            // settle wrapped in a contract that reverts when audited cannot re-roll it. If that hash is no
-            // longer readable (over 256 blocks old, or this very block) the draw is re-anchored and settle
-            // must be called again from a later block; nothing else changes.
+            // settle wrapped in a contract that reverts when audited cannot re-roll it. A hash over 256 blocks
+            // old is unreadable: then the task is audited, so that waiting out the hash re-rolls nothing.
+            // Settling in the very block of the last reveal is refused for the same reason.
             bool audited;
             if (_auditRateBps != 0) {
-                (uint256 seed, bool ready) = _anchoredSeed(taskId, r, "audit");
-                if (!ready) return;
-                audited = seed % Bps.DENOMINATOR < _auditRateBps;
+                if (r.anchorBlock >= block.number) revert RevealInThisBlock(taskId);
+                bytes32 hash = blockhash(r.anchorBlock);
+                audited = hash == bytes32(0)
+                    || uint256(keccak256(abi.encode(hash, taskId, bytes32("audit")))) % Bps.DENOMINATOR < _auditRateBps;
             }
             uint256 fee = Bps.share(bounty, _verifierFeeBps);
             for (uint256 i = 1; i < 3; ++i) {

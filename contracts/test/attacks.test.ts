@@ -338,36 +338,26 @@ describe("attack catalogue", async () => {
     await conserved(ids);
   });
 
-  // Known residual weakness of the anchored draw (found writing the test above): once the anchor's hash is over
-  // 256 blocks old, settle re-anchors instead of settling, so a cheating worker that nobody else settles for
-  // can wait 257 blocks, re-anchor, and try the wrapper again: one re-roll per 257 blocks (about 51 minutes at
-  // 12 s), enough to dodge a 10% audit rate almost surely. A fix would make the stale case fall to the safe side
-  // (audit) instead of re-rolling. Opt-in (FUZZ_ATTACKS=1) until the contract decides.
-  it(
-    "attack_waitingOutTheAnchorCannotReRollTheAudit",
-    { skip: process.env.FUZZ_ATTACKS ? false : "known weakness: a stale anchor re-rolls the audit (FUZZ_ATTACKS=1 runs it)" },
-    async () => {
-      const { s, revealed } = await world(5, 9_000);
-      const dodger = await viem.deployContract("AuditDodger");
-      const { taskId } = await revealed("lie");
-      let rolls = 0;
-      for (; rolls < 60; rolls++) {
-        try {
-          await s.wait(await dodger.write.settleUnaudited([s.market.address, taskId], { gas: 6_000_000n }));
-          if ((await s.market.read.taskOf([taskId])).status === TaskStatus.Accepted) break;
-        } catch {
-          // Audited: let the anchor go stale, then any settle re-anchors (the task stays Revealing).
-          await networkHelpers.mine(300);
-          await s.wait(await s.market.write.settle([taskId]));
-        }
-      }
-      const status = (await s.market.read.taskOf([taskId])).status;
-      assert.ok(
-        status !== TaskStatus.Accepted || rolls === 0,
-        `at a 90% audit rate the worker got its task accepted unaudited after ${rolls} re-rolls of 300 blocks`,
+  // Waiting out the anchor: once the last reveal's block hash is over 256 blocks old it can no longer be read,
+  // and settle then audits the task. A worker that waits for a fresh draw gets a certain audit instead.
+  it("attack_waitingOutTheAnchorCannotReRollTheAudit", async () => {
+    // auditRateBps 1: with a readable hash an audit is all but impossible, so every audit below is the stale rule.
+    const { s, revealed } = await world(5, 1);
+    const dodger = await viem.deployContract("AuditDodger");
+    const { taskId } = await revealed("lie");
+    for (let roll = 0; roll < 5; roll++) {
+      await networkHelpers.mine(300);
+      await assert.rejects(
+        async () => s.wait(await dodger.write.settleUnaudited([s.market.address, taskId], { gas: 6_000_000n })),
+        /Audited/,
+        `roll ${roll}: the wrapper must see an audit and revert`,
       );
-    },
-  );
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Revealing);
+    }
+    const hash = await s.market.write.settle([taskId]);
+    await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, false]);
+    assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
+  });
 
   it("attack_cancelAfterClaim_reverts", async () => {
     const { s, claimed, requester, snapshot } = await world();

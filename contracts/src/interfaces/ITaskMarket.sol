@@ -121,6 +121,7 @@ interface ITaskMarket {
     error NotCommitted(TaskId taskId, address caller);
     error RevealMismatch(TaskId taskId, address caller);
     error RoundNotOver(TaskId taskId);
+    error RevealInThisBlock(TaskId taskId);
     error NothingToDraw(TaskId taskId);
     error CannotReplace(TaskId taskId);
     error AuditWindowClosed(TaskId taskId, uint256 closedAt);
@@ -189,9 +190,9 @@ interface ITaskMarket {
     /// later block). Anyone may call it; a short pool re-anchors and the call can be repeated.
     function drawVerifiers(TaskId taskId) external;
     function replaceSilentVerifiers(TaskId taskId) external;
-    /// @notice Settles a replicated round once it is over. When the task would be accepted and the audit draw's
-    /// anchor hash is unreadable (same block as the last reveal, or over 256 blocks ago), it only re-anchors
-    /// (RandomnessAnchored) and must be called again from a later block.
+    /// @notice Settles a replicated round once it is over. On acceptance the random audit is drawn from the hash
+    /// of the last reveal's block; if that is over 256 blocks old the task is audited. Settling in the same
+    /// block as the last reveal reverts RevealInThisBlock.
     function settle(TaskId taskId) external;
     function submitProof(TaskId taskId, uint256 outputCommitment, bytes calldata proof, bytes calldata outputCid)
         external;
