@@ -63,7 +63,8 @@ async function replicated(auditRate: number) {
     );
     await measure(s, log, "claim", () => w.market.write.claim([taskId]));
     const out = s.result(taskId, worker.account.address, "out");
-    await measure(s, log, "commit (worker, draws 2 verifiers)", () => w.market.write.commit([taskId, out.commitment]));
+    await measure(s, log, "commit (worker, anchors the verifier draw)", () => w.market.write.commit([taskId, out.commitment]));
+    await measure(s, log, "drawVerifiers (2 verifiers locked, next block)", () => s.market.write.drawVerifiers([taskId]));
     const round = await s.market.read.roundOf([taskId]);
     const drawn = round.members.slice(1).map((m) => byAddress.get(m.account.toLowerCase())!);
     const vr = drawn.map((d) => s.result(taskId, d.wallet.account.address, "out"));
@@ -106,13 +107,15 @@ async function audit() {
   await s.wait(await w.market.write.claim([taskId]));
   const out = s.result(taskId, worker.account.address, "out");
   await s.wait(await w.market.write.commit([taskId, out.commitment]));
+  await s.wait(await s.market.write.drawVerifiers([taskId]));
   const round = await s.market.read.roundOf([taskId]);
   const verifiers = round.members.slice(1).map((m) => members.get(m.account.toLowerCase())!);
   const vr = verifiers.map((d) => s.result(taskId, d.wallet.account.address, "out"));
   for (const [i, v] of verifiers.entries()) await s.wait(await v.c.market.write.commit([taskId, vr[i]!.commitment]));
   await s.wait(await w.market.write.reveal([taskId, out.cid, out.salt]));
   for (const [i, v] of verifiers.entries()) await s.wait(await v.c.market.write.reveal([taskId, vr[i]!.cid, vr[i]!.salt]));
-  await measure(s, rows, "settle (accept + audit drawn, 3 auditors locked)", () => s.market.write.settle([taskId]));
+  await measure(s, rows, "settle (accept, audit drawn and anchored)", () => s.market.write.settle([taskId]));
+  await measure(s, rows, "drawAuditors (3 auditors locked, next block)", () => s.market.write.drawAuditors([taskId]));
   const auditRound = await s.market.read.auditOf([taskId]);
   const auditors = auditRound.members.map((m) => members.get(m.account.toLowerCase())!);
   const ar = auditors.map((d) => s.result(taskId, d.wallet.account.address, "out"));
@@ -221,7 +224,7 @@ Each lifecycle is measured on its second run, after a warm-up task, so account s
 already exist as they do for every task after an account's first. Total gas includes the 21,000 base cost of
 every transaction.
 
-### Replicated: post + claim + 3 commits + 3 reveals + settle (no audit drawn)
+### Replicated: post + claim + 3 commits + drawVerifiers + 3 reveals + settle (no audit drawn)
 | step | gas |
 |---|---|
 ${table(rep)}
@@ -254,7 +257,7 @@ cross-contract calls (~2.6k cold access each) and about eight storage updates (2
 450k target would mean dropping the claim transaction for zk tasks (first valid proof wins, ~70k) or storing
 no per-task escrow record.
 
-### Audit (3 auditors, clean)
+### Audit (settle + drawAuditors + 3 auditors, clean)
 | step | gas |
 |---|---|
 ${table(aud)}

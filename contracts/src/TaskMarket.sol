@@ -282,7 +282,9 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
             // The claim is done; its stake stays locked until the round settles.
             _activeClaimsPlusOne[sender] -= 1;
             emit ResultCommitted(taskId, sender, WORKER);
-            _drawVerifiers(taskId, t, r);
+            // Verifiers are drawn in a later transaction from this block's hash, which nobody knows yet:
+            // a worker that reverted its commit on an unwelcome draw would otherwise re-roll it at will.
+            _anchor(taskId, r);
         } else if (t.status == TaskStatus.Committed) {
             _commitMember(taskId, _rounds[taskId], sender, commitment);
         } else if (t.status == TaskStatus.Auditing) {
@@ -322,6 +324,8 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         r.sealOrDigest[index] = digest;
         r.members[index].status = ContributionStatus.Revealed;
         r.reveals += 1;
+        // The audit draw at settlement reads the hash of the block of the last reveal.
+        r.anchorBlock = uint32(block.number);
         if (t.status == TaskStatus.Committed) t.status = TaskStatus.Revealing;
         emit ResultRevealed(taskId, sender, digest, cid);
     }
@@ -331,7 +335,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         Task storage t = _existing(taskId);
         _requireStatus(taskId, t, TaskStatus.Committed);
         Round storage r = _rounds[taskId];
-        if (r.commitDeadline != 0) revert NothingToDraw(taskId);
+        if (r.commitDeadline != 0 || r.anchorBlock == 0) revert NothingToDraw(taskId);
         _drawVerifiers(taskId, t, r);
     }
 
@@ -358,7 +362,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
             emit VerifierReplaced(taskId, silent, i);
         }
         r.commitDeadline = 0;
-        _drawVerifiers(taskId, t, r);
+        _anchor(taskId, r);
     }
 
     // ================================================================ settlement
@@ -379,6 +383,17 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         uint256 verifierLock = Bps.share(bounty, _rejectSlashBps);
 
         if (agreedA || agreedB) {
+            // The audit is drawn from the hash of the last reveal's block, fixed before this transaction: a
+            // settle wrapped in a contract that reverts when audited cannot re-roll it. A hash over 256 blocks
+            // old is unreadable: then the task is audited, so that waiting out the hash re-rolls nothing.
+            // Settling in the very block of the last reveal is refused for the same reason.
+            bool audited;
+            if (_auditRateBps != 0) {
+                if (r.anchorBlock >= block.number) revert RevealInThisBlock(taskId);
+                bytes32 hash = blockhash(r.anchorBlock);
+                audited = hash == bytes32(0)
+                    || uint256(keccak256(abi.encode(hash, taskId, bytes32("audit")))) % Bps.DENOMINATOR < _auditRateBps;
+            }
             uint256 fee = Bps.share(bounty, _verifierFeeBps);
             for (uint256 i = 1; i < 3; ++i) {
                 address v = r.members[i].account;
@@ -395,7 +410,6 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
             }
             _payWorker(taskId, t.requester, worker, bounty);
             r.acceptedAt = uint32(block.timestamp);
-            bool audited = _auditDrawn(taskId);
             t.status = audited ? TaskStatus.Auditing : TaskStatus.Accepted;
             emit TaskAccepted(taskId, worker, workerDigest, audited);
             if (audited) _startAudit(taskId, t, false);
@@ -460,8 +474,9 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
     function drawAuditors(TaskId taskId) external nonReentrant {
         Task storage t = _existing(taskId);
         _requireStatus(taskId, t, TaskStatus.Auditing);
-        if (_audits[taskId].commitDeadline != 0) revert NothingToDraw(taskId);
-        _drawAuditors(taskId, t, _audits[taskId]);
+        Round storage a = _audits[taskId];
+        if (a.commitDeadline != 0 || a.anchorBlock == 0) revert NothingToDraw(taskId);
+        _drawAuditors(taskId, t, a);
     }
 
     /// @inheritdoc ITaskMarket
@@ -643,14 +658,25 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         return r.reveals == 3 || block.timestamp > r.revealDeadline;
     }
 
-    /// @dev Randomness from the chain: prevrandao can be biased by the block producer (one bit per withheld
-    /// block). That is a known limit (DESIGN §3), bounded by what the producer would forfeit.
-    function _seed(TaskId taskId, bytes32 purpose) internal view returns (uint256) {
-        return uint256(keccak256(abi.encode(block.prevrandao, blockhash(block.number - 1), taskId, purpose)));
+    /// @dev Fixes the block whose hash will seed the round's next draw. That hash is unknown while the
+    /// anchoring transaction runs, so its outcome cannot be tried and reverted.
+    function _anchor(TaskId taskId, Round storage r) internal {
+        r.anchorBlock = uint32(block.number);
+        emit RandomnessAnchored(taskId, block.number);
     }
 
-    function _auditDrawn(TaskId taskId) internal view returns (bool) {
-        return _seed(taskId, "audit") % Bps.DENOMINATOR < _auditRateBps;
+    /// @dev Randomness from the chain: the hash of the round's anchor block, mixed with the task id and the
+    /// purpose. A block producer can still bias it by withholding a block (DESIGN §3 known limit), and a
+    /// caller can only choose whether to call, not the outcome, which every party can compute. A hash that
+    /// is not readable (same block, or over 256 blocks ago) re-anchors to this block instead.
+    function _anchoredSeed(TaskId taskId, Round storage r, bytes32 purpose) internal returns (uint256, bool) {
+        uint256 anchor = r.anchorBlock;
+        bytes32 hash = anchor < block.number ? blockhash(anchor) : bytes32(0);
+        if (hash == bytes32(0)) {
+            _anchor(taskId, r);
+            return (0, false);
+        }
+        return (uint256(keccak256(abi.encode(hash, taskId, purpose))), true);
     }
 
     function _drawVerifiers(TaskId taskId, Task storage t, Round storage r) internal {
@@ -667,7 +693,8 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         a.forced = forced;
         registry.auditStarted(t.worker);
         emit AuditStarted(taskId, forced);
-        _drawAuditors(taskId, t, a);
+        // Auditors are drawn by `drawAuditors` in a later block, for the same reason as verifiers.
+        _anchor(taskId, a);
     }
 
     function _drawAuditors(TaskId taskId, Task storage t, Round storage a) internal {
@@ -694,9 +721,10 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
             if (r.members[i].account == address(0)) missing += 1;
         }
         if (missing == 0) return;
+        (uint256 seed, bool ready) = _anchoredSeed(taskId, r, audit ? bytes32("auditors") : bytes32("verifiers"));
+        if (!ready) return;
         uint256 lock = Bps.share(t.bounty, _rejectSlashBps);
-        address[] memory drawn =
-            registry.draw(_seed(taskId, audit ? bytes32("auditors") : bytes32("verifiers")), missing + 2, t.typeId, lock, exclude);
+        address[] memory drawn = registry.draw(seed, missing + 2, t.typeId, lock, exclude);
         uint256 next;
         for (uint256 i = first; i < 3 && next < drawn.length; ++i) {
             if (r.members[i].account != address(0)) continue;
@@ -713,6 +741,9 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
             r.commitDeadline = uint32(block.timestamp + _commitWindow);
             r.revealDeadline = uint32(block.timestamp + _commitWindow + _revealWindow);
             emit CommitWindowOpened(taskId, r.commitDeadline, r.revealDeadline);
+        } else {
+            // The pool was short: the next attempt, once it has grown, reads a fresh block hash.
+            _anchor(taskId, r);
         }
     }
 

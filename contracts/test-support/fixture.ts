@@ -101,7 +101,30 @@ export async function setupProtocol(connection: Connection, params: Partial<Prot
 
   const nextTaskIdFor = (requester: Address) => protocol.market.read.nextTaskId([requester]);
 
-  return { ...protocol, viem, wallets, publicClient, as, wait, registerWorker, post, result, creditTotals, nextTaskIdFor };
+  /**
+   * Draws a task's missing verifiers (from the default wallet): the worker's commit (or a replacement) only
+   * anchors the draw to its block, and the draw itself happens in a later transaction. On automine every
+   * transaction is its own block, so calling this right after the anchoring transaction works.
+   */
+  const drawVerifiers = async (taskId: Hex) => wait(await protocol.market.write.drawVerifiers([taskId]));
+  /** Draws an audit's auditors (from the default wallet), in a later block than the one that started it. */
+  const drawAuditors = async (taskId: Hex) => wait(await protocol.market.write.drawAuditors([taskId]));
+
+  return {
+    ...protocol,
+    viem,
+    wallets,
+    publicClient,
+    as,
+    wait,
+    registerWorker,
+    post,
+    result,
+    creditTotals,
+    nextTaskIdFor,
+    drawVerifiers,
+    drawAuditors,
+  };
 }
 
 export type Setup = Awaited<ReturnType<typeof setupProtocol>>;

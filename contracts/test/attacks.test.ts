@@ -33,8 +33,8 @@ describe("attack catalogue", async () => {
   const { viem, networkHelpers } = connection;
   const { time } = networkHelpers;
 
-  async function world(poolSize = 2) {
-    const s = await setupProtocol(connection, { auditRateBps: 0 });
+  async function world(poolSize = 2, auditRateBps = 0) {
+    const s = await setupProtocol(connection, { auditRateBps });
     const requesterW = s.wallets[1]!;
     const workerW = s.wallets[2]!;
     const attackerW = s.wallets[15]!;
@@ -66,6 +66,7 @@ describe("attack catalogue", async () => {
     const committed = async (output = "good") => {
       const taskId = await claimed();
       const res = await commitAs(workerW, taskId, output);
+      await s.drawVerifiers(taskId);
       const round = await s.market.read.roundOf([taskId]);
       const verifiers = [walletOf(round.members[1]!.account), walletOf(round.members[2]!.account)] as const;
       return { taskId, res, verifiers };
@@ -254,6 +255,7 @@ describe("attack catalogue", async () => {
       const taskId = await s.post(requesterW, { bounty: BOUNTY });
       await s.wait(await worker.market.write.claim([taskId]));
       await commitAs(workerW, taskId, "good");
+      await s.drawVerifiers(taskId);
       const r = await s.market.read.roundOf([taskId]);
       assert.equal(r.members[1]!.account, getAddress(only!.account.address), `seed ${i}`);
       assert.equal(r.members[2]!.account, ZERO_ADDRESS, `seed ${i}: the seat stays empty rather than go to them`);
@@ -290,6 +292,71 @@ describe("attack catalogue", async () => {
     ]);
     assert.deepEqual(await snapshot([taskId]), before, "nothing paid twice");
     await conserved([taskId]);
+  });
+
+  it("attack_revertingSettleWrapperCannotDodgeTheAudit", async () => {
+    // A cheating worker (settle is open to anyone) wraps settle in a contract that reverts when the random
+    // audit is drawn, and retries block after block. The audit is decided by the hash of the last reveal's
+    // block, fixed before any settle runs: once that outcome is "audited" every retry sees the same outcome.
+    const TRIES = 20;
+    const RATE = 9_000;
+    const { s, revealed, conserved } = await world(5, RATE);
+    const dodger = await viem.deployContract("AuditDodger");
+    const auditOutcome = async (taskId: Hex) => {
+      const { anchorBlock } = await s.market.read.roundOf([taskId]);
+      const { hash } = await s.publicClient.getBlock({ blockNumber: BigInt(anchorBlock) });
+      const purpose = toHex("audit", { size: 32 });
+      const seed = BigInt(
+        keccak256(encodeAbiParameters([{ type: "bytes32" }, { type: "bytes32" }, { type: "bytes32" }], [hash!, taskId, purpose])),
+      );
+      return seed % 10_000n < BigInt(RATE);
+    };
+    // Take the first task whose outcome is "audited" (90% of them); the others are settled out of the way.
+    const ids: Hex[] = [];
+    let taskId: Hex | undefined;
+    for (let i = 0; i < 10 && !taskId; i++) {
+      const c = await revealed("lie");
+      ids.push(c.taskId);
+      if (await auditOutcome(c.taskId)) taskId = c.taskId;
+      else await s.wait(await s.market.write.settle([c.taskId]));
+    }
+    assert.ok(taskId, "no task with an audited outcome in 10 tries at a 90% rate");
+    for (let i = 0; i < TRIES; i++) {
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        dodger.write.settleUnaudited([s.market.address, taskId]),
+        dodger,
+        "Audited",
+        [taskId],
+      );
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Revealing, `try ${i}: nothing settled`);
+      await networkHelpers.mine();
+    }
+    // An honest settle then starts the audit that the wrapper kept seeing.
+    const hash = await s.market.write.settle([taskId]);
+    await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, false]);
+    assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
+    await conserved(ids);
+  });
+
+  // Waiting out the anchor: once the last reveal's block hash is over 256 blocks old it can no longer be read,
+  // and settle then audits the task. A worker that waits for a fresh draw gets a certain audit instead.
+  it("attack_waitingOutTheAnchorCannotReRollTheAudit", async () => {
+    // auditRateBps 1: with a readable hash an audit is all but impossible, so every audit below is the stale rule.
+    const { s, revealed } = await world(5, 1);
+    const dodger = await viem.deployContract("AuditDodger");
+    const { taskId } = await revealed("lie");
+    for (let roll = 0; roll < 5; roll++) {
+      await networkHelpers.mine(300);
+      await assert.rejects(
+        async () => s.wait(await dodger.write.settleUnaudited([s.market.address, taskId], { gas: 6_000_000n })),
+        /Audited/,
+        `roll ${roll}: the wrapper must see an audit and revert`,
+      );
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Revealing);
+    }
+    const hash = await s.market.write.settle([taskId]);
+    await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, false]);
+    assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
   });
 
   it("attack_cancelAfterClaim_reverts", async () => {

@@ -78,6 +78,7 @@ describe("CreditLedger", async () => {
     await s.wait(await w.market.write.claim([taskId]));
     const out = s.result(taskId, bob.account.address, "good");
     await s.wait(await w.market.write.commit([taskId, out.commitment]));
+    await s.drawVerifiers(taskId);
     const a = s.result(taskId, carol.account.address, "good");
     const b = s.result(taskId, dave.account.address, "good");
     await s.wait(await v1.market.write.commit([taskId, a.commitment]));

@@ -21,6 +21,7 @@ describe("full replicated lifecycle", async () => {
     await s.wait(await w.market.write.claim([taskId]));
     const out = s.result(taskId, worker.account.address, "good");
     await s.wait(await w.market.write.commit([taskId, out.commitment]));
+    await s.drawVerifiers(taskId);
     const round = await s.market.read.roundOf([taskId]);
     const drawn = round.members.slice(1).map((m) => m.account.toLowerCase());
     assert.deepEqual(new Set(drawn), new Set([v1.account.address.toLowerCase(), v2.account.address.toLowerCase()]));

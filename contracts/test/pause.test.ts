@@ -38,6 +38,7 @@ describe("Pause", async () => {
     async function agreeingRound(taskId: Hex) {
       const out = s.result(taskId, bob!.account.address, "good");
       await s.wait(await worker.market.write.commit([taskId, out.commitment]));
+      await s.drawVerifiers(taskId);
       const a = s.result(taskId, carol!.account.address, "good");
       const b = s.result(taskId, dave!.account.address, "good");
       await s.wait(await v1.market.write.commit([taskId, a.commitment]));

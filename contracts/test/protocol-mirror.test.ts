@@ -289,6 +289,7 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
         assert.equal(await status(id), TaskStatus.Claimed);
         const out = s.result(id, worker!.account.address, workerOutput);
         await s.wait(await w.market.write.commit([id, out.commitment]));
+        await s.drawVerifiers(id);
         assert.equal(await status(id), TaskStatus.Committed);
         const round = await s.market.read.roundOf([id]);
         const [a, b] = [round.members[1].account, round.members[2].account];
@@ -308,6 +309,7 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
       /** A forced audit in which every auditor reports `auditorOutput`. */
       async function audit(id: Hex, auditorOutput: string) {
         await s.wait(await req.market.write.forceAudit([id]));
+        await s.drawAuditors(id);
         assert.equal(await status(id), TaskStatus.Auditing);
         const auditors = (await s.market.read.auditOf([id])).members.map((m) => m.account);
         const results = auditors.map((a) => s.result(id, a, auditorOutput));

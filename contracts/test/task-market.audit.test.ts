@@ -59,6 +59,7 @@ describe("TaskMarket audits", async () => {
       const taskId = await s.post(requesterW, { bounty: BOUNTY });
       await s.wait(await worker.market.write.claim([taskId]));
       const res = await commitAs(workerW, taskId, workerOutput);
+      await s.drawVerifiers(taskId);
       const round = await s.market.read.roundOf([taskId]);
       const verifiers = [walletOf(round.members[1]!.account), walletOf(round.members[2]!.account)];
       const vres = [];
@@ -67,9 +68,11 @@ describe("TaskMarket audits", async () => {
       for (const [i, v] of verifiers.entries()) await revealAs(v, taskId, vres[i]!);
       return { taskId, res, verifiers };
     }
+    /** Settles a revealed task; when the settle starts an audit, draws its auditors in the next block. */
     async function accepted(workerOutput = "good", verifierOutput = workerOutput) {
       const r = await revealed(workerOutput, verifierOutput);
       await s.wait(await s.market.write.settle([r.taskId]));
+      if ((await s.market.read.taskOf([r.taskId])).status === TaskStatus.Auditing) await s.drawAuditors(r.taskId);
       return r;
     }
     const auditors = async (taskId: Hex) =>
@@ -103,6 +106,14 @@ describe("TaskMarket audits", async () => {
       ]);
       await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, false]);
       assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
+      // The audit only anchors its draw to this block; the auditors are drawn from a later one.
+      const { blockNumber } = await s.wait(hash);
+      await viem.assertions.emitWithArgs(hash, s.market, "RandomnessAnchored", [taskId, blockNumber]);
+      const before = await s.market.read.auditOf([taskId]);
+      for (const m of before.members) assert.equal(m.account, ZERO_ADDRESS, "no auditor drawn by settle itself");
+      assert.equal(before.anchorBlock, Number(blockNumber));
+      assert.equal(before.commitDeadline, 0);
+      await s.drawAuditors(taskId);
       const a = await s.market.read.auditOf([taskId]);
       const expected = pool.filter((p) => !verifiers.includes(p)).map((p) => getAddress(p.account.address));
       assert.deepEqual(new Set(a.members.map((m) => m.account)), new Set(expected), "three fresh auditors");
@@ -300,8 +311,12 @@ describe("TaskMarket audits", async () => {
     it("test_forceAudit_requesterPaysThreeAuditorFees", async () => {
       const { s, accepted, requester, requesterW, account, audit, conserved } = await world({ auditRateBps: 0 });
       const { taskId } = await accepted("good");
-      await viem.assertions.emitWithArgs(requester.market.write.forceAudit([taskId]), s.market, "AuditStarted", [taskId, true]);
+      const forced = await requester.market.write.forceAudit([taskId]);
+      await viem.assertions.emitWithArgs(forced, s.market, "AuditStarted", [taskId, true]);
+      await viem.assertions.emitWithArgs(forced, s.market, "RandomnessAnchored", [taskId, (await s.wait(forced)).blockNumber]);
       assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
+      for (const m of (await s.market.read.auditOf([taskId])).members) assert.equal(m.account, ZERO_ADDRESS, "drawn later");
+      await s.drawAuditors(taskId);
       assert.equal((await s.market.read.auditOf([taskId])).forced, true);
       assert.equal((await s.ledger.read.escrowOf([taskId])).amount, 3n * FEE);
       assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW - 3n * FEE);
@@ -317,6 +332,7 @@ describe("TaskMarket audits", async () => {
       const { s, accepted, requester, requesterW, account, audit, conserved } = await world({ auditRateBps: 0 });
       const { taskId } = await accepted("forged");
       await s.wait(await requester.market.write.forceAudit([taskId]));
+      await s.drawAuditors(taskId);
       const list = await audit(taskId, ["honest", "honest", "honest"]);
       await s.wait(await s.market.write.finalizeAudit([taskId]));
       assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Fraudulent);
@@ -399,11 +415,18 @@ describe("TaskMarket audits", async () => {
 
   describe("auditor draw and commits", () => {
     it("test_drawAuditors_waitsForPoolThenRetriggers", async () => {
-      const { s, accepted, auditors, conserved } = await world({ auditRateBps: 10_000 }, 2);
-      const { taskId } = await accepted("good");
+      const { s, revealed, auditors, conserved } = await world({ auditRateBps: 10_000 }, 2);
+      const { taskId } = await revealed("good", "good");
+      await s.wait(await s.market.write.settle([taskId]));
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
+      // The short pool draws nobody and re-anchors to the block of this call.
+      const short = await s.market.write.drawAuditors([taskId]);
+      const { blockNumber } = await s.wait(short);
+      await viem.assertions.emitWithArgs(short, s.market, "RandomnessAnchored", [taskId, blockNumber]);
       let a = await s.market.read.auditOf([taskId]);
       for (const m of a.members) assert.equal(m.account, ZERO_ADDRESS, "nobody left in the pool to audit");
       assert.equal(a.commitDeadline, 0);
+      assert.equal(a.anchorBlock, Number(blockNumber));
       const fresh = s.wallets.slice(10, 13);
       for (const w of fresh) await s.registerWorker(w, POOL_STAKE);
       const at = (await time.latest()) + 2;
@@ -472,6 +495,8 @@ describe("TaskMarket audits", async () => {
       const { s, accepted, requester, requesterW, account, conserved } = await world({ auditRateBps: 0 }, 2);
       const { taskId } = await accepted("good");
       await s.wait(await requester.market.write.forceAudit([taskId]));
+      await s.drawAuditors(taskId); // nobody to draw: re-anchors, does not revert
+      for (const m of (await s.market.read.auditOf([taskId])).members) assert.equal(m.account, ZERO_ADDRESS);
       assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW - 3n * FEE);
       const { acceptedAt } = await s.market.read.roundOf([taskId]);
       await time.increaseTo(acceptedAt + AUDIT_WINDOW + 1);

@@ -321,6 +321,7 @@ describe("TaskMarket claim / release / expireClaim", async () => {
     await s.wait(await worker.market.write.claim([taskId]));
     const bad = s.result(taskId, workerW.account.address, "wrong");
     await s.wait(await worker.market.write.commit([taskId, bad.commitment]));
+    await s.drawVerifiers(taskId);
     const round = await s.market.read.roundOf([taskId]);
     const verifiers = round.members.slice(1).map((m) => s.wallets.find((w) => getAddress(w.account.address) === m.account)!);
     const results = verifiers.map((v) => s.result(taskId, v.account.address, "right"));

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { type Address, type Hex, getAddress } from "viem";
+import { type Address, type Hex, getAddress, parseEventLogs } from "viem";
 import { defaultParams } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
@@ -28,8 +28,8 @@ describe("TaskMarket replicated rounds", async () => {
   const { viem, networkHelpers } = connection;
   const { time } = networkHelpers;
 
-  async function world(verifierCount = 2) {
-    const s = await setupProtocol(connection, { auditRateBps: 0 });
+  async function world(verifierCount = 2, auditRateBps = 0) {
+    const s = await setupProtocol(connection, { auditRateBps });
     const requesterW = s.wallets[1]!;
     const workerW = s.wallets[2]!;
     await s.registerWorker(requesterW, 0n, false);
@@ -61,11 +61,15 @@ describe("TaskMarket replicated rounds", async () => {
     };
     const revealAs = async (w: W, taskId: Hex, res: { cid: Hex; salt: Hex }) =>
       s.wait(await (await s.as(w)).market.write.reveal([taskId, res.cid, res.salt]));
-    /** Posts, claims and commits the worker's result; returns the task and the worker's result. */
+    /**
+     * Posts, claims and commits the worker's result, then draws the verifiers in the next block; returns the
+     * task and the worker's result.
+     */
     const committed = async (output = "good") => {
       const taskId = await s.post(requesterW, { bounty: 1_000n });
       await s.wait(await worker.market.write.claim([taskId]));
       const res = await commitAs(workerW, taskId, output);
+      await s.drawVerifiers(taskId);
       return { taskId, res };
     };
     return {
@@ -95,11 +99,24 @@ describe("TaskMarket replicated rounds", async () => {
       for (const m of before.members) assert.equal(m.account, ZERO_ADDRESS);
       for (const v of pool) assert.equal((await account(v.account.address)).lockedStake, 0n);
 
+      // The worker's commit draws nobody: it anchors the draw to its own block, whose hash it cannot know.
+      const res = s.result(taskId, workerW.account.address, "good");
+      const commitHash = await worker.market.write.commit([taskId, res.commitment]);
+      const { blockNumber: anchor, logs } = await s.wait(commitHash);
+      await viem.assertions.emitWithArgs(commitHash, s.market, "ResultCommitted", [taskId, getAddress(workerW.account.address), 0n]);
+      await viem.assertions.emitWithArgs(commitHash, s.market, "RandomnessAnchored", [taskId, anchor]);
+      const drawnEvents = parseEventLogs({ abi: s.market.abi, logs, eventName: ["VerifierDrawn", "CommitWindowOpened"] });
+      assert.equal(drawnEvents.length, 0, "the commit itself neither draws nor opens the window");
+      const anchored = await s.market.read.roundOf([taskId]);
+      assert.equal(anchored.anchorBlock, Number(anchor));
+      assert.equal(anchored.commitDeadline, 0);
+      for (const m of anchored.members.slice(1)) assert.equal(m.account, ZERO_ADDRESS);
+      for (const v of pool) assert.equal((await account(v.account.address)).lockedStake, 0n);
+
+      // Anyone draws from a later block.
       const at = (await time.latest()) + 3;
       await time.setNextBlockTimestamp(at);
-      const res = s.result(taskId, workerW.account.address, "good");
-      const hash = await worker.market.write.commit([taskId, res.commitment]);
-      await viem.assertions.emitWithArgs(hash, s.market, "ResultCommitted", [taskId, getAddress(workerW.account.address), 0n]);
+      const hash = await s.market.write.drawVerifiers([taskId]);
       await viem.assertions.emitWithArgs(hash, s.market, "CommitWindowOpened", [
         taskId,
         BigInt(at + COMMIT_WINDOW),
@@ -139,6 +156,7 @@ describe("TaskMarket replicated rounds", async () => {
         await s.wait(await worker.market.write.claim([taskId]));
         const res = s.result(taskId, workerW.account.address, "good");
         await s.wait(await worker.market.write.commit([taskId, res.commitment]));
+        await s.drawVerifiers(taskId);
         const r = await s.market.read.roundOf([taskId]);
         assert.deepEqual(new Set([r.members[1]!.account, r.members[2]!.account]), expected, `draw ${i}`);
       }
@@ -152,6 +170,7 @@ describe("TaskMarket replicated rounds", async () => {
       assert.equal(r.members[1]!.account, getAddress(v1!.account.address));
       assert.equal(r.members[2]!.account, ZERO_ADDRESS, "second seat waits for the pool");
       assert.equal(r.commitDeadline, 0, "no commit window until both verifiers are drawn");
+      assert.equal(BigInt(r.anchorBlock), await s.publicClient.getBlockNumber(), "the short draw re-anchored to its block");
       // A drawn verifier cannot commit before the window opens.
       const early = s.result(taskId, v1!.account.address, "good");
       await viem.assertions.revertWithCustomErrorWithArgs(
@@ -160,8 +179,9 @@ describe("TaskMarket replicated rounds", async () => {
         "CommitWindowClosed",
         [taskId, 0n],
       );
-      // Re-triggering with no new pool member changes nothing.
-      await s.wait(await s.market.write.drawVerifiers([taskId]));
+      // Re-triggering with no new pool member changes nothing but the anchor.
+      const retry = await s.market.write.drawVerifiers([taskId]);
+      await viem.assertions.emitWithArgs(retry, s.market, "RandomnessAnchored", [taskId, (await s.wait(retry)).blockNumber]);
       assert.equal((await s.market.read.roundOf([taskId])).members[2]!.account, ZERO_ADDRESS);
 
       const v2 = s.wallets[10]!;
@@ -190,6 +210,71 @@ describe("TaskMarket replicated rounds", async () => {
     });
   });
 
+  describe("draws seeded by an anchored block hash", () => {
+    it("test_drawVerifiers_reanchorsWhenAnchorHashIsTooOld", async () => {
+      const { s, requesterW, worker, workerW, pool, account, conserved } = await world(2);
+      const taskId = await s.post(requesterW, { bounty: 1_000n });
+      await s.wait(await worker.market.write.claim([taskId]));
+      const res = s.result(taskId, workerW.account.address, "good");
+      const { blockNumber: anchor } = await s.wait(await worker.market.write.commit([taskId, res.commitment]));
+      // Over 256 blocks later the anchor's hash is no longer readable: the call re-anchors and draws nobody.
+      await networkHelpers.mine(300);
+      const stale = await s.market.write.drawVerifiers([taskId]);
+      const { blockNumber: reanchor, logs } = await s.wait(stale);
+      assert.ok(reanchor > anchor + 256n);
+      await viem.assertions.emitWithArgs(stale, s.market, "RandomnessAnchored", [taskId, reanchor]);
+      const drawnEvents = parseEventLogs({ abi: s.market.abi, logs, eventName: ["VerifierDrawn", "CommitWindowOpened"] });
+      assert.equal(drawnEvents.length, 0, "nothing drawn from an unreadable hash");
+      let r = await s.market.read.roundOf([taskId]);
+      assert.equal(r.anchorBlock, Number(reanchor));
+      assert.equal(r.commitDeadline, 0);
+      for (const m of r.members.slice(1)) assert.equal(m.account, ZERO_ADDRESS);
+      for (const v of pool) assert.equal((await account(v.account.address)).lockedStake, 0n);
+      // A later call reads the fresh anchor's hash and draws.
+      const at = (await time.latest()) + 3;
+      await time.setNextBlockTimestamp(at);
+      await viem.assertions.emitWithArgs(s.market.write.drawVerifiers([taskId]), s.market, "CommitWindowOpened", [
+        taskId,
+        BigInt(at + COMMIT_WINDOW),
+        BigInt(at + COMMIT_WINDOW + REVEAL_WINDOW),
+      ]);
+      r = await s.market.read.roundOf([taskId]);
+      assert.deepEqual(
+        new Set([r.members[1]!.account, r.members[2]!.account]),
+        new Set(pool.map((v) => getAddress(v.account.address))),
+      );
+      for (const v of pool) assert.equal((await account(v.account.address)).lockedStake, LOCK);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.drawVerifiers([taskId]), s.market, "NothingToDraw", [
+        taskId,
+      ]);
+      await conserved([taskId]);
+    });
+
+    it("test_settle_auditsWhenTheRevealHashIsTooOld", async () => {
+      // auditRateBps 1: a readable hash all but never draws an audit, so an audit here comes from staleness.
+      const { s, committed, drawn, commitAs, revealAs, workerW, conserved } = await world(2, 1);
+      const { taskId, res } = await committed("good");
+      const [a, b] = await drawn(taskId);
+      const ra = await commitAs(a, taskId, "good");
+      const rb = await commitAs(b, taskId, "good");
+      await revealAs(workerW, taskId, res);
+      await revealAs(a, taskId, ra);
+      const { blockNumber: lastReveal } = await revealAs(b, taskId, rb);
+      assert.equal((await s.market.read.roundOf([taskId])).anchorBlock, Number(lastReveal), "the last reveal anchors");
+      // Waiting out the 256 readable block hashes must not re-roll the audit: it makes it certain.
+      await networkHelpers.mine(300);
+      await viem.assertions.emitWithArgs(s.market.write.settle([taskId]), s.market, "TaskAccepted", [
+        taskId,
+        getAddress(workerW.account.address),
+        res.digest,
+        true,
+      ]);
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
+      assert.equal((await s.ledger.read.accountOf([workerW.account.address])).balance, 1_000n);
+      await conserved([taskId]);
+    });
+  });
+
   describe("replaceSilentVerifiers", () => {
     it("test_replaceSilentVerifiers_replacesOnceWithReputationLoss", async () => {
       const { s, committed, drawn, commitAs, pool, account, reputation, conserved } = await world(3);
@@ -207,8 +292,15 @@ describe("TaskMarket replicated rounds", async () => {
       );
       const at = commitDeadline + 1;
       await time.setNextBlockTimestamp(at);
-      const hash = await s.market.write.replaceSilentVerifiers([taskId]);
-      await viem.assertions.emitWithArgs(hash, s.market, "VerifierReplaced", [taskId, getAddress(silent.account.address), 2n]);
+      const replaced = await s.market.write.replaceSilentVerifiers([taskId]);
+      await viem.assertions.emitWithArgs(replaced, s.market, "VerifierReplaced", [taskId, getAddress(silent.account.address), 2n]);
+      // The replacement only re-anchors; the seat is filled by drawVerifiers from a later block.
+      await viem.assertions.emitWithArgs(replaced, s.market, "RandomnessAnchored", [taskId, (await s.wait(replaced)).blockNumber]);
+      const emptied = await s.market.read.roundOf([taskId]);
+      assert.equal(emptied.members[2]!.account, ZERO_ADDRESS);
+      assert.equal(emptied.commitDeadline, 0);
+      await time.setNextBlockTimestamp(at + 1);
+      const hash = await s.market.write.drawVerifiers([taskId]);
       await viem.assertions.emitWithArgs(hash, s.market, "VerifierDrawn", [taskId, getAddress(spare.account.address), 2n]);
       assert.equal(await reputation(silent.account.address), -1);
       const silentAcc = await account(silent.account.address);
@@ -219,7 +311,7 @@ describe("TaskMarket replicated rounds", async () => {
       assert.equal(r.members[1]!.account, getAddress(active.account.address));
       assert.equal(r.members[1]!.status, Contribution.Committed, "the committed verifier keeps its seat");
       assert.equal(r.members[2]!.account, getAddress(spare.account.address));
-      assert.equal(r.commitDeadline, at + COMMIT_WINDOW);
+      assert.equal(r.commitDeadline, at + 1 + COMMIT_WINDOW);
       assert.equal(r.replacements, 1);
       assert.equal((await account(spare.account.address)).lockedStake, LOCK);
 
@@ -522,6 +614,7 @@ describe("TaskMarket replicated rounds", async () => {
       const { commitDeadline } = await s.market.read.roundOf([taskId]);
       await time.increaseTo(commitDeadline + 1);
       await s.wait(await s.market.write.replaceSilentVerifiers([taskId]));
+      await s.drawVerifiers(taskId); // nobody left: draws nothing and re-anchors
       const r = await s.market.read.roundOf([taskId]);
       assert.equal(r.members[2]!.account, ZERO_ADDRESS);
       assert.equal(r.commitDeadline, 0, "the round is waiting for the pool again");
@@ -568,6 +661,7 @@ describe("TaskMarket replicated rounds", async () => {
       const second = await s.registerWorker(secondW, WORKER_STAKE, false);
       await s.wait(await second.market.write.claim([taskId]));
       const r2 = await commitAs(secondW, taskId, "right");
+      await s.drawVerifiers(taskId);
       const [c, d] = await drawn(taskId);
       const rc = await commitAs(c, taskId, "right");
       const rd = await commitAs(d, taskId, "right");
@@ -593,6 +687,7 @@ describe("TaskMarket replicated rounds", async () => {
       const { commitDeadline } = await s.market.read.roundOf([taskId]);
       await time.increaseTo(commitDeadline + 1);
       await s.wait(await s.market.write.replaceSilentVerifiers([taskId]));
+      await s.drawVerifiers(taskId);
       // The replaced verifier can no longer commit: it is not a member any more.
       const late = s.result(taskId, silent.account.address, "good");
       await viem.assertions.revertWithCustomErrorWithArgs(

@@ -73,6 +73,7 @@ interface ITaskMarket {
         uint8 reveals;
         uint8 replacements;
         bool forced; // audit round: forced (and paid) by the requester
+        uint32 anchorBlock; // the block whose hash seeds the round's next draw (see TaskMarket._anchoredSeed)
         Member[3] members;
         bytes32[3] sealOrDigest; // the commitment, replaced by the digest on reveal
     }
@@ -120,6 +121,7 @@ interface ITaskMarket {
     error NotCommitted(TaskId taskId, address caller);
     error RevealMismatch(TaskId taskId, address caller);
     error RoundNotOver(TaskId taskId);
+    error RevealInThisBlock(TaskId taskId);
     error NothingToDraw(TaskId taskId);
     error CannotReplace(TaskId taskId);
     error AuditWindowClosed(TaskId taskId, uint256 closedAt);
@@ -146,6 +148,9 @@ interface ITaskMarket {
     event ResultCommitted(TaskId indexed taskId, address indexed account, uint256 member);
     event VerifierDrawn(TaskId indexed taskId, address indexed verifier, uint256 member);
     /// @notice Every member of a round (verifiers or auditors) is drawn: they may commit until `commitDeadline`.
+    /// @notice The round's next draw (verifiers, auditors, or the audit decision at settle) will be seeded by
+    /// the hash of `blockNumber`: call `drawVerifiers`, `drawAuditors` or `settle` from a later block.
+    event RandomnessAnchored(TaskId indexed taskId, uint256 blockNumber);
     event CommitWindowOpened(TaskId indexed taskId, uint256 commitDeadline, uint256 revealDeadline);
     event VerifierReplaced(TaskId indexed taskId, address indexed silent, uint256 member);
     event ResultRevealed(TaskId indexed taskId, address indexed account, bytes32 digest, bytes cid);
@@ -181,12 +186,18 @@ interface ITaskMarket {
     /// a drawn verifier while Committed, a drawn auditor while Auditing.
     function commit(TaskId taskId, bytes32 commitment) external;
     function reveal(TaskId taskId, bytes calldata cid, bytes32 salt) external;
+    /// @notice Draws the missing verifiers from the round's anchor block hash (after the worker's commit, from a
+    /// later block). Anyone may call it; a short pool re-anchors and the call can be repeated.
     function drawVerifiers(TaskId taskId) external;
     function replaceSilentVerifiers(TaskId taskId) external;
+    /// @notice Settles a replicated round once it is over. On acceptance the random audit is drawn from the hash
+    /// of the last reveal's block; if that is over 256 blocks old the task is audited. Settling in the same
+    /// block as the last reveal reverts RevealInThisBlock.
     function settle(TaskId taskId) external;
     function submitProof(TaskId taskId, uint256 outputCommitment, bytes calldata proof, bytes calldata outputCid)
         external;
     function forceAudit(TaskId taskId) external;
+    /// @notice Draws the missing auditors of an audit, from a later block than the one that started it.
     function drawAuditors(TaskId taskId) external;
     function finalizeAudit(TaskId taskId) external;
     function finalize(TaskId taskId) external;
