@@ -44,6 +44,7 @@ export const revertMessages: Readonly<Record<string, Explain>> = {
   UnstakeNotRequested: () => "ask to unstake first; the stake is released after the cooldown",
   UnstakeCooldown: ([, at]) => `the unstake cooldown runs until ${when(at)}`,
   StakeStillLocked: ([, locked]) => `${cc(locked)} of the stake is still locked by open claims or verifier duties`,
+  StakeUnderAudit: ([, open]) => `an audit of your accepted work is still open (${String(open)}); the stake stays until it is finalized`,
   NotMarket: () => "only the task market may do that",
   // TaskTypeRegistry
   UnknownTaskType: ([typeId]) => `there is no task type #${String(typeId)}`,
@@ -83,6 +84,7 @@ export const revertMessages: Readonly<Record<string, Explain>> = {
   NotCommitted: () => "this account has not committed a result",
   RevealMismatch: () => "the revealed result does not match the commitment",
   RoundNotOver: () => "the verification round is not over yet",
+  RevealInThisBlock: () => "the last result was revealed in this very block; settle again from the next block",
   NothingToDraw: () => "there is nobody left to draw",
   CannotReplace: () => "the silent verifier cannot be replaced now",
   AuditWindowClosed: ([, at]) => `the audit window closed at ${when(at)}`,
