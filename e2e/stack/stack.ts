@@ -86,7 +86,8 @@ export class Stack {
   }
   /** The last lines dev.ts printed (for failure messages). */
   logTail(lines = 40): string {
-    return this.output.join("").split("\n").slice(-lines).join("\n");
+    const cut = (line: string) => (line.length > 400 ? `${line.slice(0, 400)}… (${line.length} chars)` : line);
+    return this.output.join("").split("\n").slice(-lines).map(cut).join("\n");
   }
 
   async start(): Promise<void> {
