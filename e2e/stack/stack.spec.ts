@@ -169,7 +169,9 @@ test("after a restart of the stack the task, the balances and the IPFS content a
   await expect(page.getByTestId("escrowed")).toHaveText(formatCredits(postedEscrow));
   const shown = async () =>
     Object.fromEntries(await Promise.all(["genesis", "balance", "escrowed", "spendable"].map(async (id) => [id, await page.getByTestId(id).textContent()])));
+  await expect.poll(async () => Object.values(await shown()).some((t) => !t || t.includes("…"))).toBe(false);
   const uiBefore = await shown();
+  expect(uiBefore).toEqual({ genesis: "10 CC", balance: "0 CC", escrowed: formatCredits(postedEscrow), spendable: formatCredits(10_000n - postedEscrow) });
   const chainBefore = await ledgerOf(me);
   const logsBefore = await postedLogs();
   // A block mined just before Ctrl-C survives only if anvil writes its state on exit (the periodic dump is every 5 s).
@@ -196,8 +198,7 @@ test("after a restart of the stack the task, the balances and the IPFS content a
 
   // The app shows the same account and balances, and the task in the queue.
   expect(await openAccount(page)).toBe(me);
-  await expect(page.getByTestId("escrowed")).toHaveText(uiBefore.escrowed!);
-  expect(await shown()).toEqual(uiBefore);
+  await expect.poll(shown, { timeout: 30_000 }).toEqual(uiBefore);
   await page.goto("/queue");
   const row = page.getByTestId("task-list").locator(`li[data-task-id="${postedTaskId}"]`);
   await expect(row).toBeVisible({ timeout: 60_000 });
