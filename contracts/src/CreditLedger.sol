@@ -173,6 +173,16 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
 
     /// @inheritdoc ICreditLedger
     function refundEscrow(TaskId taskId, address to, uint256 amount) external onlyOperator {
+        _refundEscrow(taskId, to, amount);
+    }
+
+    /// @inheritdoc ICreditLedger
+    function refundAllEscrow(TaskId taskId, address to) external onlyOperator returns (uint256 refunded) {
+        refunded = _escrows[taskId].amount;
+        _refundEscrow(taskId, to, refunded);
+    }
+
+    function _refundEscrow(TaskId taskId, address to, uint256 amount) internal {
         if (amount == 0) return;
         Escrow storage e = _takeEscrow(taskId, amount);
         uint256 toGenesis = amount < e.genesis ? amount : e.genesis;
@@ -261,6 +271,23 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
 
     /// @inheritdoc ICreditLedger
     function slash(address account, uint256 amount) external onlyOperator {
+        _slash(account, amount);
+    }
+
+    /// @inheritdoc ICreditLedger
+    function unlockAndSlash(address account, uint256 unlockAmount, uint256 slashAmount) external onlyOperator {
+        _unlockStake(account, unlockAmount);
+        _slash(account, slashAmount);
+    }
+
+    /// @inheritdoc ICreditLedger
+    function punishFraud(address worker, address requester, uint256 bounty, uint256 slashAmount) external onlyOperator {
+        _reversePayment(worker, requester, bounty);
+        _recordIou(worker, requester, bounty);
+        _slash(worker, slashAmount);
+    }
+
+    function _slash(address account, uint256 amount) internal {
         if (amount == 0) return;
         Account storage a = _accounts[account];
         uint256 fromStake = amount < a.stake ? amount : a.stake;
@@ -276,6 +303,10 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
 
     /// @inheritdoc ICreditLedger
     function reversePayment(address from, address to, uint256 amount) external onlyOperator {
+        _reversePayment(from, to, amount);
+    }
+
+    function _reversePayment(address from, address to, uint256 amount) internal {
         Account storage a = _accounts[from];
         a.balance -= amount.toInt256().toInt128();
         a.earned -= uint64(amount < a.earned ? amount : a.earned);

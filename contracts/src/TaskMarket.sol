@@ -176,7 +176,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         if (_msgSender() != t.requester) revert NotRequester(taskId, _msgSender());
         _requireStatus(taskId, t, TaskStatus.Open);
         t.status = TaskStatus.Cancelled;
-        ledger.refundEscrow(taskId, t.requester, ledger.escrowOf(taskId).amount);
+        ledger.refundAllEscrow(taskId, t.requester);
         emit TaskCancelled(taskId);
     }
 
@@ -398,13 +398,13 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
             for (uint256 i = 1; i < 3; ++i) {
                 address v = r.members[i].account;
                 bool agreed = i == 1 ? agreedA : agreedB;
-                if (v != address(0)) ledger.unlockStake(v, verifierLock);
                 if (agreed) {
+                    ledger.unlockStake(v, verifierLock);
                     ledger.payFromEscrow(taskId, v, fee, true);
                     registry.adjustReputation(v, 1);
                 } else {
                     // A dissenting or silent verifier is slashed; its fee goes back to the requester.
-                    if (v != address(0)) ledger.slash(v, verifierLock);
+                    if (v != address(0)) ledger.unlockAndSlash(v, verifierLock, verifierLock);
                     ledger.refundEscrow(taskId, t.requester, fee);
                 }
             }
@@ -429,9 +429,8 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
             reason = RejectReason.NoConsensus;
         }
         bool workerAtFault = reason != RejectReason.NoConsensus;
-        ledger.unlockStake(worker, Bps.share(bounty, _claimStakeBps));
+        ledger.unlockAndSlash(worker, Bps.share(bounty, _claimStakeBps), workerAtFault ? Bps.share(bounty, _rejectSlashBps) : 0);
         if (workerAtFault) {
-            ledger.slash(worker, Bps.share(bounty, _rejectSlashBps));
             excluded[taskId][worker] = true;
             registry.adjustReputation(worker, -1);
         }
@@ -439,12 +438,10 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         for (uint256 i = 1; i < 3; ++i) {
             Member storage m = r.members[i];
             if (m.account == address(0)) continue;
-            ledger.unlockStake(m.account, verifierLock);
-            if (m.status != ContributionStatus.Revealed) {
-                // A verifier whose commit window never opened (pool too small) did nothing wrong.
-                if (roundRan) ledger.slash(m.account, verifierLock);
-                continue;
-            }
+            bool silent = m.status != ContributionStatus.Revealed;
+            // A verifier whose commit window never opened (pool too small) did nothing wrong.
+            ledger.unlockAndSlash(m.account, verifierLock, silent && roundRan ? verifierLock : 0);
+            if (silent) continue;
             if (workerAtFault) {
                 // Verifiers who exposed a bad worker are paid from its slash, not from the requester's
                 // escrow, which stays whole for the next round.
@@ -476,6 +473,9 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         _requireStatus(taskId, t, TaskStatus.Auditing);
         Round storage a = _audits[taskId];
         if (a.commitDeadline != 0 || a.anchorBlock == 0) revert NothingToDraw(taskId);
+        // An audit that found no auditors within the audit window has lapsed; it is not restarted later.
+        uint256 lapsesAt = uint256(a.acceptedAt) + _auditWindow;
+        if (block.timestamp > lapsesAt) revert AuditWindowClosed(taskId, lapsesAt);
         _drawAuditors(taskId, t, a);
     }
 
@@ -486,7 +486,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         Round storage a = _audits[taskId];
         Round storage r = _rounds[taskId];
         // An audit that never found three auditors lapses with the audit window.
-        if (!_roundOver(a, uint256(r.acceptedAt) + _auditWindow)) revert RoundNotOver(taskId);
+        if (!_roundOver(a, uint256(a.acceptedAt) + _auditWindow)) revert RoundNotOver(taskId);
         registry.auditFinalized(t.worker);
 
         bytes32 accepted = r.sealOrDigest[WORKER];
@@ -514,9 +514,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         if (fraud) {
             address worker = t.worker;
             uint256 slashed = bounty * _fraudSlashMultiplier;
-            ledger.reversePayment(worker, t.requester, bounty);
-            ledger.recordIou(worker, t.requester, bounty);
-            ledger.slash(worker, slashed);
+            ledger.punishFraud(worker, t.requester, bounty, slashed);
             registry.ban(worker, _banDuration);
             for (uint256 i = 1; i < 3; ++i) {
                 // Verifiers that vouched for the fraud pay for it.
@@ -533,14 +531,11 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         for (uint256 i; i < 3; ++i) {
             Member storage m = a.members[i];
             if (m.account == address(0)) continue;
-            ledger.unlockStake(m.account, lock);
             // Auditors whose commit window never opened (pool too small) did nothing wrong, and nothing.
-            if (!auditRan) continue;
-            bool revealed = m.status == ContributionStatus.Revealed;
-            bool right = revealed && a.sealOrDigest[i] == (fraud ? auditedDigest : accepted);
-            if (!right) {
-                ledger.slash(m.account, lock);
-            } else if (fraud) {
+            bool right = m.status == ContributionStatus.Revealed && a.sealOrDigest[i] == (fraud ? auditedDigest : accepted);
+            ledger.unlockAndSlash(m.account, lock, auditRan && !right ? lock : 0);
+            if (!auditRan || !right) continue;
+            if (fraud) {
                 ledger.payFromTreasury(m.account, reward);
             } else if (a.forced) {
                 ledger.payFromEscrow(taskId, m.account, fee, true);
@@ -549,7 +544,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
             }
         }
         // What a forced audit escrowed and did not pay out goes back to the requester.
-        if (a.forced) ledger.refundEscrow(taskId, t.requester, ledger.escrowOf(taskId).amount);
+        if (a.forced) ledger.refundAllEscrow(taskId, t.requester);
     }
 
     /// @inheritdoc ITaskMarket
@@ -607,7 +602,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
 
     function _expireOpen(TaskId taskId, Task storage t) internal {
         t.status = TaskStatus.Expired;
-        ledger.refundEscrow(taskId, t.requester, ledger.escrowOf(taskId).amount);
+        ledger.refundAllEscrow(taskId, t.requester);
         emit TaskExpired(taskId);
     }
 
@@ -691,6 +686,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
     function _startAudit(TaskId taskId, Task storage t, bool forced) internal {
         Round storage a = _audits[taskId];
         a.forced = forced;
+        a.acceptedAt = uint32(block.timestamp); // an audit round's start; it lapses an audit window later
         registry.auditStarted(t.worker);
         emit AuditStarted(taskId, forced);
         // Auditors are drawn by `drawAuditors` in a later block, for the same reason as verifiers.

@@ -1011,6 +1011,9 @@ describe("CreditLedger", async () => {
       ["reversePayment", (l, x) => l.write.reversePayment([x, x, 1n])],
       ["recordIou", (l, x) => l.write.recordIou([x, x, 1n])],
       ["payForWork", (l, x) => l.write.payForWork([T1, x, x, 1n, 0n, 0n])],
+      ["refundAllEscrow", (l, x) => l.write.refundAllEscrow([T1, x])],
+      ["unlockAndSlash", (l, x) => l.write.unlockAndSlash([x, 1n, 1n])],
+      ["punishFraud", (l, x) => l.write.punishFraud([x, x, 1n, 1n])],
     ];
     for (const [name, call] of calls) {
       it(`reverts NotOperator when a non-operator calls ${name}`, async () => {

@@ -206,6 +206,11 @@ describe("TaskMarket audits", async () => {
         taskId,
       ]);
       await time.setNextBlockTimestamp(acceptedAt + AUDIT_WINDOW + 1);
+      // A lapsed audit is not restarted by a late draw, even once the pool could fill it.
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.drawAuditors([taskId]), s.market, "AuditWindowClosed", [
+        taskId,
+        BigInt(acceptedAt + AUDIT_WINDOW),
+      ]);
       await s.wait(await s.market.write.finalizeAudit([taskId]));
       assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
       assert.equal((await account(workerW.account.address)).balance, BOUNTY, "payment stands");

@@ -94,6 +94,13 @@ interface ICreditLedger {
     /// @notice Moves `amount` of credit earned by work back from `from` to `to`, into debt if need be.
     function reversePayment(address from, address to, uint256 amount) external;
     function recordIou(address debtor, address creditor, uint256 amount) external;
+    /// @notice Refunds everything the task's escrow still holds to `to`; returns the amount.
+    function refundAllEscrow(TaskId taskId, address to) external returns (uint256 refunded);
+    /// @notice Unlocks `unlockAmount` of the account's stake, then slashes `slashAmount` (0 for none).
+    function unlockAndSlash(address account, uint256 unlockAmount, uint256 slashAmount) external;
+    /// @notice Proven fraud: reverses the payment `bounty` from worker to requester (also in the IOUs) and
+    /// slashes the worker `slashAmount` (stake first, then into debt).
+    function punishFraud(address worker, address requester, uint256 bounty, uint256 slashAmount) external;
     /// @notice Settles accepted work in one call: pays `bounty` from escrow to the worker as earned credit,
     /// moves `platformFee` from escrow to the treasury, records the IOU and unlocks the worker's claim stake.
     function payForWork(

@@ -68,7 +68,7 @@ interface ITaskMarket {
     struct Round {
         uint32 commitDeadline; // 0 until every member is drawn
         uint32 revealDeadline;
-        uint32 acceptedAt; // replicated round: when the task was accepted
+        uint32 acceptedAt; // replicated round: when the task was accepted; audit round: when the audit started
         uint8 commits;
         uint8 reveals;
         uint8 replacements;
