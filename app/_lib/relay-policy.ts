@@ -81,15 +81,5 @@ export function checkRelayRequest(body: unknown, contracts: Record<ContractName,
   };
 }
 
-/** The EIP-712 types of OpenZeppelin's ERC2771Forwarder. */
-export const forwardRequestTypes = {
-  ForwardRequest: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "gas", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint48" },
-    { name: "data", type: "bytes" },
-  ],
-} as const;
+/** The EIP-712 types of OpenZeppelin's ERC2771Forwarder, defined once with the protocol rules. */
+export { forwardRequestTypes } from "../../lib/protocol/forwarder.ts";

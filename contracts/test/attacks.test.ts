@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { type Address, type Hex, encodeAbiParameters, encodeFunctionData, getAddress, keccak256, parseEther, toHex } from "viem";
+import { forwardRequestTypes } from "../../lib/protocol/forwarder.ts";
 import { VerificationMode, defaultParams } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
@@ -532,17 +533,7 @@ describe("attack catalogue", async () => {
       signer.signTypedData({
         account: signer.account,
         domain: { name: "ComputeCreditForwarder", version: "1", chainId, verifyingContract: s.forwarder.address },
-        types: {
-          ForwardRequest: [
-            { name: "from", type: "address" },
-            { name: "to", type: "address" },
-            { name: "value", type: "uint256" },
-            { name: "gas", type: "uint256" },
-            { name: "nonce", type: "uint256" },
-            { name: "deadline", type: "uint48" },
-            { name: "data", type: "bytes" },
-          ],
-        },
+        types: forwardRequestTypes,
         primaryType: "ForwardRequest",
         message: request,
       });

@@ -17,21 +17,12 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { defaultParams, escrowFor, VerificationMode } from "../../lib/protocol/params.ts";
+import { forwardRequestTypes } from "../../lib/protocol/forwarder.ts";
 import { OPERATOR_ROLE } from "../deploy/deploy-protocol.ts";
 import { ALL_CAPABILITIES, ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
 
 const GRANT = defaultParams.genesisGrant;
-const forwardRequestTypes = {
-  ForwardRequest: [
-    { name: "from", type: "address" },
-    { name: "to", type: "address" },
-    { name: "value", type: "uint256" },
-    { name: "gas", type: "uint256" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint48" },
-    { name: "data", type: "bytes" },
-  ],
-} as const;
+
 
 /** Deterministic fresh keys: never funded with ether. */
 const burner = (label: string) => privateKeyToAccount(keccak256(toHex(`computecredit-burner-${label}`)));
