@@ -9,16 +9,9 @@ import { readdirSync, readFileSync } from "node:fs";
 import { chromium, type Browser, type Page } from "@playwright/test";
 import type { HarnessResult, HarnessRun } from "../e2e/harness/page.ts";
 
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../e2e/chromium.ts";
+
+export { CHROMIUM_ARGS };
 
 export type BrowserBench = {
   page: Page;
@@ -123,7 +116,7 @@ export async function startBrowserBench(port = 4180): Promise<BrowserBench> {
   let browser: Browser | undefined;
   try {
     await waitForServer(`http://127.0.0.1:${port}/`, 60_000);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     const page = await browser.newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
     await page.waitForFunction(() => document.getElementById("status")?.textContent === "ready", undefined, { timeout: 60_000 });
