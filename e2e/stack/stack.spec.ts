@@ -186,8 +186,8 @@ test("after a restart of the stack the task, the balances and the IPFS content a
   test.setTimeout(stack.startTimeoutMs + 120_000);
   await openAccount(page);
   await expect(page.getByTestId("escrowed")).toHaveText(formatCredits(postedEscrow));
-  const shown = async () =>
-    Object.fromEntries(await Promise.all(["genesis", "balance", "escrowed", "spendable"].map(async (id) => [id, await page.getByTestId(id).textContent()])));
+  const shown = async (): Promise<Record<string, string | null>> =>
+    Object.fromEntries(await Promise.all(["genesis", "balance", "escrowed", "spendable"].map(async (id) => [id, await page.getByTestId(id).textContent()] as const)));
   await expect.poll(async () => Object.values(await shown()).some((t) => !t || t.includes("…"))).toBe(false);
   const uiBefore = await shown();
   // Escrow is paid from the genesis credit first.
