@@ -53,7 +53,7 @@ function groupAlive(pgid: number): boolean {
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class Stack {
-  readonly dataDir: string;
+  private dir: string | undefined;
   readonly rpcPort: number;
   readonly ipfsPort: number;
   readonly appPort: number;
@@ -65,13 +65,18 @@ export class Stack {
 
   constructor(options: StackOptions = {}) {
     this.ownsDataDir = !options.dataDir;
-    this.dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), "cc-stack-e2e-"));
+    this.dir = options.dataDir;
     this.rpcPort = options.rpcPort ?? envPort("CC_E2E_RPC_PORT", 8645);
     this.ipfsPort = options.ipfsPort ?? envPort("CC_E2E_IPFS_PORT", 5150);
     this.appPort = options.appPort ?? envPort("CC_E2E_APP_PORT", 3100);
     this.startTimeoutMs = options.startTimeoutMs ?? 300_000;
   }
 
+  /** CC_DATA_DIR: the given one, or a temp dir made on first use (not at import: Playwright loads spec files twice). */
+  get dataDir(): string {
+    this.dir ??= mkdtempSync(join(tmpdir(), "cc-stack-e2e-"));
+    return this.dir;
+  }
   get appUrl(): string {
     return `http://127.0.0.1:${this.appPort}`;
   }
@@ -198,7 +203,7 @@ export class Stack {
       // killed below
     }
     this.kill();
-    if (this.ownsDataDir && !process.env.CC_E2E_KEEP_DATA) rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.ownsDataDir && this.dir && !process.env.CC_E2E_KEEP_DATA) rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** SIGKILL to the whole process group (dev.ts, anvil, the IPFS node, next and their children). */
