@@ -2,8 +2,9 @@
  * Shared test setup for the protocol: a deployed system, funded registered workers, and helpers that act
  * as requester, worker and verifier the way the browser clients will.
  */
+import assert from "node:assert/strict";
 import type { NetworkConnection } from "hardhat/types/network";
-import { type Address, type Hex, keccak256, toHex } from "viem";
+import { type Address, type Hex, getAddress, keccak256, toHex } from "viem";
 import { cidDigest, computeCommitment } from "../../lib/protocol/hashes.ts";
 import { type ProtocolParams, VerificationMode } from "../../lib/protocol/params.ts";
 import { deployProtocol } from "../deploy/deploy-protocol.ts";
@@ -101,6 +102,28 @@ export async function setupProtocol(connection: Connection, params: Partial<Prot
 
   const nextTaskIdFor = (requester: Address) => protocol.market.read.nextTaskId([requester]);
 
+  type Wallet = (typeof wallets)[number];
+  const everyone = wallets.map((w) => w.account.address);
+  /** Credit conservation over every wallet and the given tasks: held == genesis issued. */
+  const conserved = async (taskIds: Hex[]) => {
+    const t = await creditTotals(everyone, taskIds);
+    assert.equal(t.held, t.issued, "credit conservation: held == issued");
+  };
+  const walletOf = (a: Address) => {
+    const w = wallets.find((x) => getAddress(x.account.address) === getAddress(a));
+    if (!w) throw new Error(`no wallet for ${a}`);
+    return w;
+  };
+  const account = (a: Address) => protocol.ledger.read.accountOf([a]);
+  /** Commits `output` for `w` (worker, verifier or auditor) and returns what it must reveal. */
+  const commitAs = async (w: Wallet, taskId: Hex, output: string) => {
+    const res = result(taskId, w.account.address, output);
+    await wait(await (await as(w)).market.write.commit([taskId, res.commitment]));
+    return res;
+  };
+  const revealAs = async (w: Wallet, taskId: Hex, res: { cid: Hex; salt: Hex }) =>
+    wait(await (await as(w)).market.write.reveal([taskId, res.cid, res.salt]));
+
   /**
    * Draws a task's missing verifiers (from the default wallet): the worker's commit (or a replacement) only
    * anchors the draw to its block, and the draw itself happens in a later transaction. On automine every
@@ -124,6 +147,11 @@ export async function setupProtocol(connection: Connection, params: Partial<Prot
     nextTaskIdFor,
     drawVerifiers,
     drawAuditors,
+    conserved,
+    walletOf,
+    account,
+    commitAs,
+    revealAs,
   };
 }
 

@@ -44,21 +44,8 @@ describe("attack catalogue", async () => {
     const attacker = await s.registerWorker(attackerW, WORKER_STAKE, false);
     const pool = s.wallets.slice(3, 3 + poolSize);
     for (const v of pool) await s.registerWorker(v, POOL_STAKE);
-    type W = (typeof s.wallets)[number];
+    const { conserved, walletOf, account, commitAs, revealAs } = s;
     const everyone = s.wallets.map((w) => w.account.address);
-    const conserved = async (taskIds: Hex[]) => {
-      const t = await s.creditTotals(everyone, taskIds);
-      assert.equal(t.held, t.issued, "credit conservation: held == issued");
-    };
-    const walletOf = (a: Address) => s.wallets.find((x) => getAddress(x.account.address) === getAddress(a))!;
-    const account = (a: Address) => s.ledger.read.accountOf([a]);
-    const commitAs = async (w: W, taskId: Hex, output: string) => {
-      const res = s.result(taskId, w.account.address, output);
-      await s.wait(await (await s.as(w)).market.write.commit([taskId, res.commitment]));
-      return res;
-    };
-    const revealAs = async (w: W, taskId: Hex, res: { cid: Hex; salt: Hex }) =>
-      s.wait(await (await s.as(w)).market.write.reveal([taskId, res.cid, res.salt]));
     const claimed = async () => {
       const taskId = await s.post(requesterW, { bounty: BOUNTY });
       await s.wait(await worker.market.write.claim([taskId]));

@@ -53,6 +53,7 @@ import { cidDigest, computeCommitment } from "../../lib/protocol/hashes.ts";
 import { type ProtocolParams, VerificationMode, bpsShare, defaultParams, escrowFor } from "../../lib/protocol/params.ts";
 import { TaskStatus, isAllowedTransition, taskStatusName, terminalStatuses } from "../../lib/protocol/status.ts";
 import { ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
+import { mulberry32 } from "../test-support/random.ts";
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20_261_122) >>> 0;
 const STEPS = Number(process.env.FUZZ_STEPS ?? 1200);
@@ -75,14 +76,7 @@ const MEMBER = { None: 0, Drawn: 1, Committed: 2, Revealed: 3 } as const;
 
 /** mulberry32. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   const chance = (p: number) => next() < p;
   const pick = <T>(items: readonly T[]): T | undefined => (items.length ? items[int(items.length)] : undefined);

@@ -22,20 +22,14 @@ import {
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { OPERATOR_ROLE } from "../deploy/deploy-protocol.ts";
 import { setupProtocol } from "../test-support/fixture.ts";
+import { mulberry32 } from "../test-support/random.ts";
 
 const SEED = 0x5eed_2026;
 const SAMPLES = 300;
 
 /** mulberry32: a small seeded PRNG, so that a failure reproduces. */
 function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   const bytes = (n: number) => Uint8Array.from({ length: n }, () => int(256));
   /** An unsigned integer of up to `bits` bits, biased towards edges (0, 1, max) and small values. */

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { type Address, type Hex, getAddress } from "viem";
+import { type Hex, getAddress } from "viem";
 import { type ProtocolParams, defaultParams } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
@@ -38,21 +38,7 @@ describe("TaskMarket audits", async () => {
     const worker = await s.registerWorker(workerW, WORKER_STAKE, false);
     const pool = s.wallets.slice(3, 3 + poolSize);
     for (const v of pool) await s.registerWorker(v, POOL_STAKE);
-    type W = (typeof s.wallets)[number];
-    const everyone = s.wallets.map((w) => w.account.address);
-    const conserved = async (taskIds: Hex[]) => {
-      const t = await s.creditTotals(everyone, taskIds);
-      assert.equal(t.held, t.issued, "credit conservation: held == issued");
-    };
-    const walletOf = (a: Address) => s.wallets.find((x) => getAddress(x.account.address) === getAddress(a))!;
-    const account = (a: Address) => s.ledger.read.accountOf([a]);
-    const commitAs = async (w: W, taskId: Hex, output: string) => {
-      const res = s.result(taskId, w.account.address, output);
-      await s.wait(await (await s.as(w)).market.write.commit([taskId, res.commitment]));
-      return res;
-    };
-    const revealAs = async (w: W, taskId: Hex, res: { cid: Hex; salt: Hex }) =>
-      s.wait(await (await s.as(w)).market.write.reveal([taskId, res.cid, res.salt]));
+    const { conserved, walletOf, account, commitAs, revealAs } = s;
 
     /** A replicated task in which the worker and both verifiers reveal these outputs; returns before settle. */
     async function revealed(workerOutput: string, verifierOutput: string) {

@@ -36,31 +36,13 @@ describe("TaskMarket replicated rounds", async () => {
     const worker = await s.registerWorker(workerW, WORKER_STAKE, false);
     const pool = s.wallets.slice(3, 3 + verifierCount);
     for (const v of pool) await s.registerWorker(v, VERIFIER_STAKE);
-    const everyone = s.wallets.map((w) => w.account.address);
-    const conserved = async (taskIds: Hex[]) => {
-      const t = await s.creditTotals(everyone, taskIds);
-      assert.equal(t.held, t.issued, "credit conservation: held == issued");
-    };
-    const walletOf = (a: Address) => {
-      const w = s.wallets.find((x) => getAddress(x.account.address) === getAddress(a));
-      if (!w) throw new Error(`no wallet for ${a}`);
-      return w;
-    };
-    const account = (a: Address) => s.ledger.read.accountOf([a]);
+    const { conserved, walletOf, account, commitAs, revealAs } = s;
     const reputation = async (a: Address) => (await s.registry.read.workerOf([a])).reputation;
     /** The two drawn verifiers, as wallets, in member order (1, 2). */
     const drawn = async (taskId: Hex) => {
       const r = await s.market.read.roundOf([taskId]);
       return [walletOf(r.members[1]!.account), walletOf(r.members[2]!.account)] as const;
     };
-    type W = (typeof s.wallets)[number];
-    const commitAs = async (w: W, taskId: Hex, output: string) => {
-      const res = s.result(taskId, w.account.address, output);
-      await s.wait(await (await s.as(w)).market.write.commit([taskId, res.commitment]));
-      return res;
-    };
-    const revealAs = async (w: W, taskId: Hex, res: { cid: Hex; salt: Hex }) =>
-      s.wait(await (await s.as(w)).market.write.reveal([taskId, res.cid, res.salt]));
     /**
      * Posts, claims and commits the worker's result, then draws the verifiers in the next block; returns the
      * task and the worker's result.
