@@ -91,6 +91,7 @@ export const revertMessages: Readonly<Record<string, Explain>> = {
   AuditWindowOpen: ([, at]) => `the audit window is open until ${when(at)}`,
   InvalidProof: () => "the proof is not valid",
   ZeroCommitment: () => "the commitment must not be zero",
+  InvalidOutputCid: ([len]) => `a proof needs the CID of its published output (1 to 128 bytes, got ${String(len)})`,
   ReentrancyGuardReentrantCall: () => "a call came back into the contract while it was busy",
   // ProtocolConfig
   InvalidParam: ([name]) => `the parameter ${String(name)} is out of range`,

@@ -251,13 +251,20 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         if (_msgSender() != worker) revert NotClaimer(taskId, _msgSender());
         if (block.timestamp > t.claimDeadline) revert ClaimExpired(taskId, t.claimDeadline);
         if (outputCommitment == 0) revert ZeroCommitment();
+        if (outputCid.length == 0 || outputCid.length > MAX_CID_BYTES) revert InvalidOutputCid(outputCid.length);
 
         ITaskProofVerifier verifier = ITaskProofVerifier(taskTypes.policyOf(t.typeId).zkVerifier);
         if (!verifier.verifyTaskProof(taskId, worker, zkInputCommitment[taskId], outputCommitment, proof)) {
             revert InvalidProof(taskId);
         }
 
-        t.status = TaskStatus.Final;
+        // Accepted, not Final: the proof settles the computation but not the bytes behind `outputCid`. Their
+        // digest is kept as the worker's result so that the requester's forced audit (a data-availability
+        // dispute) compares it with the CID the auditors recompute, exactly as for a replicated task.
+        t.status = TaskStatus.Accepted;
+        Round storage r = _rounds[taskId];
+        r.sealOrDigest[WORKER] = ProtocolHashes.cidDigest(outputCid);
+        r.acceptedAt = uint32(block.timestamp);
         _activeClaimsPlusOne[worker] -= 1;
         _payWorker(taskId, t.requester, worker, t.bounty);
         emit TaskProved(taskId, worker, outputCommitment, outputCid);

@@ -391,13 +391,13 @@ describe("attack catalogue", async () => {
       const proofForA = ruleProof(taskA, workerW.account.address, 7n, 99n);
       const before = await snapshot([taskA, taskB]);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        worker.market.write.submitProof([taskB, 99n, proofForA, "0x"]),
+        worker.market.write.submitProof([taskB, 99n, proofForA, toHex("bafy-zk-out")]),
         s.market,
         "InvalidProof",
         [taskB],
       );
       assert.deepEqual(await snapshot([taskA, taskB]), before);
-      await s.wait(await worker.market.write.submitProof([taskA, 99n, proofForA, "0x"])); // valid where it belongs
+      await s.wait(await worker.market.write.submitProof([taskA, 99n, proofForA, toHex("bafy-zk-out")])); // valid where it belongs
       await conserved([taskA, taskB]);
     });
 
@@ -407,21 +407,21 @@ describe("attack catalogue", async () => {
       const before = await snapshot([taskId]);
       // A proof of output 99 submitted as output 100.
       await viem.assertions.revertWithCustomErrorWithArgs(
-        worker.market.write.submitProof([taskId, 100n, ruleProof(taskId, workerW.account.address, 7n, 99n), "0x"]),
+        worker.market.write.submitProof([taskId, 100n, ruleProof(taskId, workerW.account.address, 7n, 99n), toHex("bafy-zk-out")]),
         s.market,
         "InvalidProof",
         [taskId],
       );
       // A proof over another input commitment.
       await viem.assertions.revertWithCustomErrorWithArgs(
-        worker.market.write.submitProof([taskId, 99n, ruleProof(taskId, workerW.account.address, 8n, 99n), "0x"]),
+        worker.market.write.submitProof([taskId, 99n, ruleProof(taskId, workerW.account.address, 8n, 99n), toHex("bafy-zk-out")]),
         s.market,
         "InvalidProof",
         [taskId],
       );
       // A proof bound to another prover.
       await viem.assertions.revertWithCustomErrorWithArgs(
-        worker.market.write.submitProof([taskId, 99n, ruleProof(taskId, s.wallets[15]!.account.address, 7n, 99n), "0x"]),
+        worker.market.write.submitProof([taskId, 99n, ruleProof(taskId, s.wallets[15]!.account.address, 7n, 99n), toHex("bafy-zk-out")]),
         s.market,
         "InvalidProof",
         [taskId],
@@ -454,7 +454,7 @@ describe("attack catalogue", async () => {
       for (const payload of reentries) {
         await s.wait(await hostile.write.arm([s.market.address, payload]));
         await viem.assertions.revertWithCustomErrorWithArgs(
-          worker.market.write.submitProof([taskId, 5n, "0x01", "0x"]),
+          worker.market.write.submitProof([taskId, 5n, "0x01", toHex("bafy-zk-out")]),
           s.market,
           "ReentrancyGuardReentrantCall",
           [],
@@ -476,7 +476,7 @@ describe("attack catalogue", async () => {
       });
       await s.wait(await hostile.write.arm([s.ledger.address, pay]));
       await viem.assertions.revertWithCustomErrorWithArgs(
-        worker.market.write.submitProof([taskId, 5n, "0x01", "0x"]),
+        worker.market.write.submitProof([taskId, 5n, "0x01", toHex("bafy-zk-out")]),
         s.ledger,
         "NotOperator",
         [getAddress(hostile.address)],

@@ -9,6 +9,7 @@ import { network } from "hardhat";
 import { type Address, type Hex, encodeAbiParameters, getAddress, keccak256, toHex } from "viem";
 import { VerificationMode, defaultParams } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
+import { cidDigest } from "../../lib/protocol/hashes.ts";
 import { ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
 
 const GENESIS = defaultParams.genesisGrant;
@@ -86,11 +87,15 @@ describe("TaskMarket zk mode", async () => {
       outputCid,
     ]);
     const task = await s.market.read.taskOf([taskId]);
-    assert.equal(task.status, TaskStatus.Final, "accepted and final at once: no verifiers, no audit");
+    assert.equal(task.status, TaskStatus.Accepted, "accepted at once: no verifiers, no random audit");
     const round = await s.market.read.roundOf([taskId]);
     for (const m of round.members) assert.equal(m.account, ZERO_ADDRESS, "no verifiers drawn");
+    assert.equal(round.sealOrDigest[0], cidDigest(outputCid), "the published output's digest, for a dispute");
+    const block = await s.publicClient.getBlock({ blockNumber: (await s.wait(hash)).blockNumber });
+    assert.equal(BigInt(round.acceptedAt), block.timestamp);
     const audit = await s.market.read.auditOf([taskId]);
     for (const m of audit.members) assert.equal(m.account, ZERO_ADDRESS, "no auditors drawn");
+    assert.equal(audit.acceptedAt, 0, "no audit started, even at a 100% audit rate");
     for (const w of s.wallets.slice(3, 6)) {
       assert.equal((await s.ledger.read.accountOf([w.account.address])).lockedStake, 0n);
     }
@@ -113,7 +118,7 @@ describe("TaskMarket zk mode", async () => {
     const taskId = await claimedZk();
     const before = await snapshot();
     await viem.assertions.revertWithCustomErrorWithArgs(
-      worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, toHex("garbage"), "0x"]),
+      worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, toHex("garbage"), toHex("bafy-zk-out")]),
       s.market,
       "InvalidProof",
       [taskId],
@@ -131,7 +136,7 @@ describe("TaskMarket zk mode", async () => {
     const taskId = await claimedZk();
     const proof = ruleProof(taskId, workerW.account.address, INPUT_COMMITMENT + 1n, OUTPUT_COMMITMENT);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, "0x"]),
+      worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, toHex("bafy-zk-out")]),
       s.market,
       "InvalidProof",
       [taskId],
@@ -144,7 +149,7 @@ describe("TaskMarket zk mode", async () => {
     await s.wait(await worker.market.write.claim([taskId]));
     const proof = ruleProof(taskId, workerW.account.address, 0n, OUTPUT_COMMITMENT);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, "0x"]),
+      worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, toHex("bafy-zk-out")]),
       s.market,
       "WrongMode",
       [taskId, VerificationMode.Replicated],
@@ -167,7 +172,7 @@ describe("TaskMarket zk mode", async () => {
     // Even a proof that would be valid for the caller is refused: only the claimer may prove.
     const proof = ruleProof(taskId, otherW.account.address, INPUT_COMMITMENT, OUTPUT_COMMITMENT);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      other.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, "0x"]),
+      other.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, toHex("bafy-zk-out")]),
       s.market,
       "NotClaimer",
       [taskId, getAddress(otherW.account.address)],
@@ -181,7 +186,7 @@ describe("TaskMarket zk mode", async () => {
     await time.increaseTo(claimDeadline + 1);
     const proof = ruleProof(taskId, workerW.account.address, INPUT_COMMITMENT, OUTPUT_COMMITMENT);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, "0x"]),
+      worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, toHex("bafy-zk-out")]),
       s.market,
       "ClaimExpired",
       [taskId, BigInt(claimDeadline)],
@@ -193,7 +198,7 @@ describe("TaskMarket zk mode", async () => {
     const taskId = await claimedZk();
     const proof = ruleProof(taskId, workerW.account.address, INPUT_COMMITMENT, 0n);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      worker.market.write.submitProof([taskId, 0n, proof, "0x"]),
+      worker.market.write.submitProof([taskId, 0n, proof, toHex("bafy-zk-out")]),
       s.market,
       "ZeroCommitment",
       [],
@@ -205,10 +210,77 @@ describe("TaskMarket zk mode", async () => {
     const taskId = await s.post(requesterW, { typeId: zkType, mode: VerificationMode.Zk, bounty: BOUNTY, zkInputCommitment: 1n });
     const proof = ruleProof(taskId, workerW.account.address, 1n, OUTPUT_COMMITMENT);
     await viem.assertions.revertWithCustomErrorWithArgs(
-      worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, "0x"]),
+      worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, toHex("bafy-zk-out")]),
       s.market,
       "WrongStatus",
       [taskId, TaskStatus.Open],
     );
+  });
+  it("test_submitProof_revertsWithoutOutputCid", async () => {
+    const { s, claimedZk, worker, workerW } = await world();
+    const taskId = await claimedZk();
+    const proof = ruleProof(taskId, workerW.account.address, INPUT_COMMITMENT, OUTPUT_COMMITMENT);
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, "0x"]),
+      s.market,
+      "InvalidOutputCid",
+      [0n],
+    );
+    await viem.assertions.revertWithCustomErrorWithArgs(
+      worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, toHex(new Uint8Array(129))]),
+      s.market,
+      "InvalidOutputCid",
+      [129n],
+    );
+  });
+
+  describe("data-availability dispute (forced audit of a proved task)", () => {
+    /** A proved zk task whose worker published `published` as its output CID; auditors recompute `honest`. */
+    async function proved(published: string) {
+      const w = await world();
+      const taskId = await w.claimedZk();
+      const proof = ruleProof(taskId, w.workerW.account.address, INPUT_COMMITMENT, OUTPUT_COMMITMENT);
+      await w.s.wait(await w.worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, toHex(`bafy-output-${published}`)]));
+      const requester = await w.s.as(w.requesterW);
+      await w.s.wait(await requester.market.write.forceAudit([taskId]));
+      await w.s.drawAuditors(taskId);
+      const auditors = (await w.s.market.read.auditOf([taskId])).members.map((m) => w.s.walletOf(m.account));
+      const results = [];
+      for (const a of auditors) results.push(await w.s.commitAs(a, taskId, "honest"));
+      for (const [i, a] of auditors.entries()) await w.s.revealAs(a, taskId, results[i]!);
+      await w.s.wait(await w.s.market.write.finalizeAudit([taskId]));
+      return { ...w, taskId, auditors };
+    }
+
+    it("test_zkDispute_wrongOutputBytesProveFraud", async () => {
+      const { s, taskId, workerW, requesterW, conserved } = await proved("not-the-proven-bytes");
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Fraudulent);
+      assert.equal(await s.registry.read.isBanned([workerW.account.address]), true);
+      assert.equal((await s.account(requesterW.account.address)).balance, BOUNTY, "the payment is reversed");
+      assert.ok((await s.account(workerW.account.address)).stake < 2_000n, "the worker is slashed");
+      await conserved([taskId]);
+    });
+
+    it("test_zkDispute_correctOutputIsClean", async () => {
+      const { s, taskId, workerW, auditors, conserved } = await proved("honest");
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
+      assert.equal((await s.account(workerW.account.address)).balance, BOUNTY, "payment stands");
+      for (const a of auditors) assert.equal((await s.account(a.account.address)).balance, 10n, "auditors paid by the requester");
+      await conserved([taskId]);
+    });
+  });
+
+  it("test_provedTask_finalizesAfterAuditWindow", async () => {
+    const { s, claimedZk, worker, workerW, conserved } = await world();
+    const taskId = await claimedZk();
+    const proof = ruleProof(taskId, workerW.account.address, INPUT_COMMITMENT, OUTPUT_COMMITMENT);
+    await s.wait(await worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, toHex("bafy-zk-out")]));
+    const { acceptedAt } = await s.market.read.roundOf([taskId]);
+    const closesAt = BigInt(acceptedAt + defaultParams.auditWindow);
+    await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalize([taskId]), s.market, "AuditWindowOpen", [taskId, closesAt]);
+    await time.increaseTo(closesAt + 1n);
+    await viem.assertions.emitWithArgs(s.market.write.finalize([taskId]), s.market, "TaskFinalized", [taskId]);
+    assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
+    await conserved([taskId]);
   });
 });

@@ -106,7 +106,7 @@ describe("zk task types with the real Groth16 verifiers", async () => {
       [outputCommitment + 1n, proof, "wrong output commitment"],
     ] as const) {
       await viem.assertions.revertWithCustomErrorWithArgs(
-        worker.market.write.submitProof([taskId, output, bytes, "0x"]),
+        worker.market.write.submitProof([taskId, output, bytes, toHex("bafy-zk-out")]),
         s.market,
         "InvalidProof",
         [taskId],
@@ -115,7 +115,7 @@ describe("zk task types with the real Groth16 verifiers", async () => {
     }
     // The proof for taskId does not pay for otherTask (same input commitment, same worker).
     await viem.assertions.revertWithCustomErrorWithArgs(
-      worker.market.write.submitProof([otherTask, outputCommitment, proof, "0x"]),
+      worker.market.write.submitProof([otherTask, outputCommitment, proof, toHex("bafy-zk-out")]),
       s.market,
       "InvalidProof",
       [otherTask],
@@ -126,7 +126,7 @@ describe("zk task types with the real Groth16 verifiers", async () => {
     const hash = await worker.market.write.submitProof([taskId, outputCommitment, proof, outputCid]);
     await viem.assertions.emitWithArgs(hash, s.market, "TaskProved", [taskId, getAddress(worker_), outputCommitment, outputCid]);
     const receipt = await s.wait(hash);
-    assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
+    assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
     const wk = await s.ledger.read.accountOf([worker_]);
     assert.equal(wk.balance - before[1].balance, BOUNTY, "bounty paid in the submitProof transaction");
     assert.equal((await s.ledger.read.escrowOf([taskId])).amount, 0n);
@@ -144,14 +144,14 @@ describe("zk task types with the real Groth16 verifiers", async () => {
     const before = await snapshot();
     const tampered = `${proof.slice(0, 200)}${proof[200] === "0" ? "1" : "0"}${proof.slice(201)}` as Hex;
     await viem.assertions.revertWithCustomErrorWithArgs(
-      worker.market.write.submitProof([taskId, outputCommitment, tampered, "0x"]),
+      worker.market.write.submitProof([taskId, outputCommitment, tampered, toHex("bafy-zk-out")]),
       s.market,
       "InvalidProof",
       [taskId],
     );
     assert.deepEqual(await snapshot(), before);
-    await s.wait(await worker.market.write.submitProof([taskId, outputCommitment, proof, "0x"]));
-    assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
+    await s.wait(await worker.market.write.submitProof([taskId, outputCommitment, proof, toHex("bafy-zk-out")]));
+    assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
     assert.equal((await s.ledger.read.accountOf([workerW.account.address])).balance - before[1].balance, BOUNTY);
     // The requester's check of the downloaded output against the proven commitment.
     assert.equal((await matmul.checkOutput(output, outputCommitment)).ok, true);

@@ -25,7 +25,7 @@ const S = TaskStatus;
 export const allowedTransitions: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = {
   [S.None]: [S.Open],
   [S.Open]: [S.Claimed, S.Cancelled, S.Expired],
-  [S.Claimed]: [S.Open, S.Committed, S.Final],
+  [S.Claimed]: [S.Open, S.Committed, S.Accepted],
   [S.Committed]: [S.Revealing, S.Open],
   [S.Revealing]: [S.Accepted, S.Auditing, S.Open],
   [S.Accepted]: [S.Auditing, S.Final],

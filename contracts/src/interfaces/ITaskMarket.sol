@@ -128,6 +128,7 @@ interface ITaskMarket {
     error AuditWindowOpen(TaskId taskId, uint256 closesAt);
     error InvalidProof(TaskId taskId);
     error ZeroCommitment();
+    error InvalidOutputCid(uint256 cidLength);
 
     event TaskPosted(
         TaskId indexed taskId,
@@ -194,8 +195,13 @@ interface ITaskMarket {
     /// of the last reveal's block; if that is over 256 blocks old the task is audited. Settling in the same
     /// block as the last reveal reverts RevealInThisBlock.
     function settle(TaskId taskId) external;
+    /// @notice zk mode: pays the worker at once when the proof verifies. The task is then Accepted, not Final: the
+    /// proof settles the computation, not whether `outputCid` holds the proven output, so the requester may
+    /// dispute the published bytes with `forceAudit` within the audit window (auditors recompute the output and
+    /// reveal its CID). No random audit is ever drawn for a zk task.
     function submitProof(TaskId taskId, uint256 outputCommitment, bytes calldata proof, bytes calldata outputCid)
         external;
+    /// @notice The requester's dispute of an accepted task (replicated or zk), paying the three auditors' fees.
     function forceAudit(TaskId taskId) external;
     /// @notice Draws the missing auditors of an audit, from a later block than the one that started it.
     function drawAuditors(TaskId taskId) external;
