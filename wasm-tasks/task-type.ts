@@ -42,6 +42,13 @@ export interface TaskType<Spec> {
   readonly specSchema: z.ZodType<Spec>;
   /** Hard limit on input size in bytes. */
   readonly maxInputBytes: number;
+  /**
+   * What a requester posts, when it differs from `specSchema`: the zk types' runtime adds the `binding`
+   * (claimed task id and worker) that nobody can know at post time.
+   */
+  readonly postSpecSchema?: z.ZodType;
+  /** Why an input that fits `maxInputBytes` still cannot run with this spec (e.g. a zk circuit's exact size). */
+  inputError?(info: InputInfo, spec: Spec): string | undefined;
   run(input: Uint8Array, spec: Spec, options?: RunOptions): Promise<Uint8Array>;
   estimateCost(info: InputInfo, spec: Spec): CostEstimate;
 }

@@ -24,6 +24,8 @@ export type Binding = z.output<typeof bindingSchema>;
 export type ZkTypeDefinition<Spec extends { binding?: Binding }> = {
   name: string;
   specSchema: z.ZodType<Spec>;
+  /** The spec without `binding`: what the requester posts. */
+  postSpecSchema: z.ZodType;
   /** Exact input size the spec implies. */
   inputBytes: (spec: Spec) => number;
   maxInputBytes: number;
@@ -92,7 +94,12 @@ export function makeZkTaskType<Spec extends { binding?: Binding }>(def: ZkTypeDe
   const taskType: TaskType<Spec> = {
     name: def.name,
     specSchema: def.specSchema,
+    postSpecSchema: def.postSpecSchema,
     maxInputBytes: def.maxInputBytes,
+    inputError: (info, spec) => {
+      const expected = def.inputBytes(spec);
+      return info.bytes === expected ? undefined : `${def.name} takes exactly ${expected} bytes of input (the circuit's fixed size), not ${info.bytes}`;
+    },
     run,
     estimateCost: (): CostEstimate => toCostEstimate(def.devSeconds),
   };
@@ -112,10 +119,21 @@ export function makeZkTaskType<Spec extends { binding?: Binding }>(def: ZkTypeDe
       return { ok: false, reason: (error as Error).message };
     }
     if (decoded.circuit !== def.name) return { ok: false, reason: `output of ${decoded.circuit}, not ${def.name}` };
-    if (spec && decoded.payload.length !== def.outputBytes(spec)) return { ok: false, reason: "payload has the wrong size" };
-    const actual = await commitBytes(decoded.payload, def.outputPackBytes);
+    const checked = await checkPayload(decoded.payload, outputCommitment, spec);
+    return checked.ok ? { ok: true, payload: decoded.payload, publicSignals: decoded.publicSignals } : checked;
+  }
+
+  /**
+   * The same check on the bare payload: what a worker publishes as the task's output CID (the proof itself
+   * goes on chain), so the bytes behind the CID are deterministic and auditors can recompute them.
+   */
+  async function checkPayload(payload: Uint8Array, outputCommitment: bigint, spec?: Spec): Promise<{ ok: true } | { ok: false; reason: string }> {
+    if (spec && payload.length !== def.outputBytes(spec)) {
+      return { ok: false, reason: `the output is ${payload.length} bytes; this task's output is ${def.outputBytes(spec)}` };
+    }
+    const actual = await commitBytes(payload, def.outputPackBytes);
     if (actual !== outputCommitment) return { ok: false, reason: "the output bytes do not hash to the proven output commitment" };
-    return { ok: true, payload: decoded.payload, publicSignals: decoded.publicSignals };
+    return { ok: true };
   }
 
   /**
@@ -137,7 +155,7 @@ export function makeZkTaskType<Spec extends { binding?: Binding }>(def: ZkTypeDe
     return verifyProof(def.name, signals, decodeProofFromChain(decoded.proof));
   }
 
-  return { taskType, inputCommitment, checkOutput, verifyOutput };
+  return { taskType, inputCommitment, checkOutput, checkPayload, verifyOutput };
 }
 
 import { encodeProofForChain as encodeProofForChainBytes } from "./proof.ts";

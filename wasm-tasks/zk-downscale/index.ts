@@ -9,11 +9,13 @@ import { bindingSchema, encodeProofForChain, makeZkTaskType } from "../zk-common
 
 export const TILE = 64;
 
-export const zkDownscaleSpec = z.strictObject({
+/** What the requester posts. */
+export const zkDownscalePostSpec = z.strictObject({
   width: z.literal(TILE),
   height: z.literal(TILE),
-  binding: bindingSchema.optional(),
 });
+/** What the worker runs: the posted spec plus the claimed task's binding (zk-common/task.ts). */
+export const zkDownscaleSpec = zkDownscalePostSpec.extend({ binding: bindingSchema.optional() });
 export type ZkDownscaleSpec = z.output<typeof zkDownscaleSpec>;
 
 /** The 2x2 box filter in plain JS, exactly what the circuit constrains. */
@@ -32,6 +34,7 @@ export function downscale(pixels: Uint8Array, width: number, height: number): Ui
 const zk = makeZkTaskType<ZkDownscaleSpec>({
   name: "zk-downscale",
   specSchema: zkDownscaleSpec,
+  postSpecSchema: zkDownscalePostSpec,
   inputBytes: (s) => s.width * s.height,
   maxInputBytes: TILE * TILE,
   outputPackBytes: 31,
@@ -48,5 +51,6 @@ const zk = makeZkTaskType<ZkDownscaleSpec>({
 export const zkDownscale = zk.taskType;
 export const inputCommitment = zk.inputCommitment;
 export const checkOutput = zk.checkOutput;
+export const checkPayload = zk.checkPayload;
 export const verifyOutput = zk.verifyOutput;
 export { encodeProofForChain };

@@ -9,12 +9,14 @@ import { bindingSchema, encodeProofForChain, makeZkTaskType } from "../zk-common
 
 export const SIZE = 16;
 
-export const zkMatmulSpec = z.strictObject({
+/** What the requester posts. */
+export const zkMatmulPostSpec = z.strictObject({
   m: z.literal(SIZE),
   k: z.literal(SIZE),
   n: z.literal(SIZE),
-  binding: bindingSchema.optional(),
 });
+/** What the worker runs: the posted spec plus the claimed task's binding (zk-common/task.ts). */
+export const zkMatmulSpec = zkMatmulPostSpec.extend({ binding: bindingSchema.optional() });
 export type ZkMatmulSpec = z.output<typeof zkMatmulSpec>;
 
 /** C = A x B in plain JS (uint32 little-endian bytes), exactly what the circuit constrains. */
@@ -35,6 +37,7 @@ export function matmul(input: Uint8Array, m: number, k: number, n: number): Uint
 const zk = makeZkTaskType<ZkMatmulSpec>({
   name: "zk-matmul",
   specSchema: zkMatmulSpec,
+  postSpecSchema: zkMatmulPostSpec,
   inputBytes: (s) => s.m * s.k + s.k * s.n,
   maxInputBytes: 2 * SIZE * SIZE,
   // 7 uint32 entries (28 bytes) per field element, as PackWords(M*N, 32, 7) in the circuit.
@@ -51,5 +54,6 @@ const zk = makeZkTaskType<ZkMatmulSpec>({
 export const zkMatmul = zk.taskType;
 export const inputCommitment = zk.inputCommitment;
 export const checkOutput = zk.checkOutput;
+export const checkPayload = zk.checkPayload;
 export const verifyOutput = zk.verifyOutput;
 export { encodeProofForChain };
