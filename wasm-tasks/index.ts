@@ -8,8 +8,11 @@ import { imageResize } from "./image-resize/index.ts";
 import { benchmark } from "./benchmark/index.ts";
 import { videoTranscode } from "./video-transcode/index.ts";
 import { mlInference } from "./ml-inference/index.ts";
-import { zkDownscale } from "./zk-downscale/index.ts";
-import { zkMatmul } from "./zk-matmul/index.ts";
+import * as zkDownscaleKit from "./zk-downscale/index.ts";
+import * as zkMatmulKit from "./zk-matmul/index.ts";
+
+const { zkDownscale } = zkDownscaleKit;
+const { zkMatmul } = zkMatmulKit;
 
 // Spec types differ per task type; the registry is keyed by name and each spec is validated
 // by its own schema inside run(), so the map holds them as TaskType<any>.
@@ -28,3 +31,21 @@ export function getTaskType(name: string): TaskType<unknown> {
   if (!type) throw new TaskError("invalid-spec", `unknown task type ${JSON.stringify(name)}`);
   return type;
 }
+
+/** The requester's side of a zk type: the input commitment to post, and the check of a downloaded output. */
+export type ZkRequesterKit = {
+  inputCommitment(input: Uint8Array): Promise<bigint>;
+  /** `postedSpec` is the spec stored with the task; the payload must also have the size it implies. */
+  checkPayload(payload: Uint8Array, outputCommitment: bigint, postedSpec: unknown): Promise<{ ok: true } | { ok: false; reason: string }>;
+};
+
+export const zkRequesterKits: Readonly<Record<string, ZkRequesterKit>> = {
+  [zkDownscale.name]: {
+    inputCommitment: zkDownscaleKit.inputCommitment,
+    checkPayload: (payload, commitment, spec) => zkDownscaleKit.checkPayload(payload, commitment, zkDownscaleKit.zkDownscaleSpec.parse(spec)),
+  },
+  [zkMatmul.name]: {
+    inputCommitment: zkMatmulKit.inputCommitment,
+    checkPayload: (payload, commitment, spec) => zkMatmulKit.checkPayload(payload, commitment, zkMatmulKit.zkMatmulSpec.parse(spec)),
+  },
+};

@@ -20,8 +20,11 @@ export type RunTaskOptions = {
 };
 
 export type TaskRunnerOptions = WorkerConfig & {
-  /** URL of the bundled task-worker.ts (an ES module worker). */
-  workerUrl: string | URL;
+  /**
+   * The bundled task-worker.ts: its URL (an ES module worker), or a factory for bundlers that only see
+   * `new Worker(new URL("...", import.meta.url))` written out at the call site (Next's Turbopack).
+   */
+  workerUrl: string | URL | (() => Worker);
   /** How long a worker may overstay a deadline or a cancel before it is terminated. */
   graceMs?: number;
   /** Limit when a run passes no timeoutMs: the hard kill needs some bound. */
@@ -36,9 +39,6 @@ export class TaskRunner {
   private readonly graceMs: number;
   private readonly defaultTimeoutMs: number;
 
-  get workerUrl(): string | URL {
-    return this.options.workerUrl;
-  }
 
   constructor(private readonly options: TaskRunnerOptions) {
     this.graceMs = options.graceMs ?? 2_000;
@@ -47,7 +47,8 @@ export class TaskRunner {
 
   private start(): Comlink.Remote<TaskWorkerApi> {
     if (this.remote) return this.remote;
-    const worker = new Worker(this.options.workerUrl, { type: "module", name: "task-worker" });
+    const source = this.options.workerUrl;
+    const worker = typeof source === "function" ? source() : new Worker(source, { type: "module", name: "task-worker" });
     // A worker that fails to load or throws outside a run fails the run in progress.
     worker.addEventListener("error", (event) => {
       event.preventDefault();

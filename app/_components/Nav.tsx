@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/post", label: "Post" },
   { href: "/queue", label: "Queue" },
   { href: "/my-tasks", label: "My tasks" },
+  { href: "/earn", label: "Earn" },
   { href: "/ledger", label: "Ledger" },
 ] as const;
 

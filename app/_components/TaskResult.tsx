@@ -9,6 +9,7 @@ import { hasResult } from "../_lib/tasks";
 import { mediaKind } from "../_lib/task-types";
 import { useChainTaskTypes, typeName } from "./useTaskTypes";
 import { ErrorNote, Loading } from "./ui";
+import { ZkResult } from "./ZkResult";
 
 function useVerified(cid: string | undefined) {
   return useQuery({
@@ -30,14 +31,16 @@ export function TaskResult({ task }: { task: TaskView }) {
   const kind = mediaKind(typeName(types.data, task.typeId));
   const outCid = cidString(task.outputCid);
   const inCid = cidString(task.inputCid);
-  const out = useVerified(hasResult(task) ? outCid : undefined);
-  const input = useVerified(hasResult(task) && kind === "image" ? inCid : undefined);
+  const replicated = task.mode !== 1;
+  const out = useVerified(hasResult(task) && replicated ? outCid : undefined);
+  const input = useVerified(hasResult(task) && replicated && kind === "image" ? inCid : undefined);
   const labels = useMemo(() => (out.data && kind === "labels" ? parseLabels(out.data.bytes) : undefined), [out.data, kind]);
   useEffect(() => () => {
     if (out.data) URL.revokeObjectURL(out.data.url);
   }, [out.data]);
 
   if (!hasResult(task)) return null;
+  if (task.mode === 1) return <ZkResult task={task} />;
   if (!outCid) return <ErrorNote>The result's CID on chain is not readable.</ErrorNote>;
   return (
     <section className="card" aria-labelledby={`res-${task.id}`}>

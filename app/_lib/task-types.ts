@@ -4,6 +4,7 @@
  * lazily: it carries the codecs' glue code, which only the post page needs.
  */
 import type { TaskType } from "../../wasm-tasks/task-type.ts";
+import type { ZkRequesterKit } from "../../wasm-tasks/index.ts";
 
 export type ChainTaskType = { id: number; name: string; codeCid: string; modes: number; active: boolean; zkVerifier: string };
 
@@ -13,6 +14,14 @@ export const exampleSpecs: Record<string, unknown> = {
   "video-transcode": { codec: "h264", container: "mp4", resolution: "360p", fps: 25, preset: "veryfast", rate: { mode: "crf", crf: 28 }, audio: "drop" },
   "ml-inference": { topK: 3, decimals: 4 },
   benchmark: {},
+  "zk-downscale": { width: 64, height: 64 },
+  "zk-matmul": { m: 16, k: 16, n: 16 },
+};
+
+/** What the input file must be, where the file picker alone does not say it. */
+export const inputHints: Record<string, string> = {
+  "zk-downscale": "raw 64×64 8-bit grayscale pixels, row by row: exactly 4,096 bytes",
+  "zk-matmul": "two 16×16 uint8 matrices A then B, row by row: exactly 512 bytes",
 };
 
 /** Types a requester can post: they need an input file. The benchmark is run by workers on themselves. */
@@ -23,13 +32,21 @@ export async function loadLocalTaskTypes(): Promise<Readonly<Record<string, Task
   return mod.taskTypes as Readonly<Record<string, TaskType<unknown>>>;
 }
 
+/** The zk types' requester helpers (input commitment, output check), loaded like the types themselves. */
+export async function loadZkRequesterKit(typeName: string): Promise<ZkRequesterKit | undefined> {
+  const mod = await import("../../wasm-tasks/index.ts");
+  return mod.zkRequesterKits[typeName];
+}
+
 export const modeNames = ["replicated", "zk"] as const;
 export const allowedModes = (modes: number) => modeNames.map((_, i) => i).filter((i) => (modes >> i) & 1);
 
 /** What kind of preview a task type's input/output gets. */
-export function mediaKind(typeName: string | undefined): "image" | "video" | "labels" | "bytes" {
+export function mediaKind(typeName: string | undefined): "image" | "video" | "labels" | "gray-tile" | "matrix" | "bytes" {
   if (typeName === "image-resize") return "image";
   if (typeName === "video-transcode") return "video";
   if (typeName === "ml-inference") return "labels";
+  if (typeName === "zk-downscale") return "gray-tile";
+  if (typeName === "zk-matmul") return "matrix";
   return "bytes";
 }

@@ -75,3 +75,18 @@ test("timeline sentences carry amounts in CC", () => {
   const [entry] = toTimeline([posted(1, 1500n)]);
   assert.match(entry!.detail, /bounty of 1\.5 CC/);
 });
+
+test("a zk task is Accepted when proved, with its commitments, and Auditing when the requester disputes it", () => {
+  const zkPosted = ev("TaskPosted", { ...posted(7, 100n, 4).args, mode: 1, zkInputCommitment: 42n });
+  const proved = ev("TaskProved", { taskId: id(7), worker: W, outputCommitment: 99n, outputCid: "0x0170" });
+  const before = foldTasks([zkPosted]).get(id(7))!;
+  assert.equal(before.zkInputCommitment, 42n);
+  assert.equal(before.outputCommitment, undefined);
+  const t = foldTasks([zkPosted, ev("TaskClaimed", { taskId: id(7), worker: W, claimDeadline: 1n }), proved]).get(id(7))!;
+  assert.equal(t.status, TaskStatus.Accepted);
+  assert.equal(t.outputCommitment, 99n);
+  assert.equal(t.outputCid, "0x0170");
+  assert.ok(hasResult(t));
+  assert.equal(foldTasks([zkPosted, proved, ev("AuditStarted", { taskId: id(7), forced: true })]).get(id(7))!.status, TaskStatus.Auditing);
+  assert.equal(foldTasks([posted(8, 1n)]).get(id(8))!.zkInputCommitment, undefined, "replicated tasks carry no commitment");
+});

@@ -24,6 +24,9 @@ export type TaskView = {
   acceptedDigest: Hex | undefined;
   /** Binary CID of the accepted (or proved) output, once known. */
   outputCid: Hex | undefined;
+  /** zk mode: the input commitment posted with the task, and the output commitment the proof bound. */
+  zkInputCommitment: bigint | undefined;
+  outputCommitment: bigint | undefined;
   /** CIDs revealed so far, by digest. */
   revealed: Record<string, Hex>;
   events: ChainEvent[];
@@ -55,6 +58,8 @@ export function foldTasks(events: readonly ChainEvent[]): Map<Hex, TaskView> {
         postedBlock: e.blockNumber,
         acceptedDigest: undefined,
         outputCid: undefined,
+        zkInputCommitment: Number(e.args.mode) === 1 ? (e.args.zkInputCommitment as bigint) : undefined,
+        outputCommitment: undefined,
         revealed: {},
         events: [e],
       });
@@ -89,9 +94,11 @@ export function foldTasks(events: readonly ChainEvent[]): Map<Hex, TaskView> {
         break;
       }
       case "TaskProved":
-        t.status = TaskStatus.Final;
+        // Paid at once; Final after the audit window, unless the requester disputes the published output.
+        t.status = TaskStatus.Accepted;
         t.worker = e.args.worker as Address;
         t.outputCid = e.args.outputCid as Hex;
+        t.outputCommitment = e.args.outputCommitment as bigint;
         break;
       case "AuditStarted":
         t.status = TaskStatus.Auditing;

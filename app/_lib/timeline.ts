@@ -56,7 +56,7 @@ export function describeEvent(e: ChainEvent): Omit<TimelineEntry, "key" | "block
     case "TaskRejected":
       return { title: "Rejected", detail: `${REJECT_REASONS[Number(a.reason)] ?? "rejected"}; the task is back in the queue`, tone: "bad" };
     case "TaskProved":
-      return { title: "Proved", detail: `worker ${short(a.worker)} submitted a valid proof and was paid`, tone: "good" };
+      return { title: "Proved", detail: `worker ${short(a.worker)} submitted a valid proof and was paid; the requester may dispute the published output within the audit window`, tone: "good" };
     case "AuditStarted":
       return { title: "Audit started", detail: a.forced ? "forced by the requester" : "drawn at random", tone: "neutral" };
     case "AuditClean":

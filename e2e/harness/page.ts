@@ -33,13 +33,14 @@ export type HarnessResult = {
   outputBase64?: string;
 };
 
-const runner = new TaskRunner({ workerUrl: new URL("/build/task-worker.js", location.href), graceMs: 3_000 });
+const workerUrl = new URL("/build/task-worker.js", location.href);
+const runner = new TaskRunner({ workerUrl, graceMs: 3_000 });
 
 const runners = new Map<number, TaskRunner>();
 function runnerWithGrace(graceMs: number | undefined): TaskRunner {
   if (graceMs === undefined) return runner;
   let found = runners.get(graceMs);
-  if (!found) runners.set(graceMs, (found = new TaskRunner({ workerUrl: runner.workerUrl, graceMs })));
+  if (!found) runners.set(graceMs, (found = new TaskRunner({ workerUrl, graceMs })));
   return found;
 }
 

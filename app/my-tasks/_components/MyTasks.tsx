@@ -15,13 +15,15 @@ function progressWords(t: TaskView): string {
     case TaskStatus.Open:
       return t.deadline * 1000 < Date.now() ? "Deadline passed with nobody done; expire it to get the escrow back." : "Waiting for a worker to claim it.";
     case TaskStatus.Claimed:
-      return "A worker is computing the result.";
+      return t.mode === 1 ? "A worker is computing the result and its proof." : "A worker is computing the result.";
     case TaskStatus.Committed:
       return "The worker committed a result; verifiers are re-computing it.";
     case TaskStatus.Revealing:
       return "Results are being revealed and compared.";
     case TaskStatus.Accepted:
-      return "Accepted: the worker was paid. It may still be audited.";
+      return t.mode === 1
+        ? "Proved on chain: the worker was paid in the same transaction. Check the output below; you may dispute it within the audit window."
+        : "Accepted: the worker was paid. It may still be audited.";
     case TaskStatus.Auditing:
       return "Accepted, and being audited by three fresh auditors.";
     case TaskStatus.Final:
@@ -38,6 +40,8 @@ function progressWords(t: TaskView): string {
 }
 
 const STEPS: readonly TaskStatus[] = [TaskStatus.Open, TaskStatus.Claimed, TaskStatus.Committed, TaskStatus.Revealing, TaskStatus.Accepted];
+/** A zk task has no commit-reveal round: the proof takes it from Claimed to Accepted. */
+const ZK_STEPS: readonly TaskStatus[] = [TaskStatus.Open, TaskStatus.Claimed, TaskStatus.Accepted];
 
 export function MyTasks() {
   const { signer } = useWallet();
@@ -57,7 +61,8 @@ export function MyTasks() {
   return (
     <ul className="tasks" data-testid="my-tasks">
       {mine.map((t) => {
-        const step = STEPS.indexOf(t.status);
+        const steps = t.mode === 1 ? ZK_STEPS : STEPS;
+        const step = steps.indexOf(t.status);
         return (
           <li key={t.id} className="card" style={{ listStyle: "none" }} data-task-id={t.id}>
             <h2>
@@ -66,7 +71,7 @@ export function MyTasks() {
                 {cc(t.bounty)} · posted in block {t.postedBlock.toString()} · deadline {dateTime(t.deadline)}
               </span>
             </h2>
-            {step >= 0 ? <progress className="progress" max={STEPS.length - 1} value={step} aria-label={`Progress: ${taskStatusName(t.status)}`} /> : null}
+            {step >= 0 ? <progress className="progress" max={steps.length - 1} value={step} aria-label={`Progress: ${taskStatusName(t.status)}`} /> : null}
             <p>{progressWords(t)}</p>
             <div className="actions">
               {t.status === TaskStatus.Open ? (

@@ -3,12 +3,13 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useMemo, useState } from "react";
 import { type Address, type Hex, isAddress, stringToHex, toHex, zeroAddress } from "viem";
-import { addFile, uploadCar, UploadRejectedError, IpfsError } from "../../../lib/ipfs/index.ts";
+import { UploadRejectedError, IpfsError } from "../../../lib/ipfs/index.ts";
 import { type ProtocolParams, type VerificationMode, MCC_PER_CC, defaultParams, escrowFor, formatCredits } from "../../../lib/protocol/params";
 import type { InputInfo } from "../../../wasm-tasks/task-type";
 import { appConfig } from "../../_lib/config";
+import { publishBytes } from "../../_lib/publish";
 import { canonicalJson, checkSpec, formModel, valuesFrom, type FormValues } from "../../_lib/spec-form";
-import { allowedModes, exampleSpecs, isPostable, loadLocalTaskTypes, mediaKind, modeNames } from "../../_lib/task-types";
+import { allowedModes, exampleSpecs, inputHints, isPostable, loadLocalTaskTypes, loadZkRequesterKit, mediaKind, modeNames } from "../../_lib/task-types";
 import { publicClient } from "../../_lib/wagmi";
 import { useDeployment, useWallet } from "../../_components/Providers";
 import { ActionStatus, useAction } from "../../_components/useAction";
@@ -20,7 +21,7 @@ import { SpecFields } from "./SpecFields";
 type Upload =
   | { phase: "idle" }
   | { phase: "reading" | "hashing" | "uploading"; file: File }
-  | { phase: "done"; file: File; cid: string; cidBytes: Uint8Array; info: InputInfo; blocks: number }
+  | { phase: "done"; file: File; bytes: Uint8Array; cid: string; cidBytes: Uint8Array; info: InputInfo; blocks: number }
   | { phase: "error"; file?: File; error: string };
 
 const DEADLINES = [
@@ -78,7 +79,8 @@ export function PostForm() {
   const [typeId, setTypeId] = useState<number>();
   const chainType = postable.find((t) => t.id === typeId) ?? postable[0];
   const localType = chainType ? local.data?.[chainType.name] : undefined;
-  const model = useMemo(() => (localType ? formModel(localType.specSchema) : undefined), [localType]);
+  const postSchema = localType ? (localType.postSpecSchema ?? localType.specSchema) : undefined;
+  const model = useMemo(() => (postSchema ? formModel(postSchema) : undefined), [postSchema]);
   const [values, setValues] = useState<FormValues>({});
   const [touched, setTouched] = useState(false);
   useEffect(() => {
@@ -87,7 +89,7 @@ export function PostForm() {
       setTouched(false);
     }
   }, [model, chainType]);
-  const check = model && localType ? checkSpec(localType.specSchema, model, values) : undefined;
+  const check = model && postSchema ? checkSpec(postSchema, model, values) : undefined;
 
   const [upload, setUpload] = useState<Upload>({ phase: "idle" });
   const [mode, setMode] = useState<VerificationMode>(0);
@@ -100,6 +102,7 @@ export function PostForm() {
 
   const p = params.data ?? defaultParams;
   const estimate = check?.ok && localType && upload.phase === "done" ? localType.estimateCost(upload.info, check.spec) : undefined;
+  const inputError = check?.ok && localType && upload.phase === "done" ? localType.inputError?.(upload.info, check.spec) : undefined;
   const suggested = estimate ? (() => {
     const s = BigInt(Math.ceil(estimate.mcc * 1.5));
     return s < p.minBounty ? p.minBounty : s;
@@ -130,10 +133,8 @@ export function PostForm() {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const info = await mediaInfo(file, mediaKind(chainType?.name));
       setUpload({ phase: "hashing", file });
-      const added = await addFile(bytes);
-      setUpload({ phase: "uploading", file });
-      const result = await uploadCar(appConfig.ipfsGateway, added.cid, added.car);
-      setUpload({ phase: "done", file, cid: added.cid.toString(), cidBytes: added.cid.bytes, info, blocks: result.blocks });
+      const published = await publishBytes(bytes, () => setUpload({ phase: "uploading", file }));
+      setUpload({ phase: "done", file, bytes, info, ...published });
     } catch (e) {
       const why =
         e instanceof UploadRejectedError
@@ -152,8 +153,17 @@ export function PostForm() {
     if (upload.phase !== "done") return setSubmitError("Choose an input file and wait until it is uploaded.");
     if (upload.file.size > localType.maxInputBytes) return setSubmitError(`This file is too large for ${chainType.name} (at most ${sizeWords(localType.maxInputBytes)}).`);
     if (!check?.ok) return setSubmitError("Fix the spec fields marked above.");
+    if (inputError) return setSubmitError(`This file cannot be the input: ${inputError}.`);
     if (bounty === undefined || bountyError) return setSubmitError(bountyError ?? "Enter a bounty.");
     if (preferredError) return setSubmitError(preferredError);
+    let zkInputCommitment = 0n;
+    if (mode === 1) {
+      // The circuit's commitment to the input, computed here from the very bytes that were uploaded.
+      const kit = await loadZkRequesterKit(chainType.name);
+      if (!kit) return setSubmitError(`${chainType.name} has no zk input commitment in this app.`);
+      setSubmitError(undefined);
+      zkInputCommitment = await kit.inputCommitment(upload.bytes);
+    }
     const market = d.contracts.TaskMarket;
     const nextId = (await publicClient.readContract({ address: market.address, abi: market.abi, functionName: "nextTaskId", args: [signer.address] })) as Hex;
     const deadline = Math.floor(Date.now() / 1000) + deadlineS;
@@ -168,7 +178,7 @@ export function PostForm() {
           deadline,
           claimWindow: 0,
           preferredWorker: (preferred.trim() || zeroAddress) as Address,
-          zkInputCommitment: 0n,
+          zkInputCommitment,
           inputCid: toHex(upload.cidBytes),
           spec: stringToHex(canonicalJson(check.spec)),
         },
@@ -204,7 +214,10 @@ export function PostForm() {
 
       <div className="field">
         <label htmlFor="input-file">
-          Input file <span className="hint">(at most {sizeWords(localType!.maxInputBytes)}; its CID is computed here and the file is uploaded to the IPFS node)</span>
+          Input file{" "}
+          <span className="hint">
+            ({chainType && inputHints[chainType.name] ? inputHints[chainType.name] : `at most ${sizeWords(localType!.maxInputBytes)}`}; its CID is computed here and the file is uploaded to the IPFS node)
+          </span>
         </label>
         <input id="input-file" type="file" onChange={(e) => void chooseFile(e.target.files?.[0])} aria-describedby="upload-status" />
         <div id="upload-status" aria-live="polite" style={{ marginTop: 6 }}>
@@ -216,9 +229,17 @@ export function PostForm() {
               </span>
             </>
           ) : upload.phase === "done" ? (
-            <span className="ok" data-testid="input-cid">
-              Uploaded and verified by the node: <code>{upload.cid}</code> ({sizeWords(upload.file.size)}, {upload.blocks} block{upload.blocks === 1 ? "" : "s"})
-            </span>
+            <>
+              <span className="ok" data-testid="input-cid">
+                Uploaded and verified by the node: <code>{upload.cid}</code> ({sizeWords(upload.file.size)}, {upload.blocks} block{upload.blocks === 1 ? "" : "s"})
+              </span>
+              {inputError ? (
+                <span className="error" role="alert">
+                  {" "}
+                  But it cannot be the input: {inputError}.
+                </span>
+              ) : null}
+            </>
           ) : upload.phase === "error" ? (
             <span className="error" role="alert">
               {upload.error}

@@ -1,0 +1,235 @@
+"use client";
+/**
+ * The earn loop of one tab (DESIGN §6), zk tasks: watch the task events, pick what pays (workers/earn/policy),
+ * run each job (workers/earn/zk-job) with a Web Worker per slot, and pick up a claim this account still holds
+ * after a reload. Everything a zk job needs to resume is on chain (the claim); nothing is kept in the tab.
+ * One account earns from one tab at a time: a Web Lock per address.
+ */
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { type Hex, bytesToHex, hexToString } from "viem";
+import { fetchVerified } from "../../../lib/ipfs/index.ts";
+import type { ProtocolParams } from "../../../lib/protocol/params";
+import { TaskStatus } from "../../../lib/protocol/status";
+import type { ProgressEvent } from "../../../wasm-tasks/task-type.ts";
+import { TaskRunner } from "../../../workers/run-task.ts";
+import { type WorkerState, pickTask, whyNotTake } from "../../../workers/earn/policy.ts";
+import { type ZkJobPhase, runZkJob } from "../../../workers/earn/zk-job.ts";
+import { appConfig } from "../../_lib/config";
+import { sameAddress } from "../../_lib/events";
+import { publishBytes } from "../../_lib/publish";
+import { cidString } from "../../_lib/results";
+import { sendCall } from "../../_lib/send";
+import { loadLocalTaskTypes } from "../../_lib/task-types";
+import type { TaskView } from "../../_lib/tasks";
+import { useChainEvents, useDeployment, useWallet } from "../../_components/Providers";
+import { useRead } from "../../_components/useRead";
+import { useTasks } from "../../_components/useTasks";
+import { typeName, useChainTaskTypes } from "../../_components/useTaskTypes";
+
+export type Job = {
+  taskId: Hex;
+  typeName: string;
+  bounty: bigint;
+  phase: ZkJobPhase;
+  progress?: ProgressEvent;
+  detail?: string;
+  startedAt: number;
+  endedAt?: number;
+};
+
+type RegisteredWorker = { registeredAt: number; rateMilli: number; bannedUntil: number; capabilities: bigint };
+type LedgerAccount = { stake: bigint; lockedStake: bigint };
+
+const ENDED: readonly ZkJobPhase[] = ["paid", "released", "failed"];
+const ZK = 1;
+/** A task whose job failed in this tab is not picked again for this long (it may still be claimable). */
+const RETRY_AFTER_MS = 60_000;
+
+/** Turbopack bundles a worker only from this literal form. */
+const createTaskWorker = () => new Worker(new URL("../../../workers/task-worker.ts", import.meta.url), { type: "module", name: "task-worker" });
+
+export function useEarnLoop() {
+  const d = useDeployment();
+  const { signer } = useWallet();
+  const me = signer?.address;
+  const { tasks } = useTasks();
+  const { refresh } = useChainEvents();
+  const qc = useQueryClient();
+  const chainTypes = useChainTaskTypes();
+  const local = useQuery({ queryKey: ["localTaskTypes"], queryFn: loadLocalTaskTypes, staleTime: Infinity });
+  const params = useRead<ProtocolParams>("ProtocolConfig", "params", [], { refetch: false });
+  const worker = useRead<RegisteredWorker>("WorkerRegistry", "workerOf", me ? [me] : undefined);
+  const account = useRead<LedgerAccount>("CreditLedger", "accountOf", me ? [me] : undefined);
+
+  const [slots, setSlots] = useState(1);
+  const [running, setRunning] = useState(false);
+  const [lockError, setLockError] = useState<string>();
+  const [jobs, setJobs] = useState<Job[]>([]);
+  const active = useRef(new Set<string>());
+  const failedAt = useRef(new Map<string, number>());
+  const runners = useRef<TaskRunner[]>([]);
+  const busyRunners = useRef(new Set<TaskRunner>());
+  const releaseLock = useRef<(() => void) | undefined>(undefined);
+  const [tick, setTick] = useState(0);
+
+  const registered = Boolean(worker.data && worker.data.registeredAt > 0);
+  const banned = Boolean(worker.data && worker.data.bannedUntil * 1000 > Date.now());
+  const freeStake = account.data ? account.data.stake - account.data.lockedStake : 0n;
+
+  const workerState = useMemo((): WorkerState | undefined => {
+    if (!me || !worker.data || !params.data || !local.data) return undefined;
+    return {
+      address: me,
+      capabilities: BigInt(worker.data.capabilities),
+      freeStake,
+      claimStakeBps: Number(params.data.claimStakeBps),
+      rateMilli: Number(worker.data.rateMilli),
+      referenceCostMcc: (task) => {
+        const type = local.data[typeName(chainTypes.data, task.typeId)];
+        if (task.mode !== ZK || !type?.postSpecSchema) return undefined; // this tab proves zk tasks only
+        return type.estimateCost({ bytes: type.maxInputBytes }, {} as never).mcc;
+      },
+    };
+  }, [me, worker.data, params.data, local.data, chainTypes.data, freeStake]);
+
+  const openZk = useMemo(() => [...tasks.values()].filter((t) => t.status === TaskStatus.Open && t.mode === ZK), [tasks]);
+  const nowS = () => Math.floor(Date.now() / 1000);
+
+  const update = useCallback((taskId: Hex, change: Partial<Job>) => {
+    setJobs((old) => old.map((j) => (j.taskId === taskId ? { ...j, ...change } : j)));
+  }, []);
+
+  const startJob = useCallback(
+    (task: TaskView, claimed: boolean, runner: TaskRunner) => {
+      if (!d || !signer) return;
+      const key = task.id.toLowerCase();
+      active.current.add(key);
+      busyRunners.current.add(runner);
+      const name = typeName(chainTypes.data, task.typeId);
+      setJobs((old) => [{ taskId: task.id, typeName: name, bounty: task.bounty, phase: claimed ? "fetching" : "claiming", startedAt: Date.now() } as Job, ...old.filter((j) => j.taskId !== task.id)].slice(0, 50));
+      let spec: Record<string, unknown>;
+      try {
+        spec = JSON.parse(hexToString(task.spec)) as Record<string, unknown>;
+      } catch {
+        spec = {};
+      }
+      const call = async (functionName: string, args: readonly unknown[]) => {
+        await sendCall(d, signer, { contract: "TaskMarket", functionName, args });
+        refresh();
+      };
+      void runZkJob(
+        { id: task.id, typeName: name, inputCid: cidString(task.inputCid) ?? "", spec, claimed },
+        {
+          worker: signer.address,
+          claim: (id) => call("claim", [id]),
+          fetchInput: (cid) => fetchVerified(appConfig.ipfsGateway, cid),
+          prove: async (type, input, runSpec, onProgress) => (await runner.run(type, input, runSpec, { onProgress })).output,
+          publish: publishBytes,
+          submitProof: (id, outputCommitment, proof, outputCid) => call("submitProof", [id, outputCommitment, bytesToHex(proof), bytesToHex(outputCid)]),
+          release: (id) => call("release", [id]),
+        },
+        (u) => update(task.id, { phase: u.phase, progress: u.progress, detail: u.detail, ...(ENDED.includes(u.phase) ? { endedAt: Date.now() } : {}) }),
+      ).then((end) => {
+        active.current.delete(key);
+        busyRunners.current.delete(runner);
+        if (end !== "paid") failedAt.current.set(key, Date.now());
+        void qc.invalidateQueries();
+        setTick((n) => n + 1);
+      });
+    },
+    [d, signer, chainTypes.data, refresh, update, qc],
+  );
+
+  // The loop: whenever something changes (events, stake, a job ending, the clock), fill the free slots.
+  useEffect(() => {
+    if (!running || !workerState || !me) return;
+    while (runners.current.length < slots) runners.current.push(new TaskRunner({ workerUrl: createTaskWorker }));
+    // One Web Worker per slot; a slot taken away while its job runs finishes that job first.
+    const idleRunner = () => runners.current.slice(0, slots).find((r) => !busyRunners.current.has(r));
+    // A claim this account holds and no job of this tab runs: a reloaded tab finishes its work first.
+    const now = Date.now();
+    const skip = new Set([...active.current, ...[...failedAt.current].filter(([, at]) => now - at < RETRY_AFTER_MS).map(([k]) => k)]);
+    const mine = [...tasks.values()].filter((t) => t.status === TaskStatus.Claimed && t.mode === ZK && sameAddress(t.worker, me) && !skip.has(t.id.toLowerCase()));
+    for (const t of mine) {
+      const runner = idleRunner();
+      if (!runner) return;
+      skip.add(t.id.toLowerCase());
+      startJob(t, true, runner);
+    }
+    // Claims started here lock stake before the ledger read catches up: count them down locally.
+    let freeStake = workerState.freeStake;
+    for (let runner = idleRunner(); runner; runner = idleRunner()) {
+      const next = pickTask(openZk, { ...workerState, freeStake }, nowS(), skip);
+      if (!next) return;
+      skip.add(next.id.toLowerCase());
+      freeStake -= (next.bounty * BigInt(workerState.claimStakeBps)) / 10_000n;
+      startJob(next, false, runner);
+    }
+  }, [running, workerState, me, tasks, openZk, slots, startJob, tick]);
+
+  // The clock: deadlines pass and retry pauses end without any event.
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => setTick((n) => n + 1), 5_000);
+    return () => clearInterval(timer);
+  }, [running]);
+
+  useEffect(
+    () => () => {
+      releaseLock.current?.();
+      for (const r of runners.current) r.terminate();
+    },
+    [],
+  );
+
+  const start = useCallback(async () => {
+    if (!me) return;
+    setLockError(undefined);
+    if (!("locks" in navigator)) return setRunning(true);
+    const granted = await new Promise<boolean>((resolve) => {
+      void navigator.locks.request(`computecredit-earn-${me.toLowerCase()}`, { ifAvailable: true }, (lock) => {
+        if (!lock) return resolve(false);
+        resolve(true);
+        return new Promise<void>((release) => (releaseLock.current = release));
+      });
+    });
+    if (!granted) return setLockError("Another tab is already earning for this account. One account works from one tab at a time.");
+    setRunning(true);
+  }, [me]);
+
+  const stop = useCallback(() => {
+    setRunning(false);
+    releaseLock.current?.();
+    releaseLock.current = undefined;
+  }, []);
+
+  /** Why the best open zk task is not being taken, for the empty state. */
+  const waitingFor = useMemo(() => {
+    if (!workerState) return undefined;
+    if (openZk.length === 0) return "No open zk task in the queue.";
+    const reasons = openZk.map((t) => whyNotTake(t, workerState, nowS())).filter(Boolean);
+    return reasons.length === openZk.length ? `${openZk.length} open zk task${openZk.length === 1 ? "" : "s"}, none for you: ${[...new Set(reasons)].join("; ")}.` : undefined;
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [workerState, openZk, tick]);
+
+  return {
+    ready: Boolean(d && me && workerState),
+    registered,
+    banned,
+    freeStake,
+    stake: account.data?.stake,
+    running,
+    start,
+    stop,
+    slots,
+    setSlots: (n: number) => setSlots(Math.max(1, Math.min(n, maxSlots()))),
+    maxSlots: maxSlots(),
+    lockError,
+    jobs,
+    waitingFor,
+    paid: jobs.filter((j) => j.phase === "paid").reduce((sum, j) => sum + j.bounty, 0n),
+  };
+}
+
+const maxSlots = () => (typeof navigator !== "undefined" && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 1);
