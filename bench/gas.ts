@@ -253,9 +253,11 @@ post creates four storage slots at 22,100 each (two task slots, the zk input com
 record: ~88k); claim updates the task, the worker's active-claim count and its locked stake and reads the
 registry (~49k above base); submitProof reads the task type, calls the verifier, and in one ledger call pays
 the worker, the platform fee and the IOU and unlocks the stake, then adds reputation in the registry: five
-cross-contract calls (~2.6k cold access each) and about eight storage updates (2.9-5k each). Reaching the
-450k target would mean dropping the claim transaction for zk tasks (first valid proof wins, ~70k) or storing
-no per-task escrow record.
+cross-contract calls (~2.6k cold access each) and about eight storage updates (2.9-5k each). It also creates
+two slots (~44k): the published output's digest and the acceptance time, which let the requester dispute the
+bytes behind the output CID with a forced audit (a data-availability dispute; the proof cannot cover them).
+Reaching the 450k target would mean dropping the claim transaction for zk tasks (first valid proof wins, ~70k),
+storing no per-task escrow record, or giving up the dispute.
 
 ### Audit (settle + drawAuditors + 3 auditors, clean)
 | step | gas |

@@ -11,13 +11,21 @@ const db = () => openDB(DB, 1, { upgrade: (d) => void d.createObjectStore(STORE)
 
 export const isPrivateKey = (k: string): k is Hex => isHex(k) && k.length === 66;
 
-/** The stored burner key, created on first use. */
+/**
+ * The stored burner key, created on first use. Read and create happen in one readwrite transaction: two
+ * callers at once (React's double effect, two tabs opened together) would otherwise each create a key, show
+ * one account and keep the other.
+ */
 export async function loadOrCreateBurnerKey(): Promise<Hex> {
-  const d = await db();
-  const existing = (await d.get(STORE, KEY)) as unknown;
-  if (typeof existing === "string" && isPrivateKey(existing)) return existing;
+  const tx = (await db()).transaction(STORE, "readwrite");
+  const existing = (await tx.store.get(KEY)) as unknown;
+  if (typeof existing === "string" && isPrivateKey(existing)) {
+    await tx.done;
+    return existing;
+  }
   const key = generatePrivateKey();
-  await d.put(STORE, key, KEY);
+  await tx.store.put(key, KEY);
+  await tx.done;
   return key;
 }
 

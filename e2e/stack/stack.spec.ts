@@ -8,10 +8,11 @@
 import { test, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type Abi, type Address, type Hex, createPublicClient, createTestClient, http, parseAbiItem, toHex } from "viem";
+import { type Address, type Hex, createTestClient, http, parseAbiItem, toHex } from "viem";
 import { formatCredits } from "../../lib/protocol/params.ts";
 import { addFile } from "../../lib/ipfs/index.ts";
 import { Stack } from "./stack.ts";
+import { type Contracts, chainReader, loadContracts, newAppContext as newContext, openAccount } from "./app.ts";
 
 test.describe.configure({ mode: "serial" });
 
@@ -25,8 +26,6 @@ const taskPosted = parseAbiItem(
   "event TaskPosted(bytes32 indexed taskId, address indexed requester, uint8 indexed typeId, uint8 mode, uint256 bounty, uint256 deadline, uint256 claimWindow, address preferredWorker, uint256 zkInputCommitment, bytes inputCid, bytes spec)",
 );
 
-type Contracts = Record<string, { address: Address; abi: Abi }>;
-type Account = { balance: bigint; genesis: bigint; earned: bigint; stake: bigint };
 type Pin = { cid: string };
 
 const stack = new Stack();
@@ -38,13 +37,8 @@ let postedTaskId: Hex;
 let postedCid: string;
 let postedEscrow: bigint;
 
-const chain = () => createPublicClient({ transport: http(stack.rpcUrl) });
-const read = <T,>(name: string, functionName: string, args: unknown[] = []) =>
-  chain().readContract({ address: contracts[name]!.address, abi: contracts[name]!.abi, functionName, args }) as Promise<T>;
-const ledgerOf = async (who: Address) => {
-  const [a, spendable] = await Promise.all([read<Account>("CreditLedger", "accountOf", [who]), read<bigint>("CreditLedger", "spendable", [who])]);
-  return { genesis: a.genesis, balance: a.balance, stake: a.stake, spendable };
-};
+const { client: chain, read, ledgerOf } = chainReader(stack, () => contracts);
+const newAppContext = (browser: Browser) => newContext(browser, stack);
 const postedLogs = async () =>
   chain().getLogs({ address: contracts.TaskMarket!.address, event: taskPosted, fromBlock: 0n, toBlock: "latest" });
 const pins = async (): Promise<string[]> => {
@@ -53,37 +47,6 @@ const pins = async (): Promise<string[]> => {
   return ((await res.json()) as { pins: Pin[] }).pins.map((p) => p.cid);
 };
 const cidOf = async (path: string) => (await addFile(new Uint8Array(await readFile(path)))).cid.toString();
-
-/**
- * A browser context on the app. `next dev` pushes hot updates over its /_next/hmr socket; when sources in the
- * repo change during a run (other work in the same checkout), those pushes reload the page again and again and a
- * click never lands. The socket is kept (Turbopack's dev client needs it) but rebuild notices are not passed on.
- */
-async function newAppContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: stack.appUrl });
-  const rebuildNotices = new Set(["building", "built", "serverComponentChanges", "serverOnlyChanges", "reloadPage", "turbopack-message"]);
-  await context.routeWebSocket(/\/_next\/hmr/, (ws) => {
-    const server = ws.connectToServer();
-    server.onMessage((message) => {
-      let type: unknown;
-      try {
-        type = (JSON.parse(String(message)) as { type?: unknown }).type;
-      } catch {
-        // not JSON: passed on
-      }
-      if (typeof type !== "string" || !rebuildNotices.has(type)) ws.send(message);
-    });
-  });
-  return context;
-}
-
-/** Opens /account and waits for the burner address; returns it. */
-async function openAccount(p: Page): Promise<Address> {
-  await p.goto("/account");
-  const address = p.getByTestId("address");
-  await expect(address).toHaveText(/^0x[0-9a-fA-F]{40}$/, { timeout: 120_000 });
-  return (await address.textContent()) as Address;
-}
 
 /** Opens /post with the image-resize type chosen. */
 async function openPost(p: Page): Promise<void> {
@@ -107,8 +70,7 @@ test.beforeAll(async ({ browser }) => {
   test.setTimeout(stack.startTimeoutMs + 60_000);
   await stack.start();
   console.log(`stack up in ${(stack.startMs / 1000).toFixed(1)} s (data in ${stack.dataDir})`);
-  const d = (await (await fetch(`${stack.appUrl}/api/deployments`)).json()) as { deployment: { contracts: Contracts } };
-  contracts = d.deployment.contracts;
+  contracts = await loadContracts(stack);
   requesterCtx = await newAppContext(browser);
   page = await requesterCtx.newPage();
 });

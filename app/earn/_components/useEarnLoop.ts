@@ -68,6 +68,7 @@ export function useEarnLoop() {
   const [jobs, setJobs] = useState<Job[]>([]);
   const active = useRef(new Set<string>());
   const failedAt = useRef(new Map<string, number>());
+  const paid = useRef(new Set<string>());
   const runners = useRef<TaskRunner[]>([]);
   const busyRunners = useRef(new Set<TaskRunner>());
   const releaseLock = useRef<(() => void) | undefined>(undefined);
@@ -133,7 +134,9 @@ export function useEarnLoop() {
       ).then((end) => {
         active.current.delete(key);
         busyRunners.current.delete(runner);
-        if (end !== "paid") failedAt.current.set(key, Date.now());
+        // The event store may still show the task as claimed by us for a moment: never resume a paid task.
+        if (end === "paid") paid.current.add(key);
+        else failedAt.current.set(key, Date.now());
         void qc.invalidateQueries();
         setTick((n) => n + 1);
       });
@@ -149,7 +152,7 @@ export function useEarnLoop() {
     const idleRunner = () => runners.current.slice(0, slots).find((r) => !busyRunners.current.has(r));
     // A claim this account holds and no job of this tab runs: a reloaded tab finishes its work first.
     const now = Date.now();
-    const skip = new Set([...active.current, ...[...failedAt.current].filter(([, at]) => now - at < RETRY_AFTER_MS).map(([k]) => k)]);
+    const skip = new Set([...active.current, ...paid.current, ...[...failedAt.current].filter(([, at]) => now - at < RETRY_AFTER_MS).map(([k]) => k)]);
     const mine = [...tasks.values()].filter((t) => t.status === TaskStatus.Claimed && t.mode === ZK && sameAddress(t.worker, me) && !skip.has(t.id.toLowerCase()));
     for (const t of mine) {
       const runner = idleRunner();

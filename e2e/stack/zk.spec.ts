@@ -1,0 +1,216 @@
+/**
+ * A zk task from post to payment through the real stack (scripts/dev.ts: anvil, the deploy, the Helia node,
+ * `next dev`) in Debian Chromium: a requester tab posts a zk-downscale tile with its input commitment, a worker
+ * tab on /earn claims it, proves it in a Web Worker and is paid by the one submitProof transaction; the
+ * requester's tab checks the output against the proven commitment. Then, with a worker driven from here
+ * (a real proof made in Node): a tampered proof is refused on chain and moves no credit, and an output CID that
+ * is not the proven output is flagged in the requester's tab, which opens a dispute (forced audit).
+ */
+import { test, expect, type BrowserContext, type Page } from "@playwright/test";
+import { type Address, type Hex, bytesToHex, createWalletClient, decodeEventLog, http, parseAbiItem } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { foundry } from "viem/chains";
+import { addFile, fetchVerified, uploadCar } from "../../lib/ipfs/index.ts";
+import { TaskStatus } from "../../lib/protocol/status.ts";
+import { cidString } from "../../app/_lib/results.ts";
+import { downscale, inputCommitment, zkDownscale } from "../../wasm-tasks/zk-downscale/index.ts";
+import { decodeOutput } from "../../wasm-tasks/zk-common/proof.ts";
+import { type Contracts, chainReader, loadContracts, newAppContext, register } from "./app.ts";
+import { Stack } from "./stack.ts";
+
+test.describe.configure({ mode: "serial" });
+
+const taskPosted = parseAbiItem(
+  "event TaskPosted(bytes32 indexed taskId, address indexed requester, uint8 indexed typeId, uint8 mode, uint256 bounty, uint256 deadline, uint256 claimWindow, address preferredWorker, uint256 zkInputCommitment, bytes inputCid, bytes spec)",
+);
+const BOUNTY = 500n; // mCC, posted as "0.5"
+
+const stack = new Stack();
+let contracts: Contracts;
+const { client, read, ledgerOf, creditHeld } = chainReader(stack, () => contracts);
+let requesterCtx: BrowserContext;
+let workerCtx: BrowserContext;
+let requesterPage: Page;
+let workerPage: Page;
+let requester: Address;
+let tabWorker: Address;
+const taskIds: Hex[] = [];
+// A worker driven from this process: anvil's dev account #5 (a public test key; it pays its own gas).
+const nodeWorker = mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: 5 });
+
+const tile = (seed: number) => new Uint8Array(64 * 64).map((_, i) => (i * seed + (i >> 6) * 3) & 0xff);
+const accounts = () => [requester, tabWorker, nodeWorker.address];
+async function expectConserved() {
+  const { held, issued } = await creditHeld(accounts(), taskIds);
+  const detail = await Promise.all(accounts().map(async (a) => `${a}: ${JSON.stringify(await ledgerOf(a), (_, v) => (typeof v === "bigint" ? String(v) : v))}`));
+  expect(held, `credit conservation: held == genesis issued\n${detail.join("\n")}`).toBe(issued);
+}
+
+/** Posts a zk-downscale task for `pixels` from the requester's tab; returns its id. */
+async function postZkTile(pixels: Uint8Array, name: string): Promise<Hex> {
+  await requesterPage.goto("/post");
+  await expect(requesterPage.getByLabel("Task type")).toBeVisible({ timeout: 120_000 });
+  await requesterPage.getByLabel("Task type").selectOption({ label: "zk-downscale" });
+  await requesterPage.getByLabel(/^Input file/).setInputFiles({ name, mimeType: "application/octet-stream", buffer: Buffer.from(pixels) });
+  await expect(requesterPage.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
+  await expect(requesterPage.getByRole("radio", { name: "zk proof" })).toBeChecked();
+  await requesterPage.getByLabel(/^Bounty/).fill("0.5");
+  await requesterPage.getByRole("button", { name: "Post task" }).click();
+  await expect(requesterPage.getByText("Posted.")).toBeVisible({ timeout: 60_000 });
+  const id = (await requesterPage.getByRole("link", { name: "Open the task page" }).getAttribute("href"))!.replace("/tasks/", "") as Hex;
+  taskIds.push(id);
+  return id;
+}
+
+const taskOf = (id: Hex) => read<{ status: number; worker: Address }>("TaskMarket", "taskOf", [id]);
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(stack.startTimeoutMs + 60_000);
+  await stack.start();
+  console.log(`stack up in ${(stack.startMs / 1000).toFixed(1)} s`);
+  contracts = await loadContracts(stack);
+  requesterCtx = await newAppContext(browser, stack);
+  workerCtx = await newAppContext(browser, stack);
+  requesterPage = await requesterCtx.newPage();
+  workerPage = await workerCtx.newPage();
+});
+
+test.afterAll(async () => {
+  await requesterCtx?.close();
+  await workerCtx?.close();
+  await stack.dispose();
+  await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
+});
+
+test("a zk task goes from post to payment in the browser: a worker tab proves it and is paid in one transaction", async () => {
+  test.setTimeout(420_000);
+  requester = await register(requesterPage);
+  tabWorker = await register(workerPage);
+  // The worker stakes 1 CC: a claim locks 10% of the bounty.
+  await workerPage.getByLabel(/^Stake \(CC\)/).fill("1");
+  await workerPage.getByRole("button", { name: "Stake", exact: true }).click();
+  await expect(workerPage.getByText("Staked.")).toBeVisible({ timeout: 60_000 });
+
+  const pixels = tile(13);
+  const taskId = await postZkTile(pixels, "tile.gray");
+  // The input commitment the requester's browser posted is the circuit's commitment to these bytes.
+  const [posted] = await client().getLogs({ address: contracts.TaskMarket!.address, event: taskPosted, args: { taskId }, fromBlock: 0n });
+  expect(posted!.args.zkInputCommitment).toBe(await inputCommitment(pixels));
+  expect(posted!.args.mode).toBe(1);
+  await expectConserved();
+  const workerBefore = await ledgerOf(tabWorker);
+
+  await workerPage.goto("/earn");
+  await workerPage.getByRole("button", { name: "Start earning" }).click();
+  const job = workerPage.getByTestId("jobs").locator(`li[data-task-id="${taskId}"]`);
+  await expect(job).toBeVisible({ timeout: 60_000 });
+  await expect(job).toHaveAttribute("data-phase", "proving", { timeout: 120_000 });
+  await expect(job).toHaveAttribute("data-phase", "paid", { timeout: 300_000 });
+  await expect(job.getByTestId("job-phase")).toContainText("0.5 CC earned");
+  await workerPage.getByRole("button", { name: "Stop earning" }).click();
+
+  // On chain: accepted by the proof; the bounty reached the worker in the transaction that carried the proof.
+  const task = await taskOf(taskId);
+  expect(task.status).toBe(TaskStatus.Accepted);
+  expect(task.worker.toLowerCase()).toBe(tabWorker.toLowerCase());
+  const provedLogs = await client().getLogs({
+    address: contracts.TaskMarket!.address,
+    event: parseAbiItem("event TaskProved(bytes32 indexed taskId, address indexed worker, uint256 outputCommitment, bytes outputCid)"),
+    args: { taskId },
+    fromBlock: 0n,
+  });
+  expect(provedLogs).toHaveLength(1);
+  const receipt = await client().getTransactionReceipt({ hash: provedLogs[0]!.transactionHash });
+  const ledgerEvents = receipt.logs
+    .filter((l) => l.address.toLowerCase() === contracts.CreditLedger!.address.toLowerCase())
+    .map((l) => {
+      try {
+        return decodeEventLog({ abi: contracts.CreditLedger!.abi, data: l.data, topics: l.topics }).eventName;
+      } catch {
+        return "unknown";
+      }
+    });
+  expect(ledgerEvents.length, "the payment is in the proof's transaction").toBeGreaterThan(0);
+  expect((await ledgerOf(tabWorker)).balance - workerBefore.balance).toBe(BOUNTY);
+  await expectConserved();
+
+  // The published output is the downscaled tile, and the requester's tab says it matches the proof.
+  const outputCid = cidString(provedLogs[0]!.args.outputCid!)!;
+  expect(await fetchVerified(stack.ipfsUrl, outputCid)).toEqual(downscale(pixels, 64, 64));
+  await requesterPage.goto("/my-tasks");
+  const row = requesterPage.getByTestId("my-tasks").locator(`li[data-task-id="${taskId}"]`);
+  await expect(row.getByTestId("zk-check")).toContainText("The output matches what the worker proved", { timeout: 60_000 });
+  await expect(row.getByRole("img", { name: /Downscaled tile/ })).toBeVisible();
+});
+
+test.describe("a worker outside the browser, with a real proof made in Node", () => {
+  let taskId: Hex;
+  let pixels: Uint8Array;
+  let proofHex: Hex;
+  let outputCommitment: bigint;
+  const wallet = () => createWalletClient({ account: nodeWorker, chain: { ...foundry, id: 31337 }, transport: http(stack.rpcUrl) });
+  const write = async (contract: string, functionName: string, args: unknown[]) => {
+    const c = contracts[contract]!;
+    const { request } = await client().simulateContract({ account: nodeWorker, address: c.address, abi: c.abi, functionName, args });
+    const hash = await wallet().writeContract(request);
+    const r = await client().waitForTransactionReceipt({ hash });
+    expect(r.status).toBe("success");
+  };
+
+  test.beforeAll(async () => {
+    test.setTimeout(240_000);
+    const typeCount = await read<bigint>("TaskTypeRegistry", "typeCount");
+    await write("WorkerRegistry", "register", [1000, (1n << typeCount) - 1n]);
+    await write("WorkerRegistry", "stake", [1_000n]);
+    pixels = tile(29);
+    taskId = await postZkTile(pixels, "tile2.gray");
+    await write("TaskMarket", "claim", [taskId]);
+    const output = await zkDownscale.run(pixels, { width: 64, height: 64, binding: { taskId, worker: nodeWorker.address } });
+    const decoded = decodeOutput(output);
+    proofHex = bytesToHex(decoded.proof);
+    outputCommitment = decoded.publicSignals[1]!;
+  });
+
+  test("a tampered proof is refused on chain and no credit moves", async () => {
+    const before = await Promise.all(accounts().map(ledgerOf));
+    const escrowBefore = await read<{ amount: bigint }>("CreditLedger", "escrowOf", [taskId]);
+    const flip = proofHex.slice(0, 100) + (proofHex[100] === "0" ? "1" : "0") + proofHex.slice(101);
+    const c = contracts.TaskMarket!;
+    await expect(
+      client().simulateContract({ account: nodeWorker, address: c.address, abi: c.abi, functionName: "submitProof", args: [taskId, outputCommitment, flip, "0x01"] }),
+    ).rejects.toThrow(/InvalidProof/);
+    // Sent anyway (with a fixed gas limit, skipping the estimate): mined, reverted, nothing moved.
+    const hash = await wallet().writeContract({ address: c.address, abi: c.abi, functionName: "submitProof", args: [taskId, outputCommitment, flip, "0x01"], gas: 1_000_000n });
+    expect((await client().waitForTransactionReceipt({ hash })).status).toBe("reverted");
+    expect(await Promise.all(accounts().map(ledgerOf))).toEqual(before);
+    expect(await read<{ amount: bigint }>("CreditLedger", "escrowOf", [taskId])).toEqual(escrowBefore);
+    expect((await taskOf(taskId)).status).toBe(TaskStatus.Claimed);
+    await expectConserved();
+  });
+
+  test("an output CID that is not the proven output is flagged to the requester, who opens a dispute", async () => {
+    test.setTimeout(180_000);
+    // A valid proof, but the bytes published under the output CID are not the proven output.
+    const wrong = await addFile(new Uint8Array(32 * 32).fill(7));
+    await uploadCar(stack.ipfsUrl, wrong.cid, wrong.car);
+    await write("TaskMarket", "submitProof", [taskId, outputCommitment, proofHex, bytesToHex(wrong.cid.bytes)]);
+    expect((await taskOf(taskId)).status).toBe(TaskStatus.Accepted);
+    await expectConserved();
+
+    await requesterPage.goto("/my-tasks");
+    const row = requesterPage.getByTestId("my-tasks").locator(`li[data-task-id="${taskId}"]`);
+    await expect(row.getByTestId("zk-check")).toContainText("The published output is not what the worker proved", { timeout: 60_000 });
+    await expect(row.getByTestId("zk-check")).toContainText("do not hash to the proven output commitment");
+    const requesterBefore = await ledgerOf(requester);
+    await row.getByRole("button", { name: "Open a dispute" }).click();
+    // Once the audit has started the button gives way to what happens next.
+    await expect(row).toContainText("Dispute open: three auditors recompute the output", { timeout: 60_000 });
+    await expect(row.getByRole("button", { name: "Open a dispute" })).toHaveCount(0);
+    expect((await taskOf(taskId)).status).toBe(TaskStatus.Auditing);
+    // The requester escrowed the three auditor fees (1% of the bounty each).
+    const fees = 3n * (BOUNTY / 100n);
+    expect((await read<{ amount: bigint }>("CreditLedger", "escrowOf", [taskId])).amount).toBe(fees);
+    expect((await ledgerOf(requester)).spendable).toBe(requesterBefore.spendable - fees);
+    await expectConserved();
+  });
+});
