@@ -12,6 +12,7 @@ import { fetchVerified } from "../../lib/ipfs/index.ts";
 import type { ProtocolParams } from "../../lib/protocol/params";
 import { TaskStatus } from "../../lib/protocol/status";
 import { appConfig } from "../_lib/config";
+import { grayTileUrl } from "../_lib/gray-tile";
 import { cidString } from "../_lib/results";
 import { loadZkRequesterKit, mediaKind } from "../_lib/task-types";
 import type { TaskView } from "../_lib/tasks";
@@ -31,20 +32,6 @@ const parseSpec = (hex: `0x${string}`): unknown => {
     return undefined;
   }
 };
-
-/** A grayscale tile as a PNG data URL (drawn pixel for pixel; CSS scales it up without smoothing). */
-function grayTileUrl(pixels: Uint8Array, width: number, height: number): string | undefined {
-  if (typeof document === "undefined" || pixels.length !== width * height) return undefined;
-  const canvas = document.createElement("canvas");
-  canvas.width = width;
-  canvas.height = height;
-  const ctx = canvas.getContext("2d");
-  if (!ctx) return undefined;
-  const image = ctx.createImageData(width, height);
-  pixels.forEach((v, i) => image.data.set([v, v, v, 255], 4 * i));
-  ctx.putImageData(image, 0, 0);
-  return canvas.toDataURL("image/png");
-}
 
 export function ZkResult({ task }: { task: TaskView }) {
   const { signer } = useWallet();

@@ -20,7 +20,7 @@ export const exampleSpecs: Record<string, unknown> = {
 
 /** What the input file must be, where the file picker alone does not say it. */
 export const inputHints: Record<string, string> = {
-  "zk-downscale": "raw 64×64 8-bit grayscale pixels, row by row: exactly 4,096 bytes",
+  "zk-downscale": "an image (scaled here to a 64×64 grayscale tile), or raw 64×64 8-bit grayscale pixels: exactly 4,096 bytes",
   "zk-matmul": "two 16×16 uint8 matrices A then B, row by row: exactly 512 bytes",
 };
 

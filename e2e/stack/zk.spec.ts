@@ -7,6 +7,7 @@
  * is not the proven output is flagged in the requester's tab, which opens a dispute (forced audit).
  */
 import { test, expect, type BrowserContext, type Page } from "@playwright/test";
+import { join } from "node:path";
 import { type Address, type Hex, bytesToHex, createWalletClient, decodeEventLog, http, parseAbiItem } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
@@ -24,6 +25,7 @@ const taskPosted = parseAbiItem(
   "event TaskPosted(bytes32 indexed taskId, address indexed requester, uint8 indexed typeId, uint8 mode, uint256 bounty, uint256 deadline, uint256 claimWindow, address preferredWorker, uint256 zkInputCommitment, bytes inputCid, bytes spec)",
 );
 const BOUNTY = 500n; // mCC, posted as "0.5"
+const PHOTO = join(import.meta.dirname, "../../wasm-tasks/image-resize/fixtures/photo-320x240.jpg");
 
 const stack = new Stack();
 let contracts: Contracts;
@@ -46,12 +48,14 @@ async function expectConserved() {
   expect(held, `credit conservation: held == genesis issued\n${detail.join("\n")}`).toBe(issued);
 }
 
-/** Posts a zk-downscale task for `pixels` from the requester's tab; returns its id. */
-async function postZkTile(pixels: Uint8Array, name: string): Promise<Hex> {
+/** Posts a zk-downscale task from the requester's tab: raw tile pixels, or an image file the form turns into a tile. */
+async function postZkTile(input: Uint8Array | string, name = "tile.gray"): Promise<Hex> {
   await requesterPage.goto("/post");
   await expect(requesterPage.getByLabel("Task type")).toBeVisible({ timeout: 120_000 });
   await requesterPage.getByLabel("Task type").selectOption({ label: "zk-downscale" });
-  await requesterPage.getByLabel(/^Input file/).setInputFiles({ name, mimeType: "application/octet-stream", buffer: Buffer.from(pixels) });
+  await requesterPage
+    .getByLabel(/^Input file/)
+    .setInputFiles(typeof input === "string" ? input : { name, mimeType: "application/octet-stream", buffer: Buffer.from(input) });
   await expect(requesterPage.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
   await expect(requesterPage.getByRole("radio", { name: "zk proof" })).toBeChecked();
   await requesterPage.getByLabel(/^Bounty/).fill("0.5");
@@ -91,10 +95,14 @@ test("a zk task goes from post to payment in the browser: a worker tab proves it
   await workerPage.getByRole("button", { name: "Stake", exact: true }).click();
   await expect(workerPage.getByText("Staked.")).toBeVisible({ timeout: 60_000 });
 
-  const pixels = tile(13);
-  const taskId = await postZkTile(pixels, "tile.gray");
-  // The input commitment the requester's browser posted is the circuit's commitment to these bytes.
+  // An ordinary photo: the post form scales it to a 64x64 grayscale tile, shows it, and uploads the tile.
+  const taskId = await postZkTile(PHOTO);
+  await expect(requesterPage.getByRole("img", { name: "The 64 by 64 grayscale tile made from your image" })).toBeVisible();
   const [posted] = await client().getLogs({ address: contracts.TaskMarket!.address, event: taskPosted, args: { taskId }, fromBlock: 0n });
+  const pixels = await fetchVerified(stack.ipfsUrl, cidString(posted!.args.inputCid!)!);
+  expect(pixels.length).toBe(64 * 64);
+  expect(new Set(pixels).size, "a real picture, not a flat tile").toBeGreaterThan(20);
+  // The input commitment the requester's browser posted is the circuit's commitment to those bytes.
   expect(posted!.args.zkInputCommitment).toBe(await inputCommitment(pixels));
   expect(posted!.args.mode).toBe(1);
   await expectConserved();
@@ -163,7 +171,7 @@ test.describe("a worker outside the browser, with a real proof made in Node", ()
     await write("WorkerRegistry", "register", [1000, (1n << typeCount) - 1n]);
     await write("WorkerRegistry", "stake", [1_000n]);
     pixels = tile(29);
-    taskId = await postZkTile(pixels, "tile2.gray");
+    taskId = await postZkTile(pixels);
     await write("TaskMarket", "claim", [taskId]);
     const output = await zkDownscale.run(pixels, { width: 64, height: 64, binding: { taskId, worker: nodeWorker.address } });
     const decoded = decodeOutput(output);

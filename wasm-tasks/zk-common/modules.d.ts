@@ -1,4 +1,18 @@
-// snarkjs and circomlibjs ship no type declarations; these cover what the zk task types use.
+// snarkjs, circomlibjs and ffjavascript ship no type declarations; these cover what the zk task types use.
+declare module "ffjavascript" {
+  type Point = Uint8Array;
+  type Group = {
+    fromObject(o: unknown): Point;
+    timesScalar(p: Point, scalarLE: Uint8Array): Point;
+    add(a: Point, b: Point): Point;
+    neg(p: Point): Point;
+    isValid(p: Point): boolean;
+  };
+  export type Curve = { G1: Group; G2: Group; pairingEq(...points: Point[]): Promise<boolean> };
+  export function buildBn128(singleThread?: boolean): Promise<Curve>;
+  export const utils: { unstringifyBigInts<T>(o: T): unknown };
+}
+
 declare module "circomlibjs" {
   export type PoseidonField = { toObject(value: unknown): bigint; e(value: bigint | number | string): unknown };
   export type Poseidon = ((inputs: (bigint | number)[]) => unknown) & { F: PoseidonField };

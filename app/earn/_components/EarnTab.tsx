@@ -122,7 +122,13 @@ export function EarnTab() {
           </p>
         ) : null}
         <p className="muted" role="status" data-testid="earn-status">
-          {earn.running ? (earn.jobs.some((j) => j.endedAt === undefined) ? "Working." : (earn.waitingFor ?? "Watching the queue for zk tasks…")) : "Stopped."}
+          {earn.jobs.some((j) => j.endedAt === undefined)
+            ? earn.running
+              ? "Working."
+              : "Stopping: the job in hand finishes first (its claim and stake are already committed)."
+            : earn.running
+              ? (earn.waitingFor ?? "Watching the queue for zk tasks…")
+              : "Stopped."}
         </p>
       </section>
       <section aria-labelledby="jobs-h">

@@ -7,6 +7,7 @@ import { UploadRejectedError, IpfsError } from "../../../lib/ipfs/index.ts";
 import { type ProtocolParams, type VerificationMode, MCC_PER_CC, defaultParams, escrowFor, formatCredits } from "../../../lib/protocol/params";
 import type { InputInfo } from "../../../wasm-tasks/task-type";
 import { appConfig } from "../../_lib/config";
+import { grayTileUrl, imageToGrayTile } from "../../_lib/gray-tile";
 import { publishBytes } from "../../_lib/publish";
 import { canonicalJson, checkSpec, formModel, valuesFrom, type FormValues } from "../../_lib/spec-form";
 import { allowedModes, exampleSpecs, inputHints, isPostable, loadLocalTaskTypes, loadZkRequesterKit, mediaKind, modeNames } from "../../_lib/task-types";
@@ -21,7 +22,7 @@ import { SpecFields } from "./SpecFields";
 type Upload =
   | { phase: "idle" }
   | { phase: "reading" | "hashing" | "uploading"; file: File }
-  | { phase: "done"; file: File; bytes: Uint8Array; cid: string; cidBytes: Uint8Array; info: InputInfo; blocks: number }
+  | { phase: "done"; file: File; bytes: Uint8Array; cid: string; cidBytes: Uint8Array; info: InputInfo; blocks: number; converted?: string }
   | { phase: "error"; file?: File; error: string };
 
 const DEADLINES = [
@@ -125,16 +126,18 @@ export function PostForm() {
   const chooseFile = async (file: File | undefined) => {
     setPostedId(undefined);
     if (!file) return setUpload({ phase: "idle" });
-    if (localType && file.size > localType.maxInputBytes) {
+    const tile = chainType?.name === "zk-downscale" && file.type.startsWith("image/");
+    if (localType && file.size > localType.maxInputBytes && !tile) {
       return setUpload({ phase: "error", file, error: `This file is ${sizeWords(file.size)}; ${chainType?.name} takes at most ${sizeWords(localType.maxInputBytes)}. Nothing was uploaded.` });
     }
     try {
       setUpload({ phase: "reading", file });
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      const info = await mediaInfo(file, mediaKind(chainType?.name));
+      // zk-downscale proves raw 64x64 grayscale tiles: an image is turned into one here, and that tile is the input.
+      const bytes = tile ? await imageToGrayTile(file, 64).catch(() => Promise.reject(new Error("this image cannot be read by the browser"))) : new Uint8Array(await file.arrayBuffer());
+      const info = tile ? { bytes: bytes.length, width: 64, height: 64 } : await mediaInfo(file, mediaKind(chainType?.name));
       setUpload({ phase: "hashing", file });
       const published = await publishBytes(bytes, () => setUpload({ phase: "uploading", file }));
-      setUpload({ phase: "done", file, bytes, info, ...published });
+      setUpload({ phase: "done", file, bytes, info, ...published, ...(tile ? { converted: grayTileUrl(bytes, 64, 64) ?? "" } : {}) });
     } catch (e) {
       const why =
         e instanceof UploadRejectedError
@@ -151,7 +154,7 @@ export function PostForm() {
     setSubmitError(undefined);
     if (!d || !signer || !chainType || !localType) return;
     if (upload.phase !== "done") return setSubmitError("Choose an input file and wait until it is uploaded.");
-    if (upload.file.size > localType.maxInputBytes) return setSubmitError(`This file is too large for ${chainType.name} (at most ${sizeWords(localType.maxInputBytes)}).`);
+    if (upload.bytes.length > localType.maxInputBytes) return setSubmitError(`This file is too large for ${chainType.name} (at most ${sizeWords(localType.maxInputBytes)}).`);
     if (!check?.ok) return setSubmitError("Fix the spec fields marked above.");
     if (inputError) return setSubmitError(`This file cannot be the input: ${inputError}.`);
     if (bounty === undefined || bountyError) return setSubmitError(bountyError ?? "Enter a bounty.");
@@ -231,8 +234,14 @@ export function PostForm() {
           ) : upload.phase === "done" ? (
             <>
               <span className="ok" data-testid="input-cid">
-                Uploaded and verified by the node: <code>{upload.cid}</code> ({sizeWords(upload.file.size)}, {upload.blocks} block{upload.blocks === 1 ? "" : "s"})
+                Uploaded and verified by the node: <code>{upload.cid}</code> ({sizeWords(upload.bytes.length)}, {upload.blocks} block{upload.blocks === 1 ? "" : "s"})
               </span>
+              {upload.converted !== undefined ? (
+                <span className="muted" style={{ display: "flex", alignItems: "center", gap: 8, marginTop: 6 }}>
+                  {upload.converted ? <img src={upload.converted} alt="The 64 by 64 grayscale tile made from your image" width={128} height={128} style={{ imageRendering: "pixelated" }} /> : null}
+                  Your image was scaled to a 64×64 grayscale tile; that tile is the input the worker proves.
+                </span>
+              ) : null}
               {inputError ? (
                 <span className="error" role="alert">
                   {" "}
