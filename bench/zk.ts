@@ -30,6 +30,7 @@ type NodeResult = {
   cpuMs: number[];
   verifyMs: number[];
   verifyCpuMs: number;
+  snarkjsVerifyMs: number[];
   maxRssBytes: number;
   constraints: number;
 };
@@ -38,7 +39,7 @@ async function child(circuit: Circuit): Promise<void> {
   const { getTaskType } = await import("../wasm-tasks/index.ts");
   const { decodeOutput, decodeProofFromChain, verifyProof } = await import("../wasm-tasks/zk-common/proof.ts");
   const type = getTaskType(circuit);
-  const result: NodeResult = { circuit, firstMs: 0, proveMs: [], witnessMs: [], cpuMs: [], verifyMs: [], verifyCpuMs: 0, maxRssBytes: 0, constraints: 0 };
+  const result: NodeResult = { circuit, firstMs: 0, proveMs: [], witnessMs: [], cpuMs: [], verifyMs: [], verifyCpuMs: 0, snarkjsVerifyMs: [], maxRssBytes: 0, constraints: 0 };
   result.constraints = JSON.parse(readFileSync(new URL("../circuits/artifacts.json", import.meta.url), "utf8")).circuits[circuit].constraints;
   let last: Uint8Array | undefined;
   for (let i = 0; i <= RUNS; i++) {
@@ -71,6 +72,14 @@ async function child(circuit: Circuit): Promise<void> {
   }
   const vc = process.cpuUsage(verifyCpu);
   result.verifyCpuMs = (vc.user + vc.system) / 1e3 / VERIFY_RUNS;
+  // The peer: snarkjs.groth16.verify itself, same proof, same process.
+  const { vkey } = await (await import("../wasm-tasks/zk-common/artifacts.ts")).loadArtifacts(circuit);
+  const snarkjs = await import("snarkjs");
+  for (let i = 0; i < VERIFY_RUNS + 2; i++) {
+    const started = performance.now();
+    if (!(await snarkjs.groth16.verify(vkey, d.publicSignals.map(String), proof))) throw new Error("snarkjs: proof does not verify");
+    if (i >= 2) result.snarkjsVerifyMs.push(performance.now() - started);
+  }
   result.maxRssBytes = process.resourceUsage().maxRSS * 1024;
   console.log(`RESULT ${JSON.stringify(result)}`);
   await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
@@ -129,7 +138,7 @@ if (process.argv[2] === "--child") {
     const n = node.find((r) => r.circuit === c)!;
     const b = chromium[c]!;
     const g = gasOf(c);
-    return `| ${c} | ${n.constraints.toLocaleString("en-US")} | ${s(median(n.proveMs))} (witness ${s(median(n.witnessMs))}; CPU ${s(mean(n.cpuMs))}) | ${s(median(b.ms))} (CPU ${s(mean(b.cpu))}); first run ${s(b.firstMs)} | ${median(n.verifyMs).toFixed(1)} ms (CPU ${n.verifyCpuMs.toFixed(1)} ms) | ${g.verify} | ${g.submit} | ${g.total} | ${mib(n.maxRssBytes)} Node maxRSS; Chromium tree PSS ${mib(b.peak)} (${mib(b.baseline)} before) |`;
+    return `| ${c} | ${n.constraints.toLocaleString("en-US")} | ${s(median(n.proveMs))} (witness ${s(median(n.witnessMs))}; CPU ${s(mean(n.cpuMs))}) | ${s(median(b.ms))} (CPU ${s(mean(b.cpu))}); first run ${s(b.firstMs)} | ${median(n.verifyMs).toFixed(1)} ms (CPU ${n.verifyCpuMs.toFixed(1)} ms); snarkjs.groth16.verify ${median(n.snarkjsVerifyMs).toFixed(1)} ms (${(median(n.snarkjsVerifyMs) / median(n.verifyMs)).toFixed(1)}x) | ${g.verify} | ${g.submit} | ${g.total} | ${mib(n.maxRssBytes)} Node maxRSS; Chromium tree PSS ${mib(b.peak)} (${mib(b.baseline)} before) |`;
   });
   const down = chromium["zk-downscale"]!;
   const downVerify = median(node.find((r) => r.circuit === "zk-downscale")!.verifyMs);
@@ -138,7 +147,8 @@ if (process.argv[2] === "--child") {
 
 Machine: ${machineLine()}. Command: \`npm run bench:zk\` (Node: own process per circuit, ${RUNS} proofs after a first
 one that loads the zkey; Chromium: the harness's task worker, ${RUNS} proofs after a first that fetches the artifacts;
-medians; verify: median of ${VERIFY_RUNS} \`snarkjs.groth16.verify\`). Gas: from \`npm run bench:gas\` (section above,
+medians; verify: median of ${VERIFY_RUNS} \`verifyProof\` of zk-common/proof.ts, which makes snarkjs's checks on a
+single-thread curve, beside \`snarkjs.groth16.verify\` on the same proof in the same process). Gas: from \`npm run bench:gas\` (section above,
 real verifiers and real proofs). snarkjs 0.7.6, circom2 0.2.23 --O2; both prove with snarkjs's default threads
 (2 cores here).
 

@@ -125,7 +125,7 @@ export function useEarnLoop() {
           worker: signer.address,
           claim: (id) => call("claim", [id]),
           fetchInput: (cid) => fetchVerified(appConfig.ipfsGateway, cid),
-          prove: async (type, input, runSpec, onProgress) => (await runner.run(type, input, runSpec, { onProgress })).output,
+          prove: async (type, input, runSpec, onProgress) => (await runner.run(type, input, runSpec, { onProgress, signal: lifetime.current?.signal })).output,
           publish: publishBytes,
           submitProof: (id, outputCommitment, proof, outputCid) => call("submitProof", [id, outputCommitment, bytesToHex(proof), bytesToHex(outputCid)]),
           release: (id) => call("release", [id]),
@@ -178,13 +178,18 @@ export function useEarnLoop() {
     return () => clearInterval(timer);
   }, [running]);
 
-  useEffect(
-    () => () => {
+  // Leaving the page cancels the jobs in hand: each hands its claim back (no penalty) instead of hanging on a
+  // terminated worker until the claim window runs out.
+  const lifetime = useRef<AbortController>(undefined);
+  useEffect(() => {
+    const controller = new AbortController();
+    lifetime.current = controller;
+    return () => {
+      controller.abort();
       releaseLock.current?.();
       for (const r of runners.current) r.terminate();
-    },
-    [],
-  );
+    };
+  }, []);
 
   const start = useCallback(async () => {
     if (!me) return;
