@@ -23,6 +23,13 @@ export function TaskDetail({ id }: { id: Hex }) {
   const task = tasks.get(id);
   const onChain = useRead<{ status: number }>("TaskMarket", "taskOf", task ? [id] : undefined);
   const escrow = useRead<{ amount: bigint }>("CreditLedger", "escrowOf", task ? [id] : undefined);
+  const round = useRead<{ acceptedAt: number }>("TaskMarket", "roundOf", task ? [id] : undefined);
+  const audit = useRead<{ members: readonly { account: string }[]; anchorBlock: number; acceptedAt: number; revealDeadline: number; reveals: number }>(
+    "TaskMarket",
+    "auditOf",
+    task ? [id] : undefined,
+  );
+  const params = useRead<{ auditWindow: number }>("ProtocolConfig", "params", [], { refetch: false });
   const ev = useChainEvents();
   // The market's events plus the ledger's escrow movements of this task.
   const timeline = task ? toTimeline([...task.events, ...ev.events.filter((e) => e.contract === "CreditLedger" && String(e.args.taskId).toLowerCase() === id)]) : [];
@@ -45,6 +52,16 @@ export function TaskDetail({ id }: { id: Hex }) {
   const mine = signer && sameAddress(signer.address, task.requester);
   const inCid = cidString(task.inputCid);
   const pastDeadline = task.deadline * 1000 < Date.now();
+  // Steps anyone may take (each only moves the task along the rules): drawing an audit's auditors in a block
+  // after the one that started it, and closing an accepted task once its audit window is over.
+  const auditorsMissing = st === TaskStatus.Auditing && audit.data !== undefined && Number(audit.data.anchorBlock) > 0 && audit.data.members.some((m) => /^0x0+$/.test(m.account));
+  const nowS = Date.now() / 1000;
+  const auditOver =
+    st === TaskStatus.Auditing &&
+    audit.data !== undefined &&
+    params.data !== undefined &&
+    ((audit.data.revealDeadline > 0 && nowS > audit.data.revealDeadline) || audit.data.reveals === 3 || nowS > Number(audit.data.acceptedAt) + Number(params.data.auditWindow));
+  const windowOver = st === TaskStatus.Accepted && round.data && params.data && Date.now() / 1000 > Number(round.data.acceptedAt) + Number(params.data.auditWindow);
   return (
     <>
       <section className="card" aria-labelledby="task-h">
@@ -88,6 +105,9 @@ export function TaskDetail({ id }: { id: Hex }) {
         <div className="actions" style={{ marginTop: 12 }}>
           {mine && st === TaskStatus.Open ? <ActionButton className="danger" call={{ contract: "TaskMarket", functionName: "cancel", args: [task.id] }} label="Cancel task and refund escrow" doneText="Cancelled." /> : null}
           {st === TaskStatus.Open && pastDeadline ? <ActionButton className="secondary" call={{ contract: "TaskMarket", functionName: "expire", args: [task.id] }} label="Expire (deadline passed)" doneText="Expired." /> : null}
+          {auditorsMissing ? <ActionButton className="secondary" call={{ contract: "TaskMarket", functionName: "drawAuditors", args: [task.id] }} label="Draw the auditors" doneText="Auditors drawn." /> : null}
+          {auditOver ? <ActionButton className="secondary" call={{ contract: "TaskMarket", functionName: "finalizeAudit", args: [task.id] }} label="Finalize the audit" doneText="Audit finalized." /> : null}
+          {windowOver ? <ActionButton className="secondary" call={{ contract: "TaskMarket", functionName: "finalize", args: [task.id] }} label="Finalize (audit window over)" doneText="Final." /> : null}
         </div>
       </section>
       <TaskResult task={task} />
