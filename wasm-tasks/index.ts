@@ -33,19 +33,26 @@ export function getTaskType(name: string): TaskType<unknown> {
 }
 
 /** The requester's side of a zk type: the input commitment to post, and the check of a downloaded output. */
-export type ZkRequesterKit = {
+/**
+ * A zk type's helpers outside proving: the input commitment a requester posts, the requester's check of a
+ * downloaded output, and the bare output an auditor recomputes in a data-availability dispute.
+ * `postedSpec` is the spec stored with the task.
+ */
+export type ZkKit = {
   inputCommitment(input: Uint8Array): Promise<bigint>;
-  /** `postedSpec` is the spec stored with the task; the payload must also have the size it implies. */
   checkPayload(payload: Uint8Array, outputCommitment: bigint, postedSpec: unknown): Promise<{ ok: true } | { ok: false; reason: string }>;
+  computePayload(input: Uint8Array, postedSpec: unknown): Uint8Array;
 };
 
-export const zkRequesterKits: Readonly<Record<string, ZkRequesterKit>> = {
+export const zkKits: Readonly<Record<string, ZkKit>> = {
   [zkDownscale.name]: {
     inputCommitment: zkDownscaleKit.inputCommitment,
     checkPayload: (payload, commitment, spec) => zkDownscaleKit.checkPayload(payload, commitment, zkDownscaleKit.zkDownscaleSpec.parse(spec)),
+    computePayload: (input, spec) => zkDownscaleKit.computePayload(input, spec as never),
   },
   [zkMatmul.name]: {
     inputCommitment: zkMatmulKit.inputCommitment,
     checkPayload: (payload, commitment, spec) => zkMatmulKit.checkPayload(payload, commitment, zkMatmulKit.zkMatmulSpec.parse(spec)),
+    computePayload: (input, spec) => zkMatmulKit.computePayload(input, spec as never),
   },
 };

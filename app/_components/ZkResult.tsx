@@ -7,14 +7,13 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo } from "react";
-import { hexToString } from "viem";
 import { fetchVerified } from "../../lib/ipfs/index.ts";
 import type { ProtocolParams } from "../../lib/protocol/params";
 import { TaskStatus } from "../../lib/protocol/status";
 import { appConfig } from "../_lib/config";
 import { grayTileUrl } from "../_lib/gray-tile";
-import { cidString } from "../_lib/results";
-import { loadZkRequesterKit, mediaKind } from "../_lib/task-types";
+import { cidString, specJson } from "../_lib/results";
+import { loadZkKit, mediaKind } from "../_lib/task-types";
 import type { TaskView } from "../_lib/tasks";
 import { ActionButton } from "./useAction";
 import { useRead } from "./useRead";
@@ -25,14 +24,6 @@ import { sameAddress } from "../_lib/events";
 
 type Check = { bytes?: Uint8Array; ok: boolean; reason?: string };
 
-const parseSpec = (hex: `0x${string}`): unknown => {
-  try {
-    return JSON.parse(hexToString(hex));
-  } catch {
-    return undefined;
-  }
-};
-
 export function ZkResult({ task }: { task: TaskView }) {
   const { signer } = useWallet();
   const types = useChainTaskTypes();
@@ -41,7 +32,7 @@ export function ZkResult({ task }: { task: TaskView }) {
   const round = useRead<{ acceptedAt: number }>("TaskMarket", "roundOf", [task.id]);
   const outCid = cidString(task.outputCid);
   const inCid = cidString(task.inputCid);
-  const spec = useMemo(() => parseSpec(task.spec), [task.spec]);
+  const spec = useMemo(() => specJson(task.spec), [task.spec]);
 
   const check = useQuery({
     queryKey: ["zk-check", task.id, outCid, String(task.outputCommitment)],
@@ -49,7 +40,7 @@ export function ZkResult({ task }: { task: TaskView }) {
     staleTime: Infinity,
     retry: 1,
     queryFn: async (): Promise<Check> => {
-      const kit = await loadZkRequesterKit(name);
+      const kit = await loadZkKit(name);
       if (!kit) return { ok: false, reason: `this app cannot check ${name} outputs` };
       let bytes: Uint8Array;
       try {
@@ -115,9 +106,14 @@ export function ZkResult({ task }: { task: TaskView }) {
             </p>
           ) : null}
           {download ? (
-            <p style={{ marginTop: 12 }}>
+            <p className="actions" style={{ marginTop: 12 }}>
+              {after ? (
+                <a className="button secondary" href={after} download={`${outCid}.png`}>
+                  Download as PNG
+                </a>
+              ) : null}
               <a className="button secondary" href={download} download={`${outCid}.bin`}>
-                Download the result
+                Download the {after ? "raw pixels" : "result"}
               </a>
             </p>
           ) : null}

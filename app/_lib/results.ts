@@ -13,6 +13,15 @@ export function cidString(bytes: Hex | undefined): string | undefined {
   }
 }
 
+/** The spec stored on chain, parsed; undefined if it is not JSON. */
+export function specJson(bytes: Hex): unknown {
+  try {
+    return JSON.parse(hexToString(bytes));
+  } catch {
+    return undefined;
+  }
+}
+
 /** The spec stored on chain as JSON text, pretty-printed; the raw text if it is not JSON. */
 export function specText(bytes: Hex): string {
   let text: string;

@@ -4,7 +4,7 @@
  * lazily: it carries the codecs' glue code, which only the post page needs.
  */
 import type { TaskType } from "../../wasm-tasks/task-type.ts";
-import type { ZkRequesterKit } from "../../wasm-tasks/index.ts";
+import type { ZkKit } from "../../wasm-tasks/index.ts";
 
 export type ChainTaskType = { id: number; name: string; codeCid: string; modes: number; active: boolean; zkVerifier: string };
 
@@ -32,10 +32,10 @@ export async function loadLocalTaskTypes(): Promise<Readonly<Record<string, Task
   return mod.taskTypes as Readonly<Record<string, TaskType<unknown>>>;
 }
 
-/** The zk types' requester helpers (input commitment, output check), loaded like the types themselves. */
-export async function loadZkRequesterKit(typeName: string): Promise<ZkRequesterKit | undefined> {
+/** A zk type's helpers (input commitment, output check, bare output), loaded like the types themselves. */
+export async function loadZkKit(typeName: string): Promise<ZkKit | undefined> {
   const mod = await import("../../wasm-tasks/index.ts");
-  return mod.zkRequesterKits[typeName];
+  return mod.zkKits[typeName];
 }
 
 export const modeNames = ["replicated", "zk"] as const;

@@ -9,13 +9,14 @@
 import { test, expect, type BrowserContext, type Page } from "@playwright/test";
 import { join } from "node:path";
 import { type Address, type Hex, bytesToHex, createWalletClient, decodeEventLog, http, parseAbiItem } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { type LocalAccount, mnemonicToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { addFile, fetchVerified, uploadCar } from "../../lib/ipfs/index.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { cidString } from "../../app/_lib/results.ts";
-import { downscale, inputCommitment, zkDownscale } from "../../wasm-tasks/zk-downscale/index.ts";
+import { computePayload, downscale, inputCommitment, zkDownscale } from "../../wasm-tasks/zk-downscale/index.ts";
 import { decodeOutput } from "../../wasm-tasks/zk-common/proof.ts";
+import { cidDigest, computeCommitment } from "../../lib/protocol/hashes.ts";
 import { type Contracts, chainReader, loadContracts, newAppContext, register } from "./app.ts";
 import { Stack } from "./stack.ts";
 
@@ -41,7 +42,9 @@ const taskIds: Hex[] = [];
 const nodeWorker = mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex: 5 });
 
 const tile = (seed: number) => new Uint8Array(64 * 64).map((_, i) => (i * seed + (i >> 6) * 3) & 0xff);
-const accounts = () => [requester, tabWorker, nodeWorker.address];
+// Two more auditors driven from here (anvil #6 and #7), for the dispute's three auditors with the worker tab.
+const nodeAuditors = [6, 7].map((addressIndex) => mnemonicToAccount("test test test test test test test test test test test junk", { addressIndex }));
+const accounts = () => [requester, tabWorker, nodeWorker.address, ...nodeAuditors.map((a) => a.address)];
 async function expectConserved() {
   const { held, issued } = await creditHeld(accounts(), taskIds);
   const detail = await Promise.all(accounts().map(async (a) => `${a}: ${JSON.stringify(await ledgerOf(a), (_, v) => (typeof v === "bigint" ? String(v) : v))}`));
@@ -156,11 +159,11 @@ test.describe("a worker outside the browser, with a real proof made in Node", ()
   let pixels: Uint8Array;
   let proofHex: Hex;
   let outputCommitment: bigint;
-  const wallet = () => createWalletClient({ account: nodeWorker, chain: { ...foundry, id: 31337 }, transport: http(stack.rpcUrl) });
-  const write = async (contract: string, functionName: string, args: unknown[]) => {
+  const wallet = (account: LocalAccount = nodeWorker) => createWalletClient({ account, chain: { ...foundry, id: 31337 }, transport: http(stack.rpcUrl) });
+  const write = async (contract: string, functionName: string, args: unknown[], account: LocalAccount = nodeWorker) => {
     const c = contracts[contract]!;
-    const { request } = await client().simulateContract({ account: nodeWorker, address: c.address, abi: c.abi, functionName, args });
-    const hash = await wallet().writeContract(request);
+    const { request } = await client().simulateContract({ account, address: c.address, abi: c.abi, functionName, args });
+    const hash = await wallet(account).writeContract(request);
     const r = await client().waitForTransactionReceipt({ hash });
     expect(r.status).toBe("success");
   };
@@ -219,6 +222,70 @@ test.describe("a worker outside the browser, with a real proof made in Node", ()
     const fees = 3n * (BOUNTY / 100n);
     expect((await read<{ amount: bigint }>("CreditLedger", "escrowOf", [taskId])).amount).toBe(fees);
     expect((await ledgerOf(requester)).spendable).toBe(requesterBefore.spendable - fees);
+    await expectConserved();
+  });
+
+  test("three auditors, one of them the worker tab, recompute the output; the dispute ends in fraud and the requester is repaid", async () => {
+    test.setTimeout(240_000);
+    // The pool: the worker tab joins from its Account page; two auditors join from here.
+    await workerPage.goto("/account");
+    await workerPage.getByRole("button", { name: "Join the verifier pool" }).click();
+    // Once the registry says so, the card offers to leave instead.
+    await expect(workerPage.getByRole("button", { name: "Leave the verifier pool" })).toBeVisible({ timeout: 60_000 });
+    const typeCount = await read<bigint>("TaskTypeRegistry", "typeCount");
+    for (const a of nodeAuditors) {
+      await write("WorkerRegistry", "register", [1000, (1n << typeCount) - 1n], a);
+      await write("WorkerRegistry", "stake", [1_000n], a);
+      await write("WorkerRegistry", "joinVerifierPool", [], a);
+    }
+    await workerPage.goto("/earn");
+    await workerPage.getByRole("button", { name: "Start earning" }).click();
+
+    // Anyone may draw the auditors in a block after the dispute: here the requester, from the task page.
+    await requesterPage.goto(`/tasks/${taskId}`);
+    await requesterPage.getByRole("button", { name: "Draw the auditors" }).click();
+    // The button goes once the auditors are in (its "Auditors drawn." may not outlive the refresh).
+    await expect(requesterPage.getByRole("button", { name: "Draw the auditors" })).toHaveCount(0, { timeout: 60_000 });
+    const audit = await read<{ members: readonly { account: Address }[] }>("TaskMarket", "auditOf", [taskId]);
+    const drawn = audit.members.map((m) => m.account.toLowerCase()).sort();
+    expect(drawn).toEqual([tabWorker, ...nodeAuditors.map((a) => a.address)].map((a) => a.toLowerCase()).sort());
+
+    // The worker tab takes up its duty: recompute, publish, commit, then wait for the others.
+    const duty = workerPage.getByTestId("jobs").locator(`li[data-kind="audit"][data-task-id="${taskId}"]`);
+    await expect(duty).toHaveAttribute("data-phase", "waiting", { timeout: 90_000 });
+    // The auditors here recompute the same bare output, commit, and reveal once all three have committed.
+    const payload = computePayload(pixels, { width: 64, height: 64 });
+    const added = await addFile(payload);
+    await uploadCar(stack.ipfsUrl, added.cid, added.car);
+    const cid = bytesToHex(added.cid.bytes);
+    const salts = nodeAuditors.map((_, i) => `0x${String(i + 1).repeat(64)}` as Hex);
+    for (const [i, a] of nodeAuditors.entries()) {
+      await write("TaskMarket", "commit", [taskId, computeCommitment(taskId, a.address, cidDigest(cid), salts[i]!)], a);
+    }
+    for (const [i, a] of nodeAuditors.entries()) await write("TaskMarket", "reveal", [taskId, cid, salts[i]!], a);
+    await expect(duty).toHaveAttribute("data-phase", "revealed", { timeout: 60_000 });
+    // The tab revealed the same CID as the auditors here: the CID of the proven output, not the worker's.
+    const revealed = await client().getLogs({
+      address: contracts.TaskMarket!.address,
+      event: parseAbiItem("event ResultRevealed(bytes32 indexed taskId, address indexed account, bytes32 digest, bytes cid)"),
+      args: { taskId, account: tabWorker },
+      fromBlock: 0n,
+    });
+    expect(revealed.map((l) => l.args.cid)).toEqual([cid]);
+
+    // Anyone may finalize once all have revealed: fraud. The worker is slashed and banned; the requester gets
+    // the bounty back and the three auditor fees it escrowed.
+    const requesterBefore = await ledgerOf(requester);
+    await requesterPage.goto(`/tasks/${taskId}`);
+    await requesterPage.getByRole("button", { name: "Finalize the audit" }).click();
+    // The button gives way to the outcome: the status and the timeline say fraud.
+    await expect(requesterPage.getByRole("heading", { name: /Fraudulent/ })).toBeVisible({ timeout: 60_000 });
+    expect((await taskOf(taskId)).status).toBe(TaskStatus.Fraudulent);
+    expect(await read<boolean>("WorkerRegistry", "isBanned", [nodeWorker.address])).toBe(true);
+    const requesterAfter = await ledgerOf(requester);
+    expect(requesterAfter.balance - requesterBefore.balance).toBe(BOUNTY);
+    expect(requesterAfter.genesis - requesterBefore.genesis).toBe(3n * (BOUNTY / 100n));
+    await expect(requesterPage.getByTestId("timeline")).toContainText("Fraud proven", { timeout: 30_000 });
     await expectConserved();
   });
 });

@@ -155,7 +155,19 @@ export function makeZkTaskType<Spec extends { binding?: Binding }>(def: ZkTypeDe
     return verifyProof(def.name, signals, decodeProofFromChain(decoded.proof));
   }
 
-  return { taskType, inputCommitment, checkOutput, checkPayload, verifyOutput };
+  /**
+   * The output payload alone, without witness or proof: what an auditor of a data-availability dispute
+   * recomputes (and publishes) to compare CIDs with the worker's. Deterministic, plain JS.
+   */
+  function computePayload(input: Uint8Array, spec: Spec): Uint8Array {
+    const parsed = def.specSchema.safeParse(spec);
+    if (!parsed.success) throw new TaskError("invalid-spec", z.prettifyError(parsed.error));
+    const expected = def.inputBytes(parsed.data);
+    if (input.length !== expected) throw new TaskError("corrupt-input", `${def.name} takes exactly ${expected} input bytes, got ${input.length}`);
+    return def.compute(input, parsed.data).payload;
+  }
+
+  return { taskType, inputCommitment, checkOutput, checkPayload, computePayload, verifyOutput };
 }
 
 import { encodeProofForChain as encodeProofForChainBytes } from "./proof.ts";

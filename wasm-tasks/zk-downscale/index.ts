@@ -52,5 +52,6 @@ export const zkDownscale = zk.taskType;
 export const inputCommitment = zk.inputCommitment;
 export const checkOutput = zk.checkOutput;
 export const checkPayload = zk.checkPayload;
+export const computePayload = zk.computePayload;
 export const verifyOutput = zk.verifyOutput;
 export { encodeProofForChain };

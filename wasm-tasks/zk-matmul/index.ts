@@ -55,5 +55,6 @@ export const zkMatmul = zk.taskType;
 export const inputCommitment = zk.inputCommitment;
 export const checkOutput = zk.checkOutput;
 export const checkPayload = zk.checkPayload;
+export const computePayload = zk.computePayload;
 export const verifyOutput = zk.verifyOutput;
 export { encodeProofForChain };

@@ -1,10 +1,16 @@
 "use client";
 import Link from "next/link";
 import type { ZkJobPhase } from "../../../workers/earn/zk-job.ts";
+import type { ZkAuditPhase } from "../../../workers/earn/zk-audit.ts";
 import { Empty, Loading, cc } from "../../_components/ui";
 import { type Job, useEarnLoop } from "./useEarnLoop";
 
-const PHASE_WORDS: Record<ZkJobPhase, string> = {
+const PHASE_WORDS: Record<ZkJobPhase | ZkAuditPhase, string> = {
+  computing: "Recomputing the output (audit of a disputed zk task)…",
+  committing: "Committing to the recomputed output's CID…",
+  waiting: "Waiting until every auditor has committed…",
+  revealing: "Revealing…",
+  revealed: "Revealed; the audit is decided when it is finalized",
   claiming: "Claiming the task…",
   fetching: "Fetching the input from IPFS (every block checked)…",
   proving: "Proving in a Web Worker…",
@@ -29,6 +35,14 @@ function jobRatio(j: Job): number {
       return 0.88;
     case "submitting":
       return 0.93;
+    case "computing":
+      return 0.1;
+    case "committing":
+      return 0.3;
+    case "waiting":
+      return 0.5;
+    case "revealing":
+      return 0.9;
     default:
       return 1;
   }
@@ -38,9 +52,9 @@ function JobRow({ j }: { j: Job }) {
   const ended = j.endedAt !== undefined;
   const seconds = (((j.endedAt ?? Date.now()) - j.startedAt) / 1000).toFixed(1);
   return (
-    <li className="card" style={{ listStyle: "none" }} data-task-id={j.taskId} data-phase={j.phase}>
+    <li className="card" style={{ listStyle: "none" }} data-task-id={j.taskId} data-kind={j.kind} data-phase={j.phase}>
       <h3 style={{ margin: 0 }}>
-        <Link href={`/tasks/${j.taskId}`}>{j.typeName}</Link> <span className="muted">· {cc(j.bounty)}</span>
+        <Link href={`/tasks/${j.taskId}`}>{j.typeName}</Link> <span className="muted">· {j.kind === "audit" ? "audit duty" : cc(j.bounty)}</span>
       </h3>
       {!ended ? <progress className="progress" max={1} value={jobRatio(j)} aria-label={`Progress of ${j.typeName}`} /> : null}
       <p aria-live="polite" className={j.phase === "paid" ? "ok" : j.phase === "failed" ? "error" : undefined} data-testid="job-phase">
@@ -78,7 +92,10 @@ export function EarnTab() {
           when the proof verifies on chain. Keep the tab open; closing it mid-task leaves the claim, and the next time this account earns it
           finishes that task first.
         </p>
-        <p className="note">Replicated tasks (re-computed by verifiers) are not worked from the browser tab yet; they stay in the queue for other workers.</p>
+        <p className="note">
+          If this account is in the verifier pool (Account page), the tab also answers its audit draws on disputed zk tasks: it recomputes the
+          output and commits to, then reveals, its CID. Replicated tasks and their verifier duties are not worked from the browser tab yet.
+        </p>
         <dl className="kv">
           <dt>Stake</dt>
           <dd data-testid="earn-stake">
@@ -138,7 +155,7 @@ export function EarnTab() {
         ) : (
           <ul className="tasks" data-testid="jobs">
             {earn.jobs.map((j) => (
-              <JobRow key={j.taskId} j={j} />
+              <JobRow key={`${j.kind}:${j.taskId}`} j={j} />
             ))}
           </ul>
         )}

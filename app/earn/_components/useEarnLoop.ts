@@ -7,7 +7,7 @@
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import { type Hex, bytesToHex, hexToString } from "viem";
+import { type Hex, bytesToHex } from "viem";
 import { fetchVerified } from "../../../lib/ipfs/index.ts";
 import type { ProtocolParams } from "../../../lib/protocol/params";
 import { TaskStatus } from "../../../lib/protocol/status";
@@ -15,12 +15,15 @@ import type { ProgressEvent } from "../../../wasm-tasks/task-type.ts";
 import { TaskRunner } from "../../../workers/run-task.ts";
 import { type WorkerState, pickTask, whyNotTake } from "../../../workers/earn/policy.ts";
 import { type ZkJobPhase, runZkJob } from "../../../workers/earn/zk-job.ts";
+import { type ZkAuditPhase, runZkAudit } from "../../../workers/earn/zk-audit.ts";
+import { auditSecrets } from "../../_lib/audit-secrets";
+import { publicClient } from "../../_lib/wagmi";
 import { appConfig } from "../../_lib/config";
 import { sameAddress } from "../../_lib/events";
 import { publishBytes } from "../../_lib/publish";
-import { cidString } from "../../_lib/results";
+import { cidString, specJson } from "../../_lib/results";
 import { sendCall } from "../../_lib/send";
-import { loadLocalTaskTypes } from "../../_lib/task-types";
+import { loadLocalTaskTypes, loadZkKit } from "../../_lib/task-types";
 import type { TaskView } from "../../_lib/tasks";
 import { useChainEvents, useDeployment, useWallet } from "../../_components/Providers";
 import { useRead } from "../../_components/useRead";
@@ -28,10 +31,12 @@ import { useTasks } from "../../_components/useTasks";
 import { typeName, useChainTaskTypes } from "../../_components/useTaskTypes";
 
 export type Job = {
+  /** A zk task proved for pay, or an audit duty on a disputed zk task. */
+  kind: "prove" | "audit";
   taskId: Hex;
   typeName: string;
   bounty: bigint;
-  phase: ZkJobPhase;
+  phase: ZkJobPhase | ZkAuditPhase;
   progress?: ProgressEvent;
   detail?: string;
   startedAt: number;
@@ -41,7 +46,8 @@ export type Job = {
 type RegisteredWorker = { registeredAt: number; rateMilli: number; bannedUntil: number; capabilities: bigint };
 type LedgerAccount = { stake: bigint; lockedStake: bigint };
 
-const ENDED: readonly ZkJobPhase[] = ["paid", "released", "failed"];
+const ENDED: readonly (ZkJobPhase | ZkAuditPhase)[] = ["paid", "released", "failed", "revealed"];
+const REVEAL_POLL_MS = 2_000;
 const ZK = 1;
 /** A task whose job failed in this tab is not picked again for this long (it may still be claimable). */
 const RETRY_AFTER_MS = 60_000;
@@ -108,13 +114,8 @@ export function useEarnLoop() {
       active.current.add(key);
       busyRunners.current.add(runner);
       const name = typeName(chainTypes.data, task.typeId);
-      setJobs((old) => [{ taskId: task.id, typeName: name, bounty: task.bounty, phase: claimed ? "fetching" : "claiming", startedAt: Date.now() } as Job, ...old.filter((j) => j.taskId !== task.id)].slice(0, 50));
-      let spec: Record<string, unknown>;
-      try {
-        spec = JSON.parse(hexToString(task.spec)) as Record<string, unknown>;
-      } catch {
-        spec = {};
-      }
+      setJobs((old) => [{ kind: "prove", taskId: task.id, typeName: name, bounty: task.bounty, phase: claimed ? "fetching" : "claiming", startedAt: Date.now() } as Job, ...old.filter((j) => j.taskId !== task.id)].slice(0, 50));
+      const spec = (specJson(task.spec) ?? {}) as Record<string, unknown>;
       const call = async (functionName: string, args: readonly unknown[]) => {
         await sendCall(d, signer, { contract: "TaskMarket", functionName, args });
         refresh();
@@ -144,9 +145,73 @@ export function useEarnLoop() {
     [d, signer, chainTypes.data, refresh, update, qc],
   );
 
+  /** An auditor duty on a disputed zk task: no Web Worker needed (the bare output is plain JS, no proof). */
+  const startAudit = useCallback(
+    (task: TaskView, committed: boolean) => {
+      if (!d || !signer) return;
+      const key = `audit:${task.id.toLowerCase()}`;
+      active.current.add(key);
+      const name = typeName(chainTypes.data, task.typeId);
+      setJobs((old) => [{ kind: "audit", taskId: task.id, typeName: name, bounty: task.bounty, phase: committed ? "waiting" : "computing", startedAt: Date.now() } as Job, ...old.filter((j) => !(j.kind === "audit" && j.taskId === task.id))].slice(0, 50));
+      const market = d.contracts.TaskMarket;
+      const call = async (functionName: string, args: readonly unknown[]) => {
+        await sendCall(d, signer, { contract: "TaskMarket", functionName, args });
+        refresh();
+      };
+      const secrets = auditSecrets(signer.address);
+      const updateAudit = (change: Partial<Job>) =>
+        setJobs((old) => old.map((j) => (j.kind === "audit" && j.taskId === task.id ? { ...j, ...change } : j)));
+      void runZkAudit(
+        { id: task.id, typeName: name, inputCid: cidString(task.inputCid) ?? "", spec: specJson(task.spec), committed },
+        {
+          auditor: signer.address,
+          fetchInput: (cid) => fetchVerified(appConfig.ipfsGateway, cid),
+          computePayload: async (type, input, spec) => {
+            const kit = await loadZkKit(type);
+            if (!kit) throw new Error(`this tab cannot recompute ${type}`);
+            return kit.computePayload(input, spec);
+          },
+          publish: publishBytes,
+          saveSecret: secrets.save,
+          loadSecret: secrets.load,
+          dropSecret: secrets.drop,
+          commit: (id, commitment) => call("commit", [id, commitment]),
+          revealsOpen: async (id) => {
+            for (;;) {
+              const a = (await publicClient.readContract({ address: market.address, abi: market.abi, functionName: "auditOf", args: [id] })) as { commits: number; commitDeadline: number; revealDeadline: number };
+              const now = Date.now() / 1000;
+              if (a.commits >= 3 || (a.commitDeadline > 0 && now > a.commitDeadline)) return;
+              if (lifetime.current?.signal.aborted) throw new Error("the page was left before the reveal opened; it reveals when this account earns again");
+              await new Promise((r) => setTimeout(r, REVEAL_POLL_MS));
+            }
+          },
+          reveal: (id, cid, salt) => call("reveal", [id, cid, salt]),
+          randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+        },
+        (u) => updateAudit({ phase: u.phase, detail: u.detail, ...(ENDED.includes(u.phase) ? { endedAt: Date.now() } : {}) }),
+      ).then((end) => {
+        active.current.delete(key);
+        if (end === "revealed") paid.current.add(key);
+        else failedAt.current.set(key, Date.now());
+        setTick((n) => n + 1);
+      });
+    },
+    [d, signer, chainTypes.data, refresh],
+  );
+
   // The loop: whenever something changes (events, stake, a job ending, the clock), fill the free slots.
   useEffect(() => {
     if (!running || !workerState || !me) return;
+    // Audit duties first: a drawn auditor that stays silent is slashed.
+    for (const t of tasks.values()) {
+      const key = `audit:${t.id.toLowerCase()}`;
+      if (t.status !== TaskStatus.Auditing || t.mode !== ZK || active.current.has(key) || paid.current.has(key)) continue;
+      const failed = failedAt.current.get(key);
+      if (failed !== undefined && Date.now() - failed < RETRY_AFTER_MS) continue;
+      const byMe = (name: string, field: string) => t.events.some((e) => e.eventName === name && sameAddress(e.args[field], me));
+      if (!byMe("AuditorDrawn", "auditor") || byMe("ResultRevealed", "account")) continue;
+      startAudit(t, byMe("ResultCommitted", "account"));
+    }
     while (runners.current.length < slots) runners.current.push(new TaskRunner({ workerUrl: createTaskWorker }));
     // One Web Worker per slot; a slot taken away while its job runs finishes that job first.
     const idleRunner = () => runners.current.slice(0, slots).find((r) => !busyRunners.current.has(r));
@@ -169,7 +234,7 @@ export function useEarnLoop() {
       freeStake -= (next.bounty * BigInt(workerState.claimStakeBps)) / 10_000n;
       startJob(next, false, runner);
     }
-  }, [running, workerState, me, tasks, openZk, slots, startJob, tick]);
+  }, [running, workerState, me, tasks, openZk, slots, startJob, startAudit, tick]);
 
   // The clock: deadlines pass and retry pauses end without any event.
   useEffect(() => {
@@ -236,7 +301,7 @@ export function useEarnLoop() {
     lockError,
     jobs,
     waitingFor,
-    paid: jobs.filter((j) => j.phase === "paid").reduce((sum, j) => sum + j.bounty, 0n),
+    paid: jobs.filter((j) => j.kind === "prove" && j.phase === "paid").reduce((sum, j) => sum + j.bounty, 0n),
   };
 }
 

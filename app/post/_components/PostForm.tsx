@@ -10,7 +10,7 @@ import { appConfig } from "../../_lib/config";
 import { grayTileUrl, imageToGrayTile } from "../../_lib/gray-tile";
 import { publishBytes } from "../../_lib/publish";
 import { canonicalJson, checkSpec, formModel, valuesFrom, type FormValues } from "../../_lib/spec-form";
-import { allowedModes, exampleSpecs, inputHints, isPostable, loadLocalTaskTypes, loadZkRequesterKit, mediaKind, modeNames } from "../../_lib/task-types";
+import { allowedModes, exampleSpecs, inputHints, isPostable, loadLocalTaskTypes, loadZkKit, mediaKind, modeNames } from "../../_lib/task-types";
 import { publicClient } from "../../_lib/wagmi";
 import { useDeployment, useWallet } from "../../_components/Providers";
 import { ActionStatus, useAction } from "../../_components/useAction";
@@ -162,7 +162,7 @@ export function PostForm() {
     let zkInputCommitment = 0n;
     if (mode === 1) {
       // The circuit's commitment to the input, computed here from the very bytes that were uploaded.
-      const kit = await loadZkRequesterKit(chainType.name);
+      const kit = await loadZkKit(chainType.name);
       if (!kit) return setSubmitError(`${chainType.name} has no zk input commitment in this app.`);
       setSubmitError(undefined);
       zkInputCommitment = await kit.inputCommitment(upload.bytes);
@@ -269,6 +269,9 @@ export function PostForm() {
           }}
         />
         {errors[""] ? <p className="error">{errors[""]}</p> : null}
+        {localType?.postSpecSchema && check?.ok ? (
+          <p className="muted">The circuit fixes this spec: {canonicalJson(check.spec)}.</p>
+        ) : null}
       </fieldset>
 
       <div className="row">
