@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { Providers } from "./_components/Providers";
 import { Nav } from "./_components/Nav";
+import { EarnProvider } from "./_components/EarnProvider";
 import { ContractsBanner } from "./_components/ContractsBanner";
 import "./globals.css";
 
@@ -20,11 +21,13 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           Skip to content
         </a>
         <Providers>
-          <Nav />
-          <ContractsBanner />
-          <main id="main" tabIndex={-1}>
-            {children}
-          </main>
+          <EarnProvider>
+            <Nav />
+            <ContractsBanner />
+            <main id="main" tabIndex={-1}>
+              {children}
+            </main>
+          </EarnProvider>
         </Providers>
       </body>
     </html>

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useWallet } from "./Providers";
+import { useEarn } from "./EarnProvider";
 import { shortAddress } from "./ui";
 
 const LINKS = [
@@ -16,6 +17,7 @@ const LINKS = [
 export function Nav() {
   const path = usePathname();
   const { signer } = useWallet();
+  const earning = useEarn().running;
   return (
     <header className="top">
       <Link href="/account" className="brand">
@@ -29,6 +31,11 @@ export function Nav() {
               <li key={l.href}>
                 <Link href={l.href} aria-current={current ? "page" : undefined}>
                   {l.label}
+                  {l.href === "/earn" && earning ? (
+                    <span className="earning-dot" title="This tab is earning" aria-label="(earning)">
+                      {" "}●
+                    </span>
+                  ) : null}
                 </Link>
               </li>
             );

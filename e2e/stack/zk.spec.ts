@@ -116,6 +116,12 @@ test("a zk task goes from post to payment in the browser: a worker tab proves it
   const job = workerPage.getByTestId("jobs").locator(`li[data-task-id="${taskId}"]`);
   await expect(job).toBeVisible({ timeout: 60_000 });
   await expect(job).toHaveAttribute("data-phase", "proving", { timeout: 120_000 });
+  // Earning goes on while the user looks at other pages of the app (client-side navigation).
+  const nav = workerPage.getByRole("navigation", { name: "Main" });
+  await nav.getByRole("link", { name: "Queue" }).click();
+  await expect(workerPage.getByRole("heading", { name: "Queue", level: 1 })).toBeVisible();
+  await expect(nav.getByRole("link", { name: /Earn/ })).toContainText("●");
+  await nav.getByRole("link", { name: /Earn/ }).click();
   await expect(job).toHaveAttribute("data-phase", "paid", { timeout: 300_000 });
   await expect(job.getByTestId("job-phase")).toContainText("0.5 CC earned");
   await workerPage.getByRole("button", { name: "Stop earning" }).click();

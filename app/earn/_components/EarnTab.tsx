@@ -3,7 +3,8 @@ import Link from "next/link";
 import type { ZkJobPhase } from "../../../workers/earn/zk-job.ts";
 import type { ZkAuditPhase } from "../../../workers/earn/zk-audit.ts";
 import { Empty, Loading, cc } from "../../_components/ui";
-import { type Job, useEarnLoop } from "./useEarnLoop";
+import { useEarn } from "../../_components/EarnProvider";
+import type { Job } from "../../_components/useEarnLoop";
 
 const PHASE_WORDS: Record<ZkJobPhase | ZkAuditPhase, string> = {
   computing: "Recomputing the output (audit of a disputed zk task)…",
@@ -74,7 +75,7 @@ function JobRow({ j }: { j: Job }) {
 }
 
 export function EarnTab() {
-  const earn = useEarnLoop();
+  const earn = useEarn();
   if (!earn.ready) return <Loading what="your worker registration" />;
   if (!earn.registered) {
     return (
@@ -89,8 +90,8 @@ export function EarnTab() {
         <h2 id="earn-h">This tab as a worker</h2>
         <p>
           While this tab earns, it claims open <strong>zk tasks</strong> that pay at least 1.1× its cost, proves them in a Web Worker and is paid
-          when the proof verifies on chain. Keep the tab open; closing it mid-task leaves the claim, and the next time this account earns it
-          finishes that task first.
+          when the proof verifies on chain. It goes on while you use other pages of the app; keep the tab open. Closing it mid-task leaves the
+          claim, and the next time this account earns it finishes that task first.
         </p>
         <p className="note">
           If this account is in the verifier pool (Account page), the tab also answers its audit draws on disputed zk tasks: it recomputes the

@@ -1,6 +1,6 @@
 "use client";
 /**
- * The earn loop of one tab (DESIGN §6), zk tasks: watch the task events, pick what pays (workers/earn/policy),
+ * The earn loop of one tab (DESIGN §6), zk tasks, run for the whole app by EarnProvider: watch the task events, pick what pays (workers/earn/policy),
  * run each job (workers/earn/zk-job) with a Web Worker per slot, and pick up a claim this account still holds
  * after a reload. Everything a zk job needs to resume is on chain (the claim); nothing is kept in the tab.
  * One account earns from one tab at a time: a Web Lock per address.
@@ -8,27 +8,27 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { type Hex, bytesToHex } from "viem";
-import { fetchVerified } from "../../../lib/ipfs/index.ts";
-import type { ProtocolParams } from "../../../lib/protocol/params";
-import { TaskStatus } from "../../../lib/protocol/status";
-import type { ProgressEvent } from "../../../wasm-tasks/task-type.ts";
-import { TaskRunner } from "../../../workers/run-task.ts";
-import { type WorkerState, pickTask, whyNotTake } from "../../../workers/earn/policy.ts";
-import { type ZkJobPhase, runZkJob } from "../../../workers/earn/zk-job.ts";
-import { type ZkAuditPhase, runZkAudit } from "../../../workers/earn/zk-audit.ts";
-import { auditSecrets } from "../../_lib/audit-secrets";
-import { publicClient } from "../../_lib/wagmi";
-import { appConfig } from "../../_lib/config";
-import { sameAddress } from "../../_lib/events";
-import { publishBytes } from "../../_lib/publish";
-import { cidString, specJson } from "../../_lib/results";
-import { sendCall } from "../../_lib/send";
-import { loadLocalTaskTypes, loadZkKit } from "../../_lib/task-types";
-import type { TaskView } from "../../_lib/tasks";
-import { useChainEvents, useDeployment, useWallet } from "../../_components/Providers";
-import { useRead } from "../../_components/useRead";
-import { useTasks } from "../../_components/useTasks";
-import { typeName, useChainTaskTypes } from "../../_components/useTaskTypes";
+import { fetchVerified } from "../../lib/ipfs/index.ts";
+import type { ProtocolParams } from "../../lib/protocol/params";
+import { TaskStatus } from "../../lib/protocol/status";
+import type { ProgressEvent } from "../../wasm-tasks/task-type.ts";
+import { TaskRunner } from "../../workers/run-task.ts";
+import { type WorkerState, pickTask, whyNotTake } from "../../workers/earn/policy.ts";
+import { type ZkJobPhase, runZkJob } from "../../workers/earn/zk-job.ts";
+import { type ZkAuditPhase, runZkAudit } from "../../workers/earn/zk-audit.ts";
+import { auditSecrets } from "../_lib/audit-secrets";
+import { publicClient } from "../_lib/wagmi";
+import { appConfig } from "../_lib/config";
+import { sameAddress } from "../_lib/events";
+import { publishBytes } from "../_lib/publish";
+import { cidString, specJson } from "../_lib/results";
+import { sendCall } from "../_lib/send";
+import { loadLocalTaskTypes, loadZkKit } from "../_lib/task-types";
+import type { TaskView } from "../_lib/tasks";
+import { useChainEvents, useDeployment, useWallet } from "./Providers";
+import { useRead } from "./useRead";
+import { useTasks } from "./useTasks";
+import { typeName, useChainTaskTypes } from "./useTaskTypes";
 
 export type Job = {
   /** A zk task proved for pay, or an audit duty on a disputed zk task. */
@@ -53,7 +53,7 @@ const ZK = 1;
 const RETRY_AFTER_MS = 60_000;
 
 /** Turbopack bundles a worker only from this literal form. */
-const createTaskWorker = () => new Worker(new URL("../../../workers/task-worker.ts", import.meta.url), { type: "module", name: "task-worker" });
+const createTaskWorker = () => new Worker(new URL("../../workers/task-worker.ts", import.meta.url), { type: "module", name: "task-worker" });
 
 export function useEarnLoop() {
   const d = useDeployment();
@@ -63,13 +63,14 @@ export function useEarnLoop() {
   const { refresh } = useChainEvents();
   const qc = useQueryClient();
   const chainTypes = useChainTaskTypes();
-  const local = useQuery({ queryKey: ["localTaskTypes"], queryFn: loadLocalTaskTypes, staleTime: Infinity });
+  const [running, setRunning] = useState(false);
+  // Every page runs this hook (EarnProvider): the task types' code loads only once the tab earns.
+  const local = useQuery({ queryKey: ["localTaskTypes"], queryFn: loadLocalTaskTypes, staleTime: Infinity, enabled: running });
   const params = useRead<ProtocolParams>("ProtocolConfig", "params", [], { refetch: false });
   const worker = useRead<RegisteredWorker>("WorkerRegistry", "workerOf", me ? [me] : undefined);
   const account = useRead<LedgerAccount>("CreditLedger", "accountOf", me ? [me] : undefined);
 
   const [slots, setSlots] = useState(1);
-  const [running, setRunning] = useState(false);
   const [lockError, setLockError] = useState<string>();
   const [jobs, setJobs] = useState<Job[]>([]);
   const active = useRef(new Set<string>());
@@ -181,7 +182,7 @@ export function useEarnLoop() {
               const a = (await publicClient.readContract({ address: market.address, abi: market.abi, functionName: "auditOf", args: [id] })) as { commits: number; commitDeadline: number; revealDeadline: number };
               const now = Date.now() / 1000;
               if (a.commits >= 3 || (a.commitDeadline > 0 && now > a.commitDeadline)) return;
-              if (lifetime.current?.signal.aborted) throw new Error("the page was left before the reveal opened; it reveals when this account earns again");
+              if (lifetime.current?.signal.aborted) throw new Error("the app stopped before the reveal opened; it reveals when this account earns again");
               await new Promise((r) => setTimeout(r, REVEAL_POLL_MS));
             }
           },
@@ -243,8 +244,8 @@ export function useEarnLoop() {
     return () => clearInterval(timer);
   }, [running]);
 
-  // Leaving the page cancels the jobs in hand: each hands its claim back (no penalty) instead of hanging on a
-  // terminated worker until the claim window runs out.
+  // When the app unmounts (hot reload, an error boundary, the tab going away) the jobs in hand are cancelled:
+  // each hands its claim back (no penalty) instead of hanging on a terminated worker until its window ends.
   const lifetime = useRef<AbortController>(undefined);
   useEffect(() => {
     const controller = new AbortController();
@@ -287,7 +288,7 @@ export function useEarnLoop() {
   }, [workerState, openZk, tick]);
 
   return {
-    ready: Boolean(d && me && workerState),
+    ready: Boolean(d && me && worker.data && params.data),
     registered,
     banned,
     freeStake,
