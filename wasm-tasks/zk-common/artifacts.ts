@@ -5,7 +5,9 @@
  */
 export type CircuitArtifacts = { wasm: Uint8Array; zkey: Uint8Array; vkey: unknown };
 
-const isNode = typeof process !== "undefined" && !!process.versions?.node && typeof window === "undefined" && typeof importScripts === "undefined";
+// A Web Worker has importScripts and no window; Node has neither (some bundlers define `process` in browsers).
+const inWorker = typeof (globalThis as { importScripts?: unknown }).importScripts === "function";
+const isNode = typeof process !== "undefined" && !!process.versions?.node && typeof window === "undefined" && !inWorker;
 
 let baseUrl: string | undefined;
 /** Where the browser loads zk artifacts from (a URL ending in /); default `/zk/` on this origin. */
