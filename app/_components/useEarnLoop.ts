@@ -75,7 +75,8 @@ export function useEarnLoop() {
   const [jobs, setJobs] = useState<Job[]>([]);
   const active = useRef(new Set<string>());
   const failedAt = useRef(new Map<string, number>());
-  const paid = useRef(new Set<string>());
+  /** Jobs and duties that ended well: never started again, even while the event store lags behind. */
+  const finished = useRef(new Set<string>());
   const runners = useRef<TaskRunner[]>([]);
   const busyRunners = useRef(new Set<TaskRunner>());
   const releaseLock = useRef<(() => void) | undefined>(undefined);
@@ -105,7 +106,7 @@ export function useEarnLoop() {
   const nowS = () => Math.floor(Date.now() / 1000);
 
   const update = useCallback((taskId: Hex, change: Partial<Job>) => {
-    setJobs((old) => old.map((j) => (j.taskId === taskId ? { ...j, ...change } : j)));
+    setJobs((old) => old.map((j) => (j.kind === "prove" && j.taskId === taskId ? { ...j, ...change } : j)));
   }, []);
 
   const startJob = useCallback(
@@ -115,7 +116,7 @@ export function useEarnLoop() {
       active.current.add(key);
       busyRunners.current.add(runner);
       const name = typeName(chainTypes.data, task.typeId);
-      setJobs((old) => [{ kind: "prove", taskId: task.id, typeName: name, bounty: task.bounty, phase: claimed ? "fetching" : "claiming", startedAt: Date.now() } as Job, ...old.filter((j) => j.taskId !== task.id)].slice(0, 50));
+      setJobs((old) => [{ kind: "prove", taskId: task.id, typeName: name, bounty: task.bounty, phase: claimed ? "fetching" : "claiming", startedAt: Date.now() } as Job, ...old.filter((j) => !(j.kind === "prove" && j.taskId === task.id))].slice(0, 50));
       const spec = (specJson(task.spec) ?? {}) as Record<string, unknown>;
       const call = async (functionName: string, args: readonly unknown[]) => {
         await sendCall(d, signer, { contract: "TaskMarket", functionName, args });
@@ -137,7 +138,7 @@ export function useEarnLoop() {
         active.current.delete(key);
         busyRunners.current.delete(runner);
         // The event store may still show the task as claimed by us for a moment: never resume a paid task.
-        if (end === "paid") paid.current.add(key);
+        if (end === "paid") finished.current.add(key);
         else failedAt.current.set(key, Date.now());
         void qc.invalidateQueries();
         setTick((n) => n + 1);
@@ -192,7 +193,7 @@ export function useEarnLoop() {
         (u) => updateAudit({ phase: u.phase, detail: u.detail, ...(ENDED.includes(u.phase) ? { endedAt: Date.now() } : {}) }),
       ).then((end) => {
         active.current.delete(key);
-        if (end === "revealed") paid.current.add(key);
+        if (end === "revealed") finished.current.add(key);
         else failedAt.current.set(key, Date.now());
         setTick((n) => n + 1);
       });
@@ -206,7 +207,7 @@ export function useEarnLoop() {
     // Audit duties first: a drawn auditor that stays silent is slashed.
     for (const t of tasks.values()) {
       const key = `audit:${t.id.toLowerCase()}`;
-      if (t.status !== TaskStatus.Auditing || t.mode !== ZK || active.current.has(key) || paid.current.has(key)) continue;
+      if (t.status !== TaskStatus.Auditing || t.mode !== ZK || active.current.has(key) || finished.current.has(key)) continue;
       const failed = failedAt.current.get(key);
       if (failed !== undefined && Date.now() - failed < RETRY_AFTER_MS) continue;
       const byMe = (name: string, field: string) => t.events.some((e) => e.eventName === name && sameAddress(e.args[field], me));
@@ -218,7 +219,7 @@ export function useEarnLoop() {
     const idleRunner = () => runners.current.slice(0, slots).find((r) => !busyRunners.current.has(r));
     // A claim this account holds and no job of this tab runs: a reloaded tab finishes its work first.
     const now = Date.now();
-    const skip = new Set([...active.current, ...paid.current, ...[...failedAt.current].filter(([, at]) => now - at < RETRY_AFTER_MS).map(([k]) => k)]);
+    const skip = new Set([...active.current, ...finished.current, ...[...failedAt.current].filter(([, at]) => now - at < RETRY_AFTER_MS).map(([k]) => k)]);
     const mine = [...tasks.values()].filter((t) => t.status === TaskStatus.Claimed && t.mode === ZK && sameAddress(t.worker, me) && !skip.has(t.id.toLowerCase()));
     for (const t of mine) {
       const runner = idleRunner();
