@@ -8,11 +8,8 @@ import { imageResize } from "./image-resize/index.ts";
 import { benchmark } from "./benchmark/index.ts";
 import { videoTranscode } from "./video-transcode/index.ts";
 import { mlInference } from "./ml-inference/index.ts";
-import * as zkDownscaleKit from "./zk-downscale/index.ts";
-import * as zkMatmulKit from "./zk-matmul/index.ts";
-
-const { zkDownscale } = zkDownscaleKit;
-const { zkMatmul } = zkMatmulKit;
+import { zkDownscale, zkDownscaleKit } from "./zk-downscale/index.ts";
+import { zkMatmul, zkMatmulKit } from "./zk-matmul/index.ts";
 
 // Spec types differ per task type; the registry is keyed by name and each spec is validated
 // by its own schema inside run(), so the map holds them as TaskType<any>.
@@ -32,7 +29,6 @@ export function getTaskType(name: string): TaskType<unknown> {
   return type;
 }
 
-/** The requester's side of a zk type: the input commitment to post, and the check of a downloaded output. */
 /**
  * A zk type's helpers outside proving: the input commitment a requester posts, the requester's check of a
  * downloaded output, and the bare output an auditor recomputes in a data-availability dispute.
@@ -45,14 +41,6 @@ export type ZkKit = {
 };
 
 export const zkKits: Readonly<Record<string, ZkKit>> = {
-  [zkDownscale.name]: {
-    inputCommitment: zkDownscaleKit.inputCommitment,
-    checkPayload: (payload, commitment, spec) => zkDownscaleKit.checkPayload(payload, commitment, zkDownscaleKit.zkDownscaleSpec.parse(spec)),
-    computePayload: (input, spec) => zkDownscaleKit.computePayload(input, spec as never),
-  },
-  [zkMatmul.name]: {
-    inputCommitment: zkMatmulKit.inputCommitment,
-    checkPayload: (payload, commitment, spec) => zkMatmulKit.checkPayload(payload, commitment, zkMatmulKit.zkMatmulSpec.parse(spec)),
-    computePayload: (input, spec) => zkMatmulKit.computePayload(input, spec as never),
-  },
+  [zkDownscale.name]: zkDownscaleKit,
+  [zkMatmul.name]: zkMatmulKit,
 };

@@ -127,9 +127,12 @@ export function makeZkTaskType<Spec extends { binding?: Binding }>(def: ZkTypeDe
    * The same check on the bare payload: what a worker publishes as the task's output CID (the proof itself
    * goes on chain), so the bytes behind the CID are deterministic and auditors can recompute them.
    */
-  async function checkPayload(payload: Uint8Array, outputCommitment: bigint, spec?: Spec): Promise<{ ok: true } | { ok: false; reason: string }> {
-    if (spec && payload.length !== def.outputBytes(spec)) {
-      return { ok: false, reason: `the output is ${payload.length} bytes; this task's output is ${def.outputBytes(spec)}` };
+  async function checkPayload(payload: Uint8Array, outputCommitment: bigint, postedSpec?: unknown): Promise<{ ok: true } | { ok: false; reason: string }> {
+    if (postedSpec !== undefined) {
+      const parsed = def.specSchema.safeParse(postedSpec);
+      if (!parsed.success) return { ok: false, reason: `the posted spec is not a ${def.name} spec: ${z.prettifyError(parsed.error)}` };
+      const size = def.outputBytes(parsed.data);
+      if (payload.length !== size) return { ok: false, reason: `the output is ${payload.length} bytes; this task's output is ${size}` };
     }
     const actual = await commitBytes(payload, def.outputPackBytes);
     if (actual !== outputCommitment) return { ok: false, reason: "the output bytes do not hash to the proven output commitment" };
@@ -159,8 +162,8 @@ export function makeZkTaskType<Spec extends { binding?: Binding }>(def: ZkTypeDe
    * The output payload alone, without witness or proof: what an auditor of a data-availability dispute
    * recomputes (and publishes) to compare CIDs with the worker's. Deterministic, plain JS.
    */
-  function computePayload(input: Uint8Array, spec: Spec): Uint8Array {
-    const parsed = def.specSchema.safeParse(spec);
+  function computePayload(input: Uint8Array, postedSpec: unknown): Uint8Array {
+    const parsed = def.specSchema.safeParse(postedSpec);
     if (!parsed.success) throw new TaskError("invalid-spec", z.prettifyError(parsed.error));
     const expected = def.inputBytes(parsed.data);
     if (input.length !== expected) throw new TaskError("corrupt-input", `${def.name} takes exactly ${expected} input bytes, got ${input.length}`);

@@ -48,10 +48,7 @@ const zk = makeZkTaskType<ZkDownscaleSpec>({
   defaultTimeoutMs: 120_000,
 });
 
-export const zkDownscale = zk.taskType;
-export const inputCommitment = zk.inputCommitment;
-export const checkOutput = zk.checkOutput;
-export const checkPayload = zk.checkPayload;
-export const computePayload = zk.computePayload;
-export const verifyOutput = zk.verifyOutput;
+/** The type and its helpers as one object (the zk registry in wasm-tasks/index.ts), and one by one. */
+export const zkDownscaleKit = zk;
+export const { taskType: zkDownscale, inputCommitment, checkOutput, checkPayload, computePayload, verifyOutput } = zk;
 export { encodeProofForChain };

@@ -51,10 +51,7 @@ const zk = makeZkTaskType<ZkMatmulSpec>({
   defaultTimeoutMs: 60_000,
 });
 
-export const zkMatmul = zk.taskType;
-export const inputCommitment = zk.inputCommitment;
-export const checkOutput = zk.checkOutput;
-export const checkPayload = zk.checkPayload;
-export const computePayload = zk.computePayload;
-export const verifyOutput = zk.verifyOutput;
+/** The type and its helpers as one object (the zk registry in wasm-tasks/index.ts), and one by one. */
+export const zkMatmulKit = zk;
+export const { taskType: zkMatmul, inputCommitment, checkOutput, checkPayload, computePayload, verifyOutput } = zk;
 export { encodeProofForChain };
