@@ -17,3 +17,19 @@ export function toCostEstimate(devSeconds: number): CostEstimate {
   const referenceSeconds = devSeconds * DEV_MACHINE_RATE;
   return { referenceSeconds, mcc: Math.max(1, Math.ceil(referenceSeconds / REFERENCE_SECONDS_PER_MCC)) };
 }
+
+/**
+ * A lower bound of what a task of a type costs, in reference CPU-milliseconds, from the declared input size alone:
+ * `msBase + msPerMiB x input MiB`. The deploy step registers it on chain (TaskTypeRegistry), where it caps the
+ * work credit a task can earn anyone (the credit line grows only from work that cost real compute). It must err
+ * low: a high bound would let padded inputs buy credit lines.
+ */
+export type WorkModel = { msBase: number; msPerMiB: number };
+
+/** `devSecondsBase`, `devSecondsPerMiB`: single-thread seconds on the development machine, floored to whole ms. */
+export function toWorkModel(devSecondsBase: number, devSecondsPerMiB: number): WorkModel {
+  return {
+    msBase: Math.floor(devSecondsBase * DEV_MACHINE_RATE * 1000),
+    msPerMiB: Math.floor(devSecondsPerMiB * DEV_MACHINE_RATE * 1000),
+  };
+}

@@ -4,6 +4,7 @@
  * so replicated verification can compare output CIDs.
  */
 import type { z } from "zod";
+import type { WorkModel } from "./calibration.ts";
 
 export type ProgressEvent = {
   /** 0..1 of the whole run. */
@@ -51,4 +52,6 @@ export interface TaskType<Spec> {
   inputError?(info: InputInfo, spec: Spec): string | undefined;
   run(input: Uint8Array, spec: Spec, options?: RunOptions): Promise<Uint8Array>;
   estimateCost(info: InputInfo, spec: Spec): CostEstimate;
+  /** Lower bound of the cost from the input size alone, registered on chain (calibration.ts). */
+  readonly workModel: WorkModel;
 }

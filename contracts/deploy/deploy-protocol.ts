@@ -3,14 +3,28 @@
  * the gas bench and `npm run dev`, so they all run the same system.
  */
 import type { HardhatViemHelpers } from "@nomicfoundation/hardhat-viem/types";
-import { type Address, getAddress, keccak256, toHex } from "viem";
+import { type Address, type Hex, getAddress, keccak256, toHex } from "viem";
+import { cidDigest } from "../../lib/protocol/hashes.ts";
 import { type ProtocolParams, defaultParams } from "../../lib/protocol/params.ts";
+import type { WorkModel } from "../../wasm-tasks/calibration.ts";
+import { outputCid } from "../../wasm-tasks/digest.ts";
+import { taskTypes as taskTypeModules } from "../../wasm-tasks/index.ts";
+import { inputRejectedOutput } from "../../wasm-tasks/input-rejected.ts";
 
 /**
  * `zkAdapter`: name of an ITaskProofVerifier contract (constructor without arguments) deployed here and
- * registered as the type's zkVerifier; `zkVerifier` registers an already deployed one.
+ * registered as the type's zkVerifier; `zkVerifier` registers an already deployed one. `workModel` defaults to
+ * the task type module's own (wasm-tasks/), `rejectedDigest` to the digest of its canonical input-rejected output.
  */
-export type TaskTypeSeed = { name: string; codeCid: string; modes: number; zkVerifier?: Address; zkAdapter?: "ZkDownscaleProofVerifier" | "ZkMatmulProofVerifier" };
+export type TaskTypeSeed = {
+  name: string;
+  codeCid: string;
+  modes: number;
+  zkVerifier?: Address;
+  zkAdapter?: "ZkDownscaleProofVerifier" | "ZkMatmulProofVerifier";
+  workModel?: WorkModel;
+  rejectedDigest?: Hex;
+};
 
 /** The task types approved at genesis; ids follow this order. Code CIDs are filled in by later issues. */
 export const genesisTaskTypes: TaskTypeSeed[] = [
@@ -22,6 +36,19 @@ export const genesisTaskTypes: TaskTypeSeed[] = [
   { name: "zk-downscale", codeCid: "", modes: 2, zkAdapter: "ZkDownscaleProofVerifier" },
   { name: "zk-matmul", codeCid: "", modes: 2, zkAdapter: "ZkMatmulProofVerifier" },
 ];
+
+/** Digest (keccak256 of the binary CID) of the canonical output of a task of `typeName` whose input is rejected. */
+export async function rejectedDigestOf(typeName: string): Promise<Hex> {
+  return cidDigest((await outputCid(inputRejectedOutput(typeName))).bytes);
+}
+
+/** The on-chain cost model of a type: its module's, or none for a type this repository has no module of. */
+export function workModelOf(seed: TaskTypeSeed): WorkModel {
+  return seed.workModel ?? taskTypeModules[seed.name]?.workModel ?? { msBase: 0, msPerMiB: 0 };
+}
+
+/** Libraries TaskMarket links (ReplicationRound, TaskAudit): deployed first, their addresses patched into it. */
+export const MARKET_LIBRARIES = ["ReplicationRound", "TaskAudit"] as const;
 
 export const OPERATOR_ROLE = keccak256(toHex("OPERATOR_ROLE"));
 
@@ -44,14 +71,13 @@ export async function deployProtocol(
     forwarder.address,
   ]);
   const taskTypes = await viem.deployContract("TaskTypeRegistry", [deployer.account.address]);
-  const market = await viem.deployContract("TaskMarket", [
-    config.address,
-    ledger.address,
-    registry.address,
-    taskTypes.address,
-    deployer.account.address,
-    forwarder.address,
-  ]);
+  const libraries: Record<string, Address> = {};
+  for (const name of MARKET_LIBRARIES) libraries[name] = (await viem.deployContract(name)).address;
+  const market = await viem.deployContract(
+    "TaskMarket",
+    [config.address, ledger.address, registry.address, taskTypes.address, deployer.account.address, forwarder.address],
+    { libraries },
+  );
 
   const publicClient = await viem.getPublicClient();
   const wait = async (hash: `0x${string}`) => publicClient.waitForTransactionReceipt({ hash });
@@ -62,8 +88,20 @@ export async function deployProtocol(
   for (const t of options.taskTypes ?? genesisTaskTypes) {
     let zkVerifier = t.zkVerifier;
     if (t.zkAdapter) zkVerifier = zkAdapters[t.name] = getAddress((await viem.deployContract(t.zkAdapter)).address);
+    const model = workModelOf(t);
     await wait(
-      await taskTypes.write.addTaskType([t.name, t.codeCid, t.modes, zkVerifier ?? "0x0000000000000000000000000000000000000000"]),
+      await taskTypes.write.addTaskType([
+        t.name,
+        t.codeCid,
+        t.rejectedDigest ?? (await rejectedDigestOf(t.name)),
+        {
+          zkVerifier: zkVerifier ?? "0x0000000000000000000000000000000000000000",
+          modes: t.modes,
+          active: true,
+          workMsBase: model.msBase,
+          workMsPerMiB: model.msPerMiB,
+        },
+      ]),
     );
   }
   if (governance.toLowerCase() !== deployer.account.address.toLowerCase()) {
@@ -74,7 +112,7 @@ export async function deployProtocol(
     await wait(await taskTypes.write.transferOwnership([governance]));
     await wait(await market.write.transferOwnership([governance]));
   }
-  return { forwarder, config, ledger, registry, taskTypes, market, params, zkAdapters };
+  return { forwarder, config, ledger, registry, taskTypes, market, params, zkAdapters, libraries };
 }
 
 export type Protocol = Awaited<ReturnType<typeof deployProtocol>>;

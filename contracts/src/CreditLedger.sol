@@ -13,7 +13,8 @@ import {ProtocolConfig} from "./ProtocolConfig.sol";
 
 /// @title CreditLedger
 /// @notice The only place where credit lives. Operators (registry, market) move it; users can transfer
-/// earned credit and clear IOU cycles. Credit is created only as genesis and never destroyed.
+/// transferable credit and clear IOU cycles. Credit is created only as genesis and never destroyed, and genesis
+/// credit never becomes transferable (see ICreditLedger).
 contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context {
     using SafeCast for uint256;
     using SafeCast for int256;
@@ -30,6 +31,7 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
     mapping(TaskId taskId => Escrow) internal _escrows;
     mapping(address debtor => mapping(address creditor => uint256 amount)) public owed;
     uint256 public treasury;
+    uint256 public treasuryGenesis;
     uint256 public genesisIssued;
     uint256 public genesisAccountsGranted;
     mapping(address account => bool) public hasGenesis;
@@ -87,6 +89,8 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
         Account storage a = _accounts[from];
         if (int256(a.balance) < int256(amount)) revert InsufficientTransferable(from, a.balance, amount);
         a.balance -= amount.toInt256().toInt128();
+        // Credit moved away does not keep the credit line it earned.
+        a.earned -= uint64(amount < a.earned ? amount : a.earned);
         _accounts[to].balance += amount.toInt256().toInt128();
         emit Transferred(from, to, amount);
     }
@@ -124,7 +128,7 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
     }
 
     /// @inheritdoc ICreditLedger
-    /// @dev Genesis credit is spent first, so that earned credit stays transferable as long as possible.
+    /// @dev Genesis credit is spent first, so that transferable credit stays transferable as long as possible.
     function escrow(TaskId taskId, address from, uint256 amount) external onlyOperator {
         if (amount == 0) revert ZeroAmount();
         int256 available = spendable(from);
@@ -140,83 +144,40 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
     }
 
     /// @inheritdoc ICreditLedger
-    function payFromEscrow(TaskId taskId, address to, uint256 amount, bool earnedByWork) external onlyOperator {
-        _payFromEscrow(taskId, to, amount, earnedByWork);
-    }
-
-    /// @inheritdoc ICreditLedger
-    /// @dev One call instead of four: a zk task settles in the proof transaction, where every call counts.
-    function payForWork(
-        TaskId taskId,
-        address requester,
-        address worker,
-        uint256 bounty,
-        uint256 platformFee,
-        uint256 stakeToUnlock
-    ) external onlyOperator {
-        _unlockStake(worker, stakeToUnlock);
-        _payFromEscrow(taskId, worker, bounty, true);
-        _escrowToTreasury(taskId, platformFee);
-        _recordIou(requester, worker, bounty);
-    }
-
-    function _payFromEscrow(TaskId taskId, address to, uint256 amount, bool earnedByWork) internal {
-        Escrow storage e = _takeEscrow(taskId, amount);
-        // Whatever genesis the escrow still holds is bounded by what remains in it: the payment takes
-        // non-genesis credit first, so later refunds return genesis credit to the genesis pot, not the balance.
-        if (e.genesis > e.amount) e.genesis = e.amount;
-        Account storage a = _accounts[to];
-        a.balance += amount.toInt256().toInt128();
-        if (earnedByWork) a.earned += amount.toUint64();
-        emit EscrowPaid(taskId, to, amount);
-    }
-
-    /// @inheritdoc ICreditLedger
-    function refundEscrow(TaskId taskId, address to, uint256 amount) external onlyOperator {
-        _refundEscrow(taskId, to, amount);
-    }
-
-    /// @inheritdoc ICreditLedger
-    function refundAllEscrow(TaskId taskId, address to) external onlyOperator returns (uint256 refunded) {
-        refunded = _escrows[taskId].amount;
-        _refundEscrow(taskId, to, refunded);
-    }
-
-    function _refundEscrow(TaskId taskId, address to, uint256 amount) internal {
-        if (amount == 0) return;
-        Escrow storage e = _takeEscrow(taskId, amount);
-        uint256 toGenesis = amount < e.genesis ? amount : e.genesis;
-        e.genesis -= uint128(toGenesis);
-        if (e.genesis > e.amount) e.genesis = e.amount;
-        Account storage a = _accounts[to];
-        a.genesis += toGenesis.toUint64();
-        a.balance += (amount - toGenesis).toInt256().toInt128();
-        emit EscrowRefunded(taskId, to, amount, toGenesis);
-    }
-
-    /// @inheritdoc ICreditLedger
-    function escrowToTreasury(TaskId taskId, uint256 amount) external onlyOperator {
-        _escrowToTreasury(taskId, amount);
-    }
-
-    function _escrowToTreasury(TaskId taskId, uint256 amount) internal {
-        if (amount == 0) return;
-        Escrow storage e = _takeEscrow(taskId, amount);
-        if (e.genesis > e.amount) e.genesis = e.amount;
-        treasury += amount;
-        emit EscrowToTreasury(taskId, amount);
-    }
-
-    /// @inheritdoc ICreditLedger
-    /// @dev Pays what the treasury holds, up to `amount`: a clean audit must not revert for want of treasury.
-    function payFromTreasury(address to, uint256 amount) external onlyOperator returns (uint256 paid) {
-        paid = amount < treasury ? amount : treasury;
-        if (paid == 0) return 0;
-        treasury -= paid;
-        Account storage a = _accounts[to];
-        a.balance += paid.toInt256().toInt128();
-        a.earned += paid.toUint64();
-        emit TreasuryPaid(to, paid);
+    function release(TaskId taskId, address requester, Settlement[] calldata settlements, uint256 toTreasury)
+        external
+        onlyOperator
+    {
+        Escrow storage e = _escrows[taskId];
+        for (uint256 i; i < settlements.length; ++i) {
+            Settlement calldata s = settlements[i];
+            if (s.pay != 0) {
+                uint256 asGenesis = _takeEscrow(taskId, e, s.pay);
+                Account storage a = _accounts[s.account];
+                a.genesis += asGenesis.toUint64();
+                a.balance += (s.pay - asGenesis).toInt256().toInt128();
+                if (s.workCredit != 0) a.earned += s.workCredit.toUint64();
+                emit EscrowPaid(taskId, s.account, s.pay, asGenesis, s.workCredit);
+                if (s.iou) _recordIou(requester, s.account, s.pay);
+            }
+            _unlockStake(s.account, s.unlock);
+            _slash(s.account, s.slash);
+        }
+        if (toTreasury != 0) {
+            uint256 genesisPart = _takeEscrow(taskId, e, toTreasury);
+            treasury += toTreasury;
+            treasuryGenesis += genesisPart;
+            emit EscrowToTreasury(taskId, toTreasury, genesisPart);
+        }
+        uint256 rest = e.amount;
+        if (rest != 0) {
+            uint256 toGenesis = e.genesis;
+            delete _escrows[taskId];
+            Account storage r = _accounts[requester];
+            r.genesis += toGenesis.toUint64();
+            r.balance += (rest - toGenesis).toInt256().toInt128();
+            emit EscrowRefunded(taskId, requester, rest, toGenesis);
+        }
     }
 
     /// @inheritdoc ICreditLedger
@@ -262,16 +223,12 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
     }
 
     function _unlockStake(address account, uint256 amount) internal {
+        if (amount == 0) return;
         Account storage a = _accounts[account];
         // A slash may already have taken locked stake; never underflow.
         uint256 unlocked = amount < a.lockedStake ? amount : a.lockedStake;
         a.lockedStake -= uint64(unlocked);
         emit StakeUnlocked(account, unlocked);
-    }
-
-    /// @inheritdoc ICreditLedger
-    function slash(address account, uint256 amount) external onlyOperator {
-        _slash(account, amount);
     }
 
     /// @inheritdoc ICreditLedger
@@ -281,42 +238,51 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
     }
 
     /// @inheritdoc ICreditLedger
-    function punishFraud(address worker, address requester, uint256 bounty, uint256 slashAmount) external onlyOperator {
-        _reversePayment(worker, requester, bounty);
-        _recordIou(worker, requester, bounty);
-        _slash(worker, slashAmount);
+    /// @dev A reward is paid only out of what the slash recovered: a slash that mostly lands as debt of an
+    /// account its owner will abandon must not mint transferable credit for whoever exposed it.
+    function slashAndReward(
+        address account,
+        uint256 unlockAmount,
+        uint256 slashAmount,
+        address[] calldata rewarded,
+        uint256 each
+    ) external onlyOperator returns (uint256 paidEach) {
+        _unlockStake(account, unlockAmount);
+        (uint256 recovered, uint256 genesisPart) = _slash(account, slashAmount);
+        uint256 n = rewarded.length;
+        if (n == 0 || recovered == 0) return 0;
+        paidEach = recovered / n < each ? recovered / n : each;
+        if (paidEach == 0) return 0;
+        uint256 genesisEach = (paidEach * genesisPart) / recovered;
+        treasury -= paidEach * n;
+        treasuryGenesis -= genesisEach * n;
+        for (uint256 i; i < n; ++i) {
+            Account storage a = _accounts[rewarded[i]];
+            a.genesis += uint64(genesisEach);
+            a.balance += (paidEach - genesisEach).toInt256().toInt128();
+            emit SlashRewarded(account, rewarded[i], paidEach, genesisEach);
+        }
     }
 
-    function _slash(address account, uint256 amount) internal {
-        if (amount == 0) return;
+    /// @return recovered the part backed by credit the account held (stake, positive balance)
+    /// @return genesisPart the part of it that was genesis-sourced stake
+    function _slash(address account, uint256 amount) internal returns (uint256 recovered, uint256 genesisPart) {
+        if (amount == 0) return (0, 0);
         Account storage a = _accounts[account];
         uint256 fromStake = amount < a.stake ? amount : a.stake;
         // Genesis-sourced stake is taken first: it is the free credit, the earned part hurts later.
-        uint256 genesisPart = fromStake < a.stakeGenesis ? fromStake : a.stakeGenesis;
+        genesisPart = fromStake < a.stakeGenesis ? fromStake : a.stakeGenesis;
         a.stakeGenesis -= uint64(genesisPart);
         a.stake -= uint64(fromStake);
         if (a.lockedStake > a.stake) a.lockedStake = a.stake;
-        a.balance -= (amount - fromStake).toInt256().toInt128();
+        uint256 fromBalance = amount - fromStake;
+        int256 balance = a.balance;
+        uint256 positive = balance > 0 ? uint256(balance) : 0;
+        recovered = fromStake + (fromBalance < positive ? fromBalance : positive);
+        a.balance = (balance - fromBalance.toInt256()).toInt128();
         treasury += amount;
-        emit Slashed(account, amount, fromStake);
-    }
-
-    /// @inheritdoc ICreditLedger
-    function reversePayment(address from, address to, uint256 amount) external onlyOperator {
-        _reversePayment(from, to, amount);
-    }
-
-    function _reversePayment(address from, address to, uint256 amount) internal {
-        Account storage a = _accounts[from];
-        a.balance -= amount.toInt256().toInt128();
-        a.earned -= uint64(amount < a.earned ? amount : a.earned);
-        _accounts[to].balance += amount.toInt256().toInt128();
-        emit PaymentReversed(from, to, amount);
-    }
-
-    /// @inheritdoc ICreditLedger
-    function recordIou(address debtor, address creditor, uint256 amount) external onlyOperator {
-        _recordIou(debtor, creditor, amount);
+        treasuryGenesis += genesisPart;
+        emit Slashed(account, amount, fromStake, recovered);
     }
 
     function _recordIou(address debtor, address creditor, uint256 amount) internal {
@@ -339,10 +305,14 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
 
     // ---------------------------------------------------------------- internals
 
-    function _takeEscrow(TaskId taskId, uint256 amount) internal returns (Escrow storage e) {
-        e = _escrows[taskId];
-        if (e.amount < amount) revert InsufficientEscrow(taskId, e.amount, amount);
-        e.amount -= uint128(amount);
+    /// @dev Takes `amount` out of an escrow with its genesis share (pro rata, rounded down: what is left keeps
+    /// genesis <= amount). Returns that share.
+    function _takeEscrow(TaskId taskId, Escrow storage e, uint256 amount) internal returns (uint256 genesisShare) {
+        uint256 held = e.amount;
+        if (held < amount) revert InsufficientEscrow(taskId, held, amount);
+        genesisShare = (amount * e.genesis) / held;
+        e.amount = uint128(held - amount);
+        e.genesis -= uint128(genesisShare);
     }
 
     function _msgSender() internal view override(Context, ERC2771Context) returns (address) {

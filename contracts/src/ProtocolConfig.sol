@@ -20,6 +20,8 @@ contract ProtocolConfig {
         if (p.auditorRewardBps > 10_000) revert InvalidParam("auditorRewardBps");
         // Fees must be at least 1 mCC at the minimum bounty, or a fee could round to nothing.
         if ((uint256(p.minBounty) * p.verifierFeeBps) / 10_000 == 0) revert InvalidParam("minBounty");
+        if (p.expirySlashBps > p.claimStakeBps) revert InvalidParam("expirySlashBps");
+        if (p.inputRejectedPayBps > 10_000) revert InvalidParam("inputRejectedPayBps");
         if (p.claimWindow == 0 || p.commitWindow == 0 || p.revealWindow == 0) revert InvalidParam("window");
         _params = p;
     }

@@ -33,29 +33,36 @@ contract TaskTypeRegistry is ITaskTypeRegistry, Ownable {
     }
 
     /// @inheritdoc ITaskTypeRegistry
-    function addTaskType(string calldata name, string calldata codeCid, uint8 modes, address zkVerifier)
+    function rejectedDigestOf(uint8 typeId) external view returns (bytes32) {
+        if (typeId >= _types.length) revert UnknownTaskType(typeId);
+        return _types[typeId].rejectedDigest;
+    }
+
+    /// @inheritdoc ITaskTypeRegistry
+    function addTaskType(string calldata name, string calldata codeCid, bytes32 rejectedDigest, Policy calldata policy)
         external
         onlyOwner
         returns (uint8 typeId)
     {
         if (_types.length >= MAX_TYPES) revert TooManyTaskTypes();
         typeId = uint8(_types.length);
-        _checkModes(typeId, modes, zkVerifier);
-        _types.push(TaskType({name: name, codeCid: codeCid, policy: Policy(zkVerifier, modes, true)}));
-        emit TaskTypeAdded(typeId, name, codeCid, modes, zkVerifier);
+        _checkModes(typeId, policy.modes, policy.zkVerifier);
+        _types.push(TaskType({name: name, codeCid: codeCid, rejectedDigest: rejectedDigest, policy: policy}));
+        emit TaskTypeAdded(typeId, name, codeCid, rejectedDigest, policy);
     }
 
     /// @inheritdoc ITaskTypeRegistry
-    function updateTaskType(uint8 typeId, string calldata codeCid, uint8 modes, address zkVerifier, bool active)
+    function updateTaskType(uint8 typeId, string calldata codeCid, bytes32 rejectedDigest, Policy calldata policy)
         external
         onlyOwner
     {
         if (typeId >= _types.length) revert UnknownTaskType(typeId);
-        _checkModes(typeId, modes, zkVerifier);
+        _checkModes(typeId, policy.modes, policy.zkVerifier);
         TaskType storage t = _types[typeId];
         t.codeCid = codeCid;
-        t.policy = Policy(zkVerifier, modes, active);
-        emit TaskTypeUpdated(typeId, codeCid, modes, zkVerifier, active);
+        t.rejectedDigest = rejectedDigest;
+        t.policy = policy;
+        emit TaskTypeUpdated(typeId, codeCid, rejectedDigest, policy);
     }
 
     function _checkModes(uint8 typeId, uint8 modes, address zkVerifier) internal pure {

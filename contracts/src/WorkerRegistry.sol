@@ -5,13 +5,24 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {ERC2771Context} from "@openzeppelin/contracts/metatx/ERC2771Context.sol";
 import {Context} from "@openzeppelin/contracts/utils/Context.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {ICreditLedger} from "./interfaces/ICreditLedger.sol";
 import {IWorkerRegistry} from "./interfaces/IWorkerRegistry.sol";
 import {ProtocolParams} from "./libraries/ProtocolParams.sol";
 import {ProtocolConfig} from "./ProtocolConfig.sol";
 
 /// @title WorkerRegistry
+/// @notice Registration, stake, reputation, bans, and the verifier pool with its history.
+/// @dev The pool is an array of slots kept by swap-and-pop, and every change of a slot or of the pool's length is
+/// a checkpoint that takes effect from the next block. A draw anchored to block `a` reads the pool as it stood in
+/// block `a` (its order and its length, so `seed % length` too): that is the pool at the end of block `a - 1`,
+/// fixed before the anchor's hash, the draw's seed, can be known. Joining or leaving once the seed is public
+/// changes nothing in that draw, except that a member who has left since is skipped; skipping a member never
+/// puts more of one party's accounts into a draw than it had.
 contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
+    using Checkpoints for Checkpoints.Trace160;
+    using Checkpoints for Checkpoints.Trace208;
+
     /// @dev Bounds the gas of a draw whatever the pool size; the window starts at a random index.
     uint256 public constant MAX_DRAW_SCAN = 32;
 
@@ -22,7 +33,10 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
 
     address public market;
     mapping(address account => Worker) internal _workers;
-    address[] internal _pool;
+    /// @dev Pool length by block (key: first block it holds in).
+    Checkpoints.Trace208 internal _poolLength;
+    /// @dev Member of each pool slot by block (key: first block it holds in; zero address = empty).
+    mapping(uint256 slot => Checkpoints.Trace160) internal _poolSlots;
 
     constructor(ProtocolConfig config, ICreditLedger ledger_, address governance, address trustedForwarder)
         Ownable(governance)
@@ -75,38 +89,60 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
     }
 
     /// @inheritdoc IWorkerRegistry
-    function poolSize() external view returns (uint256) {
-        return _pool.length;
+    function poolSize() public view returns (uint256) {
+        return _poolLength.latest();
     }
 
     /// @inheritdoc IWorkerRegistry
-    function poolMember(uint256 index) external view returns (address) {
-        return _pool[index];
+    function poolMember(uint256 index) public view returns (address) {
+        return address(_poolSlots[index].latest());
     }
 
     /// @inheritdoc IWorkerRegistry
-    /// @dev The seed comes from the market (prevrandao mixed with the task id). A block producer can bias it
-    /// by withholding a block; that is a known limit, priced in by the stakes at risk (DESIGN §3).
-    function draw(uint256 seed, uint256 count, uint8 typeId, uint256 lockAmount, address[] memory exclude)
-        external
-        view
-        returns (address[] memory drawn)
-    {
+    function poolSizeAt(uint256 blockNumber) public view returns (uint256) {
+        return _poolLength.upperLookupRecent(uint48(blockNumber));
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    function poolMemberAt(uint256 index, uint256 blockNumber) public view returns (address) {
+        return address(_poolSlots[index].upperLookupRecent(uint96(blockNumber)));
+    }
+
+    /// @inheritdoc IWorkerRegistry
+    /// @dev The seed comes from the market (an anchored block hash mixed with the task id). A block producer can
+    /// bias it by withholding a block; that is a known limit, priced in by the stakes at risk (DESIGN §3).
+    /// Whether a candidate can serve (capability, ban, stake, still in the pool) is read now: a party can only
+    /// take its own accounts out that way, which never adds its accounts to the draw. A known limit remains:
+    /// a party holding several pending draws can order them so that earlier ones lock honest members' free stake.
+    function draw(
+        uint256 seed,
+        uint256 atBlock,
+        uint256 count,
+        uint8 typeId,
+        uint256 lockAmount,
+        address[] memory exclude
+    ) external view returns (address[] memory drawn) {
         drawn = new address[](count);
-        uint256 size = _pool.length;
+        uint256 size = poolSizeAt(atBlock);
         if (size == 0 || count == 0) return _shrink(drawn, 0);
         uint256 scan = size < MAX_DRAW_SCAN ? size : MAX_DRAW_SCAN;
         uint256 start = seed % size;
         uint256 found;
         for (uint256 i; i < scan && found < count; ++i) {
-            address candidate = _pool[(start + i) % size];
-            if (_isExcluded(candidate, exclude)) continue;
-            if (!canWork(candidate, typeId)) continue;
-            uint256 total = ledger.accountOf(candidate).stake;
-            if (total < _minVerifierStake || ledger.freeStake(candidate) < lockAmount) continue;
-            drawn[found++] = candidate;
+            address candidate = poolMemberAt((start + i) % size, atBlock);
+            if (_canServe(candidate, typeId, lockAmount, exclude)) drawn[found++] = candidate;
         }
         return _shrink(drawn, found);
+    }
+
+    function _canServe(address candidate, uint8 typeId, uint256 lockAmount, address[] memory exclude)
+        internal
+        view
+        returns (bool)
+    {
+        if (candidate == address(0) || _isExcluded(candidate, exclude)) return false;
+        if (_workers[candidate].poolIndex == 0 || !canWork(candidate, typeId)) return false;
+        return ledger.accountOf(candidate).stake >= _minVerifierStake && ledger.freeStake(candidate) >= lockAmount;
     }
 
     // ---------------------------------------------------------------- workers
@@ -178,9 +214,12 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
         uint256 staked = ledger.accountOf(account).stake;
         if (staked < _minVerifierStake) revert StakeBelowVerifierMinimum(account, staked, _minVerifierStake);
         w.unstakeRequestedAt = 0;
-        _pool.push(account);
-        w.poolIndex = uint32(_pool.length);
-        emit VerifierPoolJoined(account);
+        uint256 slot = poolSize();
+        uint96 from = uint96(block.number + 1);
+        _poolSlots[slot].push(from, uint160(account));
+        _poolLength.push(uint48(from), uint208(slot + 1));
+        w.poolIndex = uint32(slot + 1);
+        emit VerifierPoolJoined(account, from);
     }
 
     /// @inheritdoc IWorkerRegistry
@@ -240,12 +279,17 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
 
     function _leavePool(address account) internal {
         uint256 index = _workers[account].poolIndex - 1;
-        address last = _pool[_pool.length - 1];
-        _pool[index] = last;
-        _workers[last].poolIndex = uint32(index + 1);
-        _pool.pop();
+        uint256 last = poolSize() - 1;
+        uint96 from = uint96(block.number + 1);
+        if (index != last) {
+            address moved = poolMember(last);
+            _poolSlots[index].push(from, uint160(moved));
+            _workers[moved].poolIndex = uint32(index + 1);
+        }
+        _poolSlots[last].push(from, 0);
+        _poolLength.push(uint48(from), uint208(last));
         _workers[account].poolIndex = 0;
-        emit VerifierPoolLeft(account);
+        emit VerifierPoolLeft(account, from);
     }
 
     function _isExcluded(address candidate, address[] memory exclude) internal pure returns (bool) {

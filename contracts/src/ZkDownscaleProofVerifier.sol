@@ -5,7 +5,8 @@ import {ZkTaskProofVerifier} from "./ZkTaskProofVerifier.sol";
 import {ZkDownscaleGroth16Verifier} from "./verifiers/ZkDownscaleGroth16Verifier.sol";
 
 /// @title Proof verifier of the zk-downscale task type (circuits/zk-downscale.circom, 64x64 tile)
-/// @notice Deploys its generated Groth16 verifier and adapts the market's call to it.
+/// @notice Deploys its generated Groth16 verifier and adapts the market's call to it. The committed keys are
+/// development keys (`developmentKeys` is true); production keys come from a public ceremony (circuits/README.md).
 contract ZkDownscaleProofVerifier is ZkTaskProofVerifier {
-    constructor() ZkTaskProofVerifier(address(new ZkDownscaleGroth16Verifier())) {}
+    constructor() ZkTaskProofVerifier(address(new ZkDownscaleGroth16Verifier()), true) {}
 }

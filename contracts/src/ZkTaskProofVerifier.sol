@@ -26,9 +26,14 @@ abstract contract ZkTaskProofVerifier is ITaskProofVerifier {
     uint256 internal constant PROOF_BYTES = 256;
 
     IGroth16Verifier4 public immutable groth16;
+    /// @notice The verifier's keys come from a development ceremony whose randomness is public (circuits/README.md):
+    /// anyone can forge proofs for it. Such a verifier belongs on a development chain only; the deploy step refuses
+    /// other chains unless told loudly, and the app warns wherever this is true.
+    bool public immutable developmentKeys;
 
-    constructor(address groth16Verifier) {
+    constructor(address groth16Verifier, bool developmentKeys_) {
         groth16 = IGroth16Verifier4(groth16Verifier);
+        developmentKeys = developmentKeys_;
     }
 
     /// @inheritdoc ITaskProofVerifier

@@ -50,6 +50,7 @@ export async function setupProtocol(connection: Connection, params: Partial<Prot
       bounty: bigint;
       deadline: number;
       claimWindow: number;
+      inputBytes: number;
       preferredWorker: Address;
       zkInputCommitment: bigint;
       inputCid: Hex;
@@ -67,6 +68,7 @@ export async function setupProtocol(connection: Connection, params: Partial<Prot
           bounty: Number(overrides.bounty ?? 1_000n),
           deadline: overrides.deadline ?? now + 3600,
           claimWindow: overrides.claimWindow ?? 0,
+          inputBytes: overrides.inputBytes ?? 100_000,
           preferredWorker: overrides.preferredWorker ?? ZERO_ADDRESS,
           zkInputCommitment: overrides.zkInputCommitment ?? 0n,
           inputCid: overrides.inputCid ?? nextCid(),

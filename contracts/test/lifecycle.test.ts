@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
+import { defaultParams } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { setupProtocol } from "../test-support/fixture.ts";
 
@@ -8,15 +9,14 @@ describe("full replicated lifecycle", async () => {
   const connection = await network.create();
   const { networkHelpers } = connection;
 
-  it("post -> claim -> 3 commits -> 3 reveals -> settle pays everyone and conserves credit", async () => {
+  it("post -> claim -> 3 commits -> 3 reveals -> settle accepts without paying; finalize pays everyone and conserves credit", async () => {
     const s = await setupProtocol(connection, { auditRateBps: 0 });
     const [requester, worker, v1, v2] = s.wallets;
     assert.ok(requester && worker && v1 && v2);
-    const r = await s.registerWorker(requester, 0n, false);
+    await s.registerWorker(requester, 0n, false);
     const w = await s.registerWorker(worker, 2_000n, false);
     const a = await s.registerWorker(v1);
     const b = await s.registerWorker(v2);
-    void r;
     const taskId = await s.post(requester, { bounty: 1_000n });
     await s.wait(await w.market.write.claim([taskId]));
     const out = s.result(taskId, worker.account.address, "good");
@@ -32,17 +32,24 @@ describe("full replicated lifecycle", async () => {
     await s.wait(await w.market.write.reveal([taskId, out.cid, out.salt]));
     await s.wait(await a.market.write.reveal([taskId, ra.cid, ra.salt]));
     await s.wait(await b.market.write.reveal([taskId, rb.cid, rb.salt]));
+    const before = await s.account(worker.account.address);
     await s.wait(await s.market.write.settle([taskId]));
-    const task = await s.market.read.taskOf([taskId]);
-    assert.equal(task.status, TaskStatus.Accepted);
-    const wacc = await s.ledger.read.accountOf([worker.account.address]);
-    assert.equal(wacc.balance, 1_000n);
+    assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
+    // Accepted is not paid: pay an audit may still reverse stays in escrow.
+    assert.deepEqual(await s.account(worker.account.address), before);
+    assert.equal((await s.ledger.read.escrowOf([taskId])).amount, 1_060n);
+    await s.conserved([taskId]);
+
+    await networkHelpers.time.increase(defaultParams.auditWindow + 1);
+    await s.wait(await s.market.write.finalize([taskId]));
+    assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
+    const wacc = await s.account(worker.account.address);
+    // The requester paid from genesis credit, so the worker is paid in genesis credit: spend-only.
+    assert.equal(wacc.genesis - before.genesis, 1_000n);
+    assert.equal(wacc.balance, before.balance);
+    assert.equal(wacc.lockedStake, 0n);
     assert.equal(await s.ledger.read.treasury(), 10n);
-    const totals = await s.creditTotals(
-      s.wallets.slice(0, 4).map((x) => x.account.address),
-      [taskId],
-    );
-    assert.equal(totals.held, totals.issued);
-    void networkHelpers;
+    assert.equal((await s.ledger.read.escrowOf([taskId])).amount, 0n);
+    await s.conserved([taskId]);
   });
 });

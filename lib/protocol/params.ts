@@ -24,6 +24,8 @@ export type ProtocolParams = {
   auditWindow: number;
   unstakeCooldown: number;
   minBounty: bigint;
+  expirySlashBps: number;
+  inputRejectedPayBps: number;
 };
 
 export const MCC_PER_CC = 1000n;
@@ -52,6 +54,8 @@ export const defaultParams: ProtocolParams = {
   auditWindow: DAY,
   unstakeCooldown: DAY,
   minBounty: 100n,
+  expirySlashBps: 100,
+  inputRejectedPayBps: 1000,
 };
 
 /** The same rounding as `Bps.share` in Solidity. */
@@ -60,11 +64,32 @@ export const bpsShare = (amount: bigint, bps: number): bigint => (amount * BigIn
 export const VerificationMode = { Replicated: 0, Zk: 1 } as const;
 export type VerificationMode = (typeof VerificationMode)[keyof typeof VerificationMode];
 
-/** Bounty plus the fees escrowed at post, as `TaskMarket.escrowFor` computes it. */
+/** The three auditors' fees every task escrows at post, so that any audit of it (random or forced) is paid. */
+export function auditReserve(bounty: bigint, params: ProtocolParams = defaultParams): bigint {
+  return 3n * bpsShare(bounty, params.verifierFeeBps);
+}
+
+/**
+ * Bounty plus what posting escrows besides it, as `TaskMarket.escrowFor` computes it: the platform fee, the two
+ * verifiers' fees (replicated mode) and the audit reserve (both modes).
+ */
 export function escrowFor(bounty: bigint, mode: VerificationMode, params: ProtocolParams = defaultParams): bigint {
-  let fees = bpsShare(bounty, params.platformFeeBps);
+  let fees = bpsShare(bounty, params.platformFeeBps) + auditReserve(bounty, params);
   if (mode === VerificationMode.Replicated) fees += 2n * bpsShare(bounty, params.verifierFeeBps);
   return bounty + fees;
+}
+
+/** 1 mCC = 3.6 reference CPU-seconds. */
+export const REFERENCE_MS_PER_MCC = 3600n;
+
+/**
+ * The most verified work (mCC) a task counts for, as `TaskMarket.post` computes it from the type's on-chain cost
+ * model (reference ms: `msBase + msPerMiB x MiB`) and the declared input size, capped to 24 bits.
+ */
+export function workValue(model: { msBase: number; msPerMiB: number }, inputBytes: number): bigint {
+  const ms = BigInt(model.msBase) + (BigInt(model.msPerMiB) * BigInt(inputBytes)) / (1n << 20n);
+  const value = ms / REFERENCE_MS_PER_MCC;
+  return value > 0xffffffn ? 0xffffffn : value;
 }
 
 /** Credit limit of an account that has earned `earned` mCC through verified work. */

@@ -14,6 +14,7 @@ export const TaskStatus = {
   Fraudulent: 8,
   Cancelled: 9,
   Expired: 10,
+  InputRejected: 11,
 } as const;
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 
@@ -28,12 +29,13 @@ export const allowedTransitions: Readonly<Record<TaskStatus, readonly TaskStatus
   [S.Claimed]: [S.Open, S.Committed, S.Accepted],
   [S.Committed]: [S.Revealing, S.Open],
   [S.Revealing]: [S.Accepted, S.Auditing, S.Open],
-  [S.Accepted]: [S.Auditing, S.Final],
-  [S.Auditing]: [S.Final, S.Fraudulent],
+  [S.Accepted]: [S.Auditing, S.Final, S.InputRejected],
+  [S.Auditing]: [S.Final, S.InputRejected, S.Fraudulent],
   [S.Final]: [],
   [S.Fraudulent]: [],
   [S.Cancelled]: [],
   [S.Expired]: [],
+  [S.InputRejected]: [],
 };
 
 /** True if `to` is reachable from `from` within one transaction (through at most one intermediate status). */
@@ -44,4 +46,4 @@ export function isAllowedTransition(from: TaskStatus, to: TaskStatus): boolean {
   return direct.some((middle) => allowedTransitions[middle].includes(to));
 }
 
-export const terminalStatuses: readonly TaskStatus[] = [S.Final, S.Fraudulent, S.Cancelled, S.Expired];
+export const terminalStatuses: readonly TaskStatus[] = [S.Final, S.Fraudulent, S.Cancelled, S.Expired, S.InputRejected];

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { TaskError, throwIfAborted } from "../errors.ts";
 import type { CostEstimate, RunOptions, TaskType } from "../task-type.ts";
-import { toCostEstimate } from "../calibration.ts";
+import { toCostEstimate, toWorkModel } from "../calibration.ts";
 import { MILLIONTH_PRIME, sieve } from "./sieve.ts";
 import { DEV_SECONDS, REFERENCE_SECONDS, STANDARD_ROUNDS } from "./reference.ts";
 
@@ -61,6 +61,8 @@ export const benchmark: TaskType<BenchmarkSpec> = {
   maxInputBytes: 0,
   run,
   estimateCost,
+  // One round is the least a benchmark task can ask for; it takes no input.
+  workModel: toWorkModel(DEV_SECONDS / STANDARD_ROUNDS, 0),
 };
 
 export type RateMeasurement = { seconds: number; referenceSeconds: number; rate: number };

@@ -17,7 +17,7 @@
 import { z } from "zod";
 import { TaskError, throwIfAborted } from "../errors.ts";
 import type { CostEstimate, InputInfo, RunOptions, TaskType } from "../task-type.ts";
-import { toCostEstimate } from "../calibration.ts";
+import { toCostEstimate, toWorkModel } from "../calibration.ts";
 import { decodeJpeg, decodePng, decodeWebp, encodeJpeg, encodePng, encodeWebp, type Rgba } from "./codecs.ts";
 import { readHeader, type ImageFormat } from "./sniff.ts";
 import { flattenOnWhite, hasAlpha, premultiply, resample, unpremultiply, type Region } from "./resample.ts";
@@ -192,4 +192,7 @@ export const imageResize: TaskType<ImageResizeSpec> = {
   maxInputBytes: MAX_INPUT_BYTES,
   run,
   estimateCost,
+  // The least a file of that size costs: the fixed part, and decoding at 4 bytes per pixel (uncompressed RGBA;
+  // any real image has more pixels per byte). Output pixels are left out: the spec may ask for a tiny one.
+  workModel: toWorkModel(COST_MODEL.fixedSeconds, COST_MODEL.perSourcePixel * 0.25 * 2 ** 20),
 };

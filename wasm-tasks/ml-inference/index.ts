@@ -16,7 +16,7 @@ import type * as Tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { TaskError, throwIfAborted } from "../errors.ts";
 import type { CostEstimate, InputInfo, RunOptions, TaskType } from "../task-type.ts";
-import { toCostEstimate } from "../calibration.ts";
+import { toCostEstimate, toWorkModel } from "../calibration.ts";
 import { decodeJpeg, decodePng, decodeWebp, type Rgba } from "../image-resize/codecs.ts";
 import { flattenOnWhite, hasAlpha, premultiply, resample } from "../image-resize/resample.ts";
 import { readHeader, type ImageFormat } from "../image-resize/sniff.ts";
@@ -258,6 +258,8 @@ export const mlInference: TaskType<MlInferenceSpec> = {
   maxInputBytes: LIMITS.maxInputBytes,
   run,
   estimateCost: estimateMlCost,
+  // Inference itself, plus decoding at 4 bytes per pixel (no real image has fewer pixels per byte).
+  workModel: toWorkModel(0.075, 100e-9 * 0.25 * 2 ** 20),
 };
 
 export default mlInference;

@@ -14,7 +14,7 @@
 import { z } from "zod";
 import { TaskError, throwIfAborted } from "../errors.ts";
 import type { CostEstimate, InputInfo, RunOptions, TaskType } from "../task-type.ts";
-import { toCostEstimate } from "../calibration.ts";
+import { toCostEstimate, toWorkModel } from "../calibration.ts";
 import type { EngineFactory, FfmpegEngine } from "./engine.ts";
 import {
   INPUT_PATH,
@@ -239,6 +239,9 @@ export const videoTranscode: TaskType<VideoTranscodeSpec> = {
   maxInputBytes: LIMITS.maxInputBytes,
   run,
   estimateCost: estimateVideoCost,
+  // Loading the core, and a tenth of a second per MiB: far below any clip (a MiB is under a second of 8 Mbit/s
+  // video, which costs about a second to transcode at the fastest preset and smallest size).
+  workModel: toWorkModel(0.5, 0.1),
 };
 
 export default videoTranscode;

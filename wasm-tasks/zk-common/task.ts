@@ -11,7 +11,7 @@
 import { z } from "zod";
 import { TaskError, throwIfAborted } from "../errors.ts";
 import type { CostEstimate, RunOptions, TaskType } from "../task-type.ts";
-import { toCostEstimate } from "../calibration.ts";
+import { toCostEstimate, toWorkModel } from "../calibration.ts";
 import { commitBytes, taskIdSignal, workerSignal } from "./commitment.ts";
 import { decodeOutput, decodeProofFromChain, encodeOutput, prove, verifyProof } from "./proof.ts";
 
@@ -102,6 +102,8 @@ export function makeZkTaskType<Spec extends { binding?: Binding }>(def: ZkTypeDe
     },
     run,
     estimateCost: (): CostEstimate => toCostEstimate(def.devSeconds),
+    // Half the measured proving time: the input size is fixed by the circuit.
+    workModel: toWorkModel(def.devSeconds / 2, 0),
   };
 
   /** What the requester posts as zkInputCommitment: Poseidon chain of the input bytes packed 31 per element. */

@@ -5,8 +5,32 @@ import {TaskId} from "../libraries/ProtocolHashes.sol";
 
 /// @title Task market
 /// @notice The task lifecycle of DESIGN §3:
-/// Open -> Claimed -> Committed (replicated) | Final (zk) -> Revealing -> Accepted | Open (rejected)
-/// -> Auditing -> Final | Fraudulent; Open -> Cancelled | Expired.
+/// Open -> Claimed -> Committed (replicated) | Accepted (zk) -> Revealing -> Accepted | Open (rejected)
+/// -> Auditing -> Final | InputRejected | Fraudulent; Open -> Cancelled | Expired.
+///
+/// Soundness rules (DESIGN §3a), as this market applies them:
+/// - Draws read a fixed pool. Verifiers and auditors are drawn from the hash of an anchor block fixed in an earlier
+///   transaction, out of the verifier pool as it stood in that block (WorkerRegistry keeps its history). A draw
+///   whose anchor hash is no longer readable (over 256 blocks) is never re-rolled: a verifier draw lapses against
+///   the worker (slashed and excluded, reason DrawLapsed), an audit's auditor draw lapses as a clean audit. Each
+///   party's engine calls the draw as soon as it is due.
+/// - Pay that an audit may reverse is pending. Acceptance moves no credit: the bounty and the fees stay in the
+///   task's escrow, and the locks of the worker and verifiers stay, until the task is final (`finalize` after the
+///   audit window, or a clean audit). Proven fraud returns the escrow to the requester as it was paid in, and
+///   slashes; a reward is paid only out of what the slash recovered.
+/// - Genesis stays genesis (CreditLedger), and work credit (the credit line) grows only by the task's work value,
+///   computed at post from the type's cost model and the declared input size, when the task is final.
+/// - Honest dissent is never a loss. A verifier that dissented from an accepted result keeps its stake locked
+///   instead of being slashed at once; if an audit proves the result fraudulent and the dissenter revealed the
+///   audited result, it is paid its fee and a share of the auditors' reward, and keeps its stake.
+/// - A revealed result is paid for. Once any result of a task is revealed it cannot be cancelled, and if it
+///   expires unaccepted its bounty goes to the treasury. A verifier that commits and never reveals is slashed,
+///   and the round goes on with a replacement (at most MAX_REPLACEMENTS per round).
+/// - Bad input is a result. Replicas that agree on the type's canonical "input cannot be processed" output end
+///   the task as InputRejected once final: the worker is paid `inputRejectedPayBps` of the bounty, the verifiers
+///   their fees, and the rest returns to the requester.
+/// - Every audit is funded at posting: the escrow holds three auditor fees, refunded when unused.
+/// - A pause extends every audit window it covers. A claim left to expire costs `expirySlashBps` of the bounty.
 interface ITaskMarket {
     enum TaskStatus {
         None,
@@ -19,7 +43,8 @@ interface ITaskMarket {
         Final,
         Fraudulent,
         Cancelled,
-        Expired
+        Expired,
+        InputRejected
     }
 
     enum VerificationMode {
@@ -38,7 +63,8 @@ interface ITaskMarket {
     enum RejectReason {
         VerifiersDisagreed, // both verifiers agree against the worker: worker slashed and excluded
         WorkerSilent, // worker committed but never revealed: worker slashed and excluded
-        NoConsensus // no two agree, or the round never got its verifiers: the worker loses the claim
+        NoConsensus, // no two agree, or the pool was too short until the deadline: the worker loses the claim
+        DrawLapsed // nobody drew the verifiers within 256 blocks of the anchor: worker slashed and excluded
     }
 
     struct Task {
@@ -49,10 +75,12 @@ interface ITaskMarket {
         uint8 typeId;
         VerificationMode mode;
         TaskStatus status;
+        bool revealed; // some result of this task was revealed on chain: it can no longer be cancelled
         // slot 1
         address worker;
         uint32 claimDeadline;
         uint40 bounty;
+        uint24 workValue; // mCC of verified work the task counts for at most (cost model x declared input)
         // slot 2, written only for a preferred worker
         address preferredWorker;
         uint32 preferredUntil;
@@ -72,8 +100,11 @@ interface ITaskMarket {
         uint8 commits;
         uint8 reveals;
         uint8 replacements;
-        bool forced; // audit round: forced (and paid) by the requester
-        uint32 anchorBlock; // the block whose hash seeds the round's next draw (see TaskMarket._anchoredSeed)
+        bool forced; // audit round: forced by the requester
+        uint32 anchorBlock; // the block whose hash seeds the round's next draw (see TaskRules.anchoredSeed)
+        uint32 pauseMark; // the market's paused time when `acceptedAt` was set: pauses since then extend the window
+        bool inputRejected; // replicated round: the accepted result is the type's canonical input-rejected output
+        bool poolShort; // the last draw found too few eligible members: only then may the deadline end the round
         Member[3] members;
         bytes32[3] sealOrDigest; // the commitment, replaced by the digest on reveal
     }
@@ -84,6 +115,7 @@ interface ITaskMarket {
         uint40 bounty;
         uint32 deadline;
         uint32 claimWindow; // 0 = the default claim window; never shorter than it
+        uint32 inputBytes; // size of the input; a worker's run checks it, and a mismatch is an input-rejected result
         address preferredWorker; // zero for none
         uint256 zkInputCommitment; // zk mode only: the circuit's commitment to the input
         bytes inputCid;
@@ -129,6 +161,11 @@ interface ITaskMarket {
     error InvalidProof(TaskId taskId);
     error ZeroCommitment();
     error InvalidOutputCid(uint256 cidLength);
+    error AlreadyRevealed(TaskId taskId);
+    /// @notice The anchor block's hash is not known yet: draw from a later block.
+    error AnchorNotReady(TaskId taskId, uint256 anchorBlock);
+    /// @notice The anchor block's hash is no longer readable; the draw is not re-rolled (see `settle`, `finalizeAudit`).
+    error AnchorLapsed(TaskId taskId, uint256 anchorBlock);
 
     event TaskPosted(
         TaskId indexed taskId,
@@ -138,6 +175,8 @@ interface ITaskMarket {
         uint256 bounty,
         uint256 deadline,
         uint256 claimWindow,
+        uint256 inputBytes,
+        uint256 workValue,
         address preferredWorker,
         uint256 zkInputCommitment,
         bytes inputCid,
@@ -155,14 +194,16 @@ interface ITaskMarket {
     event CommitWindowOpened(TaskId indexed taskId, uint256 commitDeadline, uint256 revealDeadline);
     event VerifierReplaced(TaskId indexed taskId, address indexed silent, uint256 member);
     event ResultRevealed(TaskId indexed taskId, address indexed account, bytes32 digest, bytes cid);
-    event TaskAccepted(TaskId indexed taskId, address indexed worker, bytes32 digest, bool audited);
+    /// @notice The round agreed on the worker's result; nothing is paid until the task is final.
+    event TaskAccepted(TaskId indexed taskId, address indexed worker, bytes32 digest, bool audited, bool inputRejected);
     event TaskRejected(TaskId indexed taskId, address indexed worker, RejectReason reason);
     event TaskProved(TaskId indexed taskId, address indexed worker, uint256 outputCommitment, bytes outputCid);
     event AuditStarted(TaskId indexed taskId, bool forced);
     event AuditorDrawn(TaskId indexed taskId, address indexed auditor, uint256 member);
     event AuditClean(TaskId indexed taskId);
     event FraudProven(TaskId indexed taskId, address indexed worker, uint256 slashed, bytes32 auditedDigest);
-    event TaskFinalized(TaskId indexed taskId);
+    /// @notice The task is final (Final or InputRejected): its escrow is paid out and its locks released.
+    event TaskFinalized(TaskId indexed taskId, uint256 workerPay);
     event TaskCancelled(TaskId indexed taskId);
     event TaskExpired(TaskId indexed taskId);
 
@@ -176,6 +217,11 @@ interface ITaskMarket {
     function nextTaskId(address requester) external view returns (TaskId);
     /// @notice Bounty + fees escrowed at post.
     function escrowFor(uint256 bounty, VerificationMode mode) external view returns (uint256);
+    /// @notice Seconds the market has been paused so far; windows opened before a pause are extended by it.
+    function pausedTime() external view returns (uint256);
+    /// @notice When the audit window of an accepted task closes (its acceptance + the audit window + pauses since).
+    function auditWindowClosesAt(TaskId taskId) external view returns (uint256);
+    function excluded(TaskId taskId, address account) external view returns (bool);
 
     function post(PostParams calldata p) external returns (TaskId taskId);
     function cancel(TaskId taskId) external;
@@ -190,10 +236,21 @@ interface ITaskMarket {
     /// @notice Draws the missing verifiers from the round's anchor block hash (after the worker's commit, from a
     /// later block). Anyone may call it; a short pool re-anchors and the call can be repeated.
     function drawVerifiers(TaskId taskId) external;
+    /// @notice After a commit window closed with members that never committed: they lose reputation and their
+    /// place (no slash), and fresh verifiers are drawn. At most MAX_REPLACEMENTS per round, shared with `settle`.
     function replaceSilentVerifiers(TaskId taskId) external;
-    /// @notice Settles a replicated round once it is over. On acceptance the random audit is drawn from the hash
-    /// of the last reveal's block; if that is over 256 blocks old the task is audited. Settling in the same
-    /// block as the last reveal reverts RevealInThisBlock.
+    /// @notice Settles a replicated round once it is over (all revealed, or the reveal window closed; or a draw
+    /// lapsed; or, with a pool too short to draw from, the deadline passed).
+    /// - worker + one verifier agree: Accepted (or Auditing if the random audit is drawn), nothing paid yet; a
+    ///   silent verifier is slashed, a dissenting one stays locked until the task is final.
+    /// - both verifiers agree against the worker, or the worker stayed silent, or its draw lapsed: the worker is
+    ///   slashed and excluded, the verifiers that revealed are paid their fee out of its slash, and the task
+    ///   returns to the queue.
+    /// - the worker revealed but silent verifiers left no decision: they are slashed and replaced, and the round
+    ///   goes on (the worker's reveal stands).
+    /// - otherwise (no two agree): the task returns to the queue; nobody who revealed is blamed.
+    /// The random audit is drawn from the hash of the last reveal's block; if that is over 256 blocks old the task is
+    /// audited. Settling in the same block as the last reveal reverts RevealInThisBlock.
     function settle(TaskId taskId) external;
     /// @notice zk mode: pays the worker at once when the proof verifies. The task is then Accepted, not Final: the
     /// proof settles the computation, not whether `outputCid` holds the proven output, so the requester may
@@ -201,10 +258,19 @@ interface ITaskMarket {
     /// reveal its CID). No random audit is ever drawn for a zk task.
     function submitProof(TaskId taskId, uint256 outputCommitment, bytes calldata proof, bytes calldata outputCid)
         external;
-    /// @notice The requester's dispute of an accepted task (replicated or zk), paying the three auditors' fees.
+    /// @notice The requester's dispute of an accepted task (replicated or zk), within the audit window. The three
+    /// auditors' fees come from the audit reserve the task escrowed at post.
     function forceAudit(TaskId taskId) external;
     /// @notice Draws the missing auditors of an audit, from a later block than the one that started it.
     function drawAuditors(TaskId taskId) external;
+    /// @notice Ends an audit once it is over (all revealed, the reveal window closed, or its draw lapsed or found no
+    /// auditors within the audit window). Two auditors agreeing on another result prove fraud: the worker is slashed
+    /// fraudSlashMultiplier x bounty and banned, the escrow returns to the requester, the auditors and honest
+    /// dissenting verifiers share auditorRewardBps of the bounty out of what the slash recovered. Otherwise the task
+    /// is final and paid as by `finalize`, the auditors that revealed the accepted result paid their fee.
     function finalizeAudit(TaskId taskId) external;
+    /// @notice Pays out an accepted task once its audit window has closed: the worker its bounty (or the
+    /// input-rejected pay), the verifiers that agreed their fees, the platform fee to the treasury, the rest back
+    /// to the requester; a verifier that dissented is slashed now. Anyone may call it.
     function finalize(TaskId taskId) external;
 }

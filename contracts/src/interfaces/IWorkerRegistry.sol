@@ -33,8 +33,10 @@ interface IWorkerRegistry {
     event WorkerRegistered(address indexed account, uint256 rateMilli, uint256 capabilities, uint256 genesisGranted);
     event WorkerUpdated(address indexed account, uint256 rateMilli, uint256 capabilities);
     event UnstakeRequested(address indexed account, uint256 availableAt);
-    event VerifierPoolJoined(address indexed account);
-    event VerifierPoolLeft(address indexed account);
+    /// @notice `account` is in the pool for draws anchored to block `fromBlock` or later.
+    event VerifierPoolJoined(address indexed account, uint256 fromBlock);
+    /// @notice `account` is out of the pool for draws anchored to block `fromBlock` or later.
+    event VerifierPoolLeft(address indexed account, uint256 fromBlock);
     event ReputationChanged(address indexed account, int256 delta, int256 reputation);
     event WorkAccepted(address indexed account, uint256 at);
     event WorkerBanned(address indexed account, uint256 until);
@@ -44,15 +46,24 @@ interface IWorkerRegistry {
     function isBanned(address account) external view returns (bool);
     /// @notice Registered, not banned and able to run `typeId`.
     function canWork(address account, uint8 typeId) external view returns (bool);
+    /// @notice The pool as it stands after this block's changes (joins and leaves take effect from the next block).
     function poolSize() external view returns (uint256);
     function poolMember(uint256 index) external view returns (address);
+    /// @notice The pool as draws anchored to `blockNumber` read it: its state at the end of the block before.
+    function poolSizeAt(uint256 blockNumber) external view returns (uint256);
+    function poolMemberAt(uint256 index, uint256 blockNumber) external view returns (address);
 
-    /// @notice Draws up to `count` distinct verifiers for `typeId` with at least `lockAmount` free stake,
-    /// none of them in `exclude`. Scans a bounded window of the pool from a random start.
-    function draw(uint256 seed, uint256 count, uint8 typeId, uint256 lockAmount, address[] memory exclude)
-        external
-        view
-        returns (address[] memory drawn);
+    /// @notice Draws up to `count` distinct verifiers for `typeId` with at least `lockAmount` free stake, none of
+    /// them in `exclude`, from the pool as it stood in block `atBlock` (the draw's anchor). Scans a bounded window
+    /// of that pool from a random start, skipping members that left it since or cannot serve now.
+    function draw(
+        uint256 seed,
+        uint256 atBlock,
+        uint256 count,
+        uint8 typeId,
+        uint256 lockAmount,
+        address[] memory exclude
+    ) external view returns (address[] memory drawn);
 
     function register(uint32 rateMilli, uint256 capabilities) external;
     function update(uint32 rateMilli, uint256 capabilities) external;

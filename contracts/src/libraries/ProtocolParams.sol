@@ -25,6 +25,8 @@ struct ProtocolParams {
     uint32 auditWindow;
     uint32 unstakeCooldown;
     uint64 minBounty; // so that every fee is at least 1 mCC
+    uint16 expirySlashBps; // slash of a worker whose claim expired unfinished, share of bounty
+    uint16 inputRejectedPayBps; // pay of a worker whose input-rejected result is final, share of bounty
 }
 
 /// @notice Basis-point arithmetic shared by every contract.

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {ICreditLedger} from "../interfaces/ICreditLedger.sol";
+import {ITaskMarket} from "../interfaces/ITaskMarket.sol";
+import {ITaskTypeRegistry} from "../interfaces/ITaskTypeRegistry.sol";
+import {IWorkerRegistry} from "../interfaces/IWorkerRegistry.sol";
+import {ProtocolParams} from "./ProtocolParams.sol";
+import {TaskId} from "./ProtocolHashes.sol";
+
+/// @notice Everything the task market stores. TaskMarket holds one of these; the round and audit libraries,
+/// which run in its context (DELEGATECALL), receive it as a storage pointer.
+struct MarketStorage {
+    mapping(TaskId taskId => ITaskMarket.Task) tasks;
+    mapping(TaskId taskId => ITaskMarket.Round) rounds;
+    mapping(TaskId taskId => ITaskMarket.Round) audits;
+    mapping(TaskId taskId => uint256) zkInputCommitment;
+    mapping(TaskId taskId => mapping(address account => bool)) excluded;
+    mapping(address requester => uint256) nonces;
+    /// @dev Active claims per worker, kept as `count + 1` once the worker has claimed anything: the slot then
+    /// never returns to zero, so each claim pays a 5k storage update instead of a 22k slot creation.
+    mapping(address worker => uint256) activeClaimsPlusOne;
+}
+
+/// @notice What a library call needs besides storage: the market's immutables and the caller. A linked library
+/// cannot read the market's immutables or `_msgSender()`, so the market passes them in.
+struct MarketContext {
+    ICreditLedger ledger;
+    IWorkerRegistry registry;
+    ITaskTypeRegistry taskTypes;
+    address sender;
+    /// seconds the market has been paused up to now (see TaskMarket.pausedTime)
+    uint256 pausedTime;
+    ProtocolParams p;
+}
