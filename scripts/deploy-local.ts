@@ -10,7 +10,8 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import hre, { network } from "hardhat";
 import { type Abi, type Address, type Hex, keccak256 } from "viem";
-import { deployProtocol } from "../contracts/deploy/deploy-protocol.ts";
+import { MARKET_LIBRARIES, deployProtocol } from "../contracts/deploy/deploy-protocol.ts";
+import { checkDevelopmentKeys } from "../contracts/deploy/zk-keys.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const outFile = resolve(
@@ -32,6 +33,8 @@ type Deployment = {
   deployedAt: string;
   /** Hash of the compiled code of every contract: a changed build deploys again. */
   buildHash: Hex;
+  /** "development": the zk verifiers hold the committed development keys, whose proofs anyone can forge. */
+  zkKeys: "development";
   contracts: Record<Name, { address: Address; abi: Abi; codeHash: Hex }>;
 };
 
@@ -40,9 +43,10 @@ const publicClient = await viem.getPublicClient();
 const chainId = await publicClient.getChainId();
 
 const bytecodes = await Promise.all(
-  (Object.keys(CONTRACTS) as Name[]).map(async (n) => (await hre.artifacts.readArtifact(n)).deployedBytecode),
+  [...(Object.keys(CONTRACTS) as Name[]), ...MARKET_LIBRARIES].map(async (n) => (await hre.artifacts.readArtifact(n)).deployedBytecode),
 );
-const buildHash = keccak256(`0x${bytecodes.map((b) => b.slice(2)).join("")}`);
+// Unlinked code holds `__$<hash>$__` placeholders where library addresses go: hash them as zeros.
+const buildHash = keccak256(`0x${bytecodes.map((b) => b.slice(2).replace(/__\$[0-9a-f]{34}\$__/g, "0".repeat(40))).join("")}`);
 
 const all: Record<string, Deployment> = existsSync(outFile) ? JSON.parse(readFileSync(outFile, "utf8")) : {};
 const previous = all[String(chainId)];
@@ -64,6 +68,10 @@ if (previous) {
   );
 }
 
+// The genesis zk types ship development keys only (circuits/README.md): refuse any chain but the local one.
+if (checkDevelopmentKeys(chainId)) {
+  console.warn(`WARNING: deploying DEVELOPMENT zk keys to chain ${chainId}: anyone can forge proofs there.`);
+}
 const protocol = await deployProtocol(viem);
 const contracts = {} as Deployment["contracts"];
 for (const [name, key] of Object.entries(CONTRACTS) as [Name, (typeof CONTRACTS)[Name]][]) {
@@ -73,7 +81,7 @@ for (const [name, key] of Object.entries(CONTRACTS) as [Name, (typeof CONTRACTS)
   contracts[name] = { address: c.address, abi: c.abi as Abi, codeHash: keccak256(code) };
   console.log(`${name.padEnd(24)} ${c.address}`);
 }
-all[String(chainId)] = { chainId, deployedAt: new Date().toISOString(), buildHash, contracts };
+all[String(chainId)] = { chainId, deployedAt: new Date().toISOString(), buildHash, zkKeys: "development", contracts };
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, `${JSON.stringify(all, null, 2)}\n`);
 console.log(`deployed on chain ${chainId}; wrote ${outFile}`);

@@ -87,6 +87,13 @@ export async function setupProtocol(connection: Connection, params: Partial<Prot
     return { cid, salt, digest, commitment: computeCommitment(taskId, sender, digest, salt) };
   }
 
+  /** The same for a result given by its binary CID (e.g. a type's canonical input-rejected output). */
+  function resultWithCid(taskId: Hex, sender: Address, cid: Hex, saltSeed = "salt") {
+    const salt = keccak256(toHex(`${saltSeed}-${sender}`));
+    const digest = cidDigest(cid);
+    return { cid, salt, digest, commitment: computeCommitment(taskId, sender, digest, salt) };
+  }
+
   /**
    * Sum of all credit the ledger holds for the given accounts and tasks, against genesis issued.
    * Accounts and tasks outside the lists must hold nothing for the check to be meaningful.
@@ -105,14 +112,42 @@ export async function setupProtocol(connection: Connection, params: Partial<Prot
   const nextTaskIdFor = (requester: Address) => protocol.market.read.nextTaskId([requester]);
 
   type Wallet = (typeof wallets)[number];
+  /** Every account the checks below cover: the node's wallets, and the extra ones `extraWallet` makes. */
   const everyone = wallets.map((w) => w.account.address);
+  /**
+   * The `i`-th extra account (beyond the node's wallets): an impersonated address with gas money, for worlds that
+   * need many accounts (Sybils, big pools). It is added to the accounts the conservation checks cover.
+   */
+  async function extraWallet(i: number): Promise<Wallet> {
+    const address = getAddress(`0x${keccak256(toHex(`extra-account-${i}`)).slice(26)}`);
+    await connection.networkHelpers.impersonateAccount(address);
+    await connection.networkHelpers.setBalance(address, 10n ** 20n);
+    if (!everyone.includes(address)) everyone.push(address);
+    const wallet = (await viem.getWalletClient(address)) as Wallet;
+    if (!extraWallets.some((w) => w.account.address === wallet.account.address)) extraWallets.push(wallet);
+    return wallet;
+  }
   /** Credit conservation over every wallet and the given tasks: held == genesis issued. */
   const conserved = async (taskIds: Hex[]) => {
     const t = await creditTotals(everyone, taskIds);
     assert.equal(t.held, t.issued, "credit conservation: held == issued");
   };
+  /**
+   * Genesis stays genesis: the genesis-tagged credit everywhere (genesis pots, genesis-sourced stake, the genesis
+   * part of every escrow and of the treasury) is exactly the genesis issued, so none of it became transferable.
+   */
+  const genesisKept = async (taskIds: Hex[]) => {
+    let tagged = await protocol.ledger.read.treasuryGenesis();
+    for (const a of everyone) {
+      const acc = await protocol.ledger.read.accountOf([a]);
+      tagged += acc.genesis + acc.stakeGenesis;
+    }
+    for (const id of taskIds) tagged += (await protocol.ledger.read.escrowOf([id])).genesis;
+    assert.equal(tagged, await protocol.ledger.read.genesisIssued(), "genesis-tagged credit == genesis issued");
+  };
+  const extraWallets: Wallet[] = [];
   const walletOf = (a: Address) => {
-    const w = wallets.find((x) => getAddress(x.account.address) === getAddress(a));
+    const w = [...wallets, ...extraWallets].find((x) => getAddress(x.account.address) === getAddress(a));
     if (!w) throw new Error(`no wallet for ${a}`);
     return w;
   };
@@ -135,6 +170,32 @@ export async function setupProtocol(connection: Connection, params: Partial<Prot
   /** Draws an audit's auditors (from the default wallet), in a later block than the one that started it. */
   const drawAuditors = async (taskId: Hex) => wait(await protocol.market.write.drawAuditors([taskId]));
 
+  /** Registers one more task type (governance is the deployer) and returns its id. */
+  async function addType(t: {
+    name: string;
+    modes: number;
+    zkVerifier?: Address;
+    workMsBase?: number;
+    workMsPerMiB?: number;
+    rejectedDigest?: Hex;
+  }): Promise<number> {
+    await wait(
+      await protocol.taskTypes.write.addTaskType([
+        t.name,
+        "",
+        t.rejectedDigest ?? keccak256(toHex(`rejected-${t.name}`)),
+        {
+          zkVerifier: t.zkVerifier ?? ZERO_ADDRESS,
+          modes: t.modes,
+          active: true,
+          workMsBase: t.workMsBase ?? 0,
+          workMsPerMiB: t.workMsPerMiB ?? 0,
+        },
+      ]),
+    );
+    return Number((await protocol.taskTypes.read.typeCount()) - 1n);
+  }
+
   return {
     ...protocol,
     viem,
@@ -145,11 +206,16 @@ export async function setupProtocol(connection: Connection, params: Partial<Prot
     registerWorker,
     post,
     result,
+    resultWithCid,
     creditTotals,
     nextTaskIdFor,
     drawVerifiers,
     drawAuditors,
     conserved,
+    genesisKept,
+    extraWallet,
+    addType,
+    everyone,
     walletOf,
     account,
     commitAs,
