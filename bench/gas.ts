@@ -2,6 +2,7 @@
  * Gas of each task lifecycle, measured on Hardhat's EDR chain with the deployed protocol.
  * Run: npm run bench:gas   (writes the "gas" section of BENCHMARKS.md)
  */
+import { readFileSync } from "node:fs";
 import { network } from "hardhat";
 import { type Address, type Hex, bytesToHex, encodeFunctionData, toHex } from "viem";
 import { genesisTaskTypes } from "../contracts/deploy/deploy-protocol.ts";
@@ -54,6 +55,7 @@ async function replicated(auditRate: number) {
           bounty: 1000,
           deadline: Math.floor(Date.now() / 1000) + 86_400 * 30,
           claimWindow: 0,
+          inputBytes: 100_000,
           preferredWorker: "0x0000000000000000000000000000000000000000",
           zkInputCommitment: 0n,
           inputCid: toHex(`bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy-${measured}`),
@@ -73,7 +75,11 @@ async function replicated(auditRate: number) {
     await measure(s, log, "reveal (worker)", () => w.market.write.reveal([taskId, out.cid, out.salt]));
     await measure(s, log, "reveal (verifier 1)", () => drawn[0]!.c.market.write.reveal([taskId, vr[0]!.cid, vr[0]!.salt]));
     await measure(s, log, "reveal (verifier 2)", () => drawn[1]!.c.market.write.reveal([taskId, vr[1]!.cid, vr[1]!.salt]));
-    await measure(s, log, "settle", () => s.market.write.settle([taskId]));
+    await measure(s, log, "settle (accepted; nothing paid until final)", () => s.market.write.settle([taskId]));
+    await networkHelpers.time.increase(s.params.auditWindow + 1);
+    await measure(s, log, "finalize (after the audit window: pays worker, verifiers, platform, refund)", () =>
+      s.market.write.finalize([taskId]),
+    );
   }
   return rows;
 }
@@ -97,6 +103,7 @@ async function audit() {
         bounty: 1000,
         deadline: Math.floor(Date.now() / 1000) + 86_400 * 30,
         claimWindow: 0,
+        inputBytes: 100_000,
         preferredWorker: "0x0000000000000000000000000000000000000000",
         zkInputCommitment: 0n,
         inputCid: toHex("bafy-audit-input"),
@@ -121,7 +128,9 @@ async function audit() {
   const ar = auditors.map((d) => s.result(taskId, d.wallet.account.address, "out"));
   for (const [i, a] of auditors.entries()) await measure(s, rows, `audit commit ${i + 1}`, () => a.c.market.write.commit([taskId, ar[i]!.commitment]));
   for (const [i, a] of auditors.entries()) await measure(s, rows, `audit reveal ${i + 1}`, () => a.c.market.write.reveal([taskId, ar[i]!.cid, ar[i]!.salt]));
-  await measure(s, rows, "finalizeAudit (clean)", () => s.market.write.finalizeAudit([taskId]));
+  await measure(s, rows, "finalizeAudit (clean: pays worker, verifiers, auditors, platform, refund)", () =>
+    s.market.write.finalizeAudit([taskId]),
+  );
   return rows;
 }
 
@@ -162,6 +171,7 @@ async function zk(typeName: "zk-downscale" | "zk-matmul") {
           bounty: 1000,
           deadline: Math.floor(Date.now() / 1000) + 86_400 * 30,
           claimWindow: 0,
+          inputBytes: 100_000,
           preferredWorker: "0x0000000000000000000000000000000000000000",
           zkInputCommitment: inputCommitment,
           inputCid: toHex(`bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy-${measured}`),
@@ -174,6 +184,8 @@ async function zk(typeName: "zk-downscale" | "zk-matmul") {
     await measure(s, log, `submitProof (real ${typeName} Groth16 verifier)`, () =>
       w.market.write.submitProof([taskId, outputCommitment, proof, toHex("bafy-zk-output")]),
     );
+    await networkHelpers.time.increase(s.params.auditWindow + 1);
+    await measure(s, log, "finalize (after the audit window: pays the worker)", () => s.market.write.finalize([taskId]));
     if (measured) {
       // The verifier alone, as an eth_estimateGas of the adapter's view call (includes the 21k base).
       const adapter = s.zkAdapters[typeName]!;
@@ -204,6 +216,18 @@ async function zk(typeName: "zk-downscale" | "zk-matmul") {
 
 const sum = (rows: Row[]) => rows.reduce((n, r) => n + r.gas, 0n);
 const table = (rows: Row[]) => rows.map((r) => `| ${r.step} | ${r.gas.toLocaleString("en-US")} |`).join("\n");
+const fmt = (n: bigint) => n.toLocaleString("en-US");
+
+/** The same lifecycles measured on the contracts before issue 9 (bench/gas-baseline.json records how). */
+const baseline = JSON.parse(readFileSync(new URL("./gas-baseline.json", import.meta.url), "utf8")) as {
+  measuredAt: string;
+  lifecycles: Record<"replicated" | "audit" | "zkDownscale" | "zkMatmul", { step: string; gas: number }[]>;
+};
+const before = (name: keyof typeof baseline.lifecycles) => BigInt(baseline.lifecycles[name].reduce((n, r) => n + r.gas, 0));
+const change = (now: bigint, then: bigint) => {
+  const pct = (Number(now - then) / Number(then)) * 100;
+  return `${pct >= 0 ? "+" : ""}${pct.toFixed(1)}%`;
+};
 
 const rep = await replicated(0);
 const aud = await audit();
@@ -215,6 +239,14 @@ void networkHelpers;
 const downTotal = sum(zkDown.rows);
 const matTotal = sum(zkMat.rows);
 const repTotal = sum(rep);
+const repToAccept = sum(rep.filter((r) => !r.step.startsWith("finalize")));
+const audTotal = sum(aud);
+const comparisons: [string, bigint, bigint][] = [
+  ["replicated, post to payment (incl. finalize)", before("replicated"), repTotal],
+  ["audit, settle to payment (finalizeAudit)", before("audit"), audTotal],
+  ["zk-downscale, post to payment (incl. finalize)", before("zkDownscale"), downTotal],
+  ["zk-matmul, post to payment (incl. finalize)", before("zkMatmul"), matTotal],
+];
 
 const markdown = `## Gas per lifecycle
 
@@ -222,48 +254,51 @@ Machine: ${machineLine()}
 Command: \`npm run bench:gas\` (Hardhat ${"3.17.0"} EDR in-process chain, solc-js with viaIR, optimizer 200 runs, evm cancun).
 Each lifecycle is measured on its second run, after a warm-up task, so account slots (nonce, IOU, reputation)
 already exist as they do for every task after an account's first. Total gas includes the 21,000 base cost of
-every transaction.
+every transaction. Since issue 9 nothing is paid at acceptance: pay an audit may reverse stays in escrow until the
+task is final, so every lifecycle below runs to the payment (\`finalize\` after the audit window, or
+\`finalizeAudit\`).
 
-### Replicated: post + claim + 3 commits + drawVerifiers + 3 reveals + settle (no audit drawn)
+### Against the contracts before issue 9 (limit: +10%)
+"Before" is ${baseline.measuredAt}: the old lifecycles paid at \`settle\`/\`submitProof\`, and their \`finalize\`
+only changed the status.
+| lifecycle | before | now | change |
+|---|---|---|---|
+${comparisons.map(([name, then, now]) => `| ${name} | ${fmt(then)} | ${fmt(now)} | ${change(now, then)}${Number(now - then) / Number(then) > 0.1 ? " (over +10%)" : ""} |`).join("\n")}
+
+### Replicated: post + claim + 3 commits + drawVerifiers + 3 reveals + settle + finalize (no audit drawn)
 | step | gas |
 |---|---|
 ${table(rep)}
-| **total** | **${repTotal.toLocaleString("en-US")}** (target ≤ 1,000,000: ${repTotal <= 1_000_000n ? "met" : "missed"}) |
+| **total** | **${fmt(repTotal)}** |
 
-### zk: post + claim + submitProof, with the real Groth16 verifiers and real proofs
+To acceptance (post to settle, the lifecycle the ≤ 1,000,000 target of issue 2 measured): ${fmt(repToAccept)} (${repToAccept <= 1_000_000n ? "met" : "missed"}).
+The payment is a transaction of its own now, after the audit window, because pay an audit may reverse must stay in
+escrow until then; before issue 9 the same \`finalize\` transaction cost ${fmt(BigInt(baseline.lifecycles.replicated.at(-1)!.gas))} and only changed the status.
+
+### zk: post + claim + submitProof + finalize, with the real Groth16 verifiers and real proofs
 zk-downscale (64x64 tile; one task per tile for larger images):
 | step | gas |
 |---|---|
 ${table(zkDown.rows)}
-| **total** | **${downTotal.toLocaleString("en-US")}** (target ≤ 450,000: ${downTotal <= 450_000n ? "met" : "missed"}) |
+| **total** | **${fmt(downTotal)}** (target ≤ 450,000: ${downTotal <= 450_000n ? "met" : "missed"}) |
 
 zk-matmul (16x16 uint8):
 | step | gas |
 |---|---|
 ${table(zkMat.rows)}
-| **total** | **${matTotal.toLocaleString("en-US")}** (target ≤ 450,000: ${matTotal <= 450_000n ? "met" : "missed"}) |
+| **total** | **${fmt(matTotal)}** (target ≤ 450,000: ${matTotal <= 450_000n ? "met" : "missed"}) |
 
 The adapter's \`verifyTaskProof\` alone (eth_estimateGas of the view call, incl. the 21,000 base and 356 bytes of
-calldata): zk-downscale ${zkDown.verifyGas.toLocaleString("en-US")}, zk-matmul ${zkMat.verifyGas.toLocaleString("en-US")}.
+calldata): zk-downscale ${fmt(zkDown.verifyGas)}, zk-matmul ${fmt(zkMat.verifyGas)}.
 Groth16 verification with 4 public signals is the same work for every circuit (3 pairings + 4 scalar
-multiplications); the circuit size does not change it.
+multiplications); the circuit size does not change it. The zk lifecycle is four transactions (84k of base cost);
+issue 12 takes on the 450k target.
 
-What the zk lifecycle spends besides the verifier: every transaction's 21,000 base (63k of the three);
-post creates four storage slots at 22,100 each (two task slots, the zk input commitment, the ledger's escrow
-record: ~88k); claim updates the task, the worker's active-claim count and its locked stake and reads the
-registry (~49k above base); submitProof reads the task type, calls the verifier, and in one ledger call pays
-the worker, the platform fee and the IOU and unlocks the stake, then adds reputation in the registry: five
-cross-contract calls (~2.6k cold access each) and about eight storage updates (2.9-5k each). It also creates
-two slots (~44k): the published output's digest and the acceptance time, which let the requester dispute the
-bytes behind the output CID with a forced audit (a data-availability dispute; the proof cannot cover them).
-Reaching the 450k target would mean dropping the claim transaction for zk tasks (first valid proof wins, ~70k),
-storing no per-task escrow record, or giving up the dispute.
-
-### Audit (settle + drawAuditors + 3 auditors, clean)
+### Audit (settle + drawAuditors + 3 auditors, clean, to payment)
 | step | gas |
 |---|---|
 ${table(aud)}
-| **total** | **${sum(aud).toLocaleString("en-US")}** |
+| **total** | **${fmt(audTotal)}** |
 `;
 writeBenchSection("gas", markdown);
 console.log(markdown);

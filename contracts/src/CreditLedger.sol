@@ -30,8 +30,9 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
     mapping(address account => Account) internal _accounts;
     mapping(TaskId taskId => Escrow) internal _escrows;
     mapping(address debtor => mapping(address creditor => uint256 amount)) public owed;
-    uint256 public treasury;
-    uint256 public treasuryGenesis;
+    /// @dev The treasury and its genesis part share one slot: every fee and slash updates both.
+    uint128 internal _treasury;
+    uint128 internal _treasuryGenesis;
     uint256 public genesisIssued;
     uint256 public genesisAccountsGranted;
     mapping(address account => bool) public hasGenesis;
@@ -60,6 +61,16 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
     /// @inheritdoc ICreditLedger
     function escrowOf(TaskId taskId) external view returns (Escrow memory) {
         return _escrows[taskId];
+    }
+
+    /// @inheritdoc ICreditLedger
+    function treasury() external view returns (uint256) {
+        return _treasury;
+    }
+
+    /// @inheritdoc ICreditLedger
+    function treasuryGenesis() external view returns (uint256) {
+        return _treasuryGenesis;
     }
 
     /// @inheritdoc ICreditLedger
@@ -165,8 +176,8 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
         }
         if (toTreasury != 0) {
             uint256 genesisPart = _takeEscrow(taskId, e, toTreasury);
-            treasury += toTreasury;
-            treasuryGenesis += genesisPart;
+            _treasury += toTreasury.toUint128();
+            _treasuryGenesis += genesisPart.toUint128();
             emit EscrowToTreasury(taskId, toTreasury, genesisPart);
         }
         uint256 rest = e.amount;
@@ -254,8 +265,8 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
         paidEach = recovered / n < each ? recovered / n : each;
         if (paidEach == 0) return 0;
         uint256 genesisEach = (paidEach * genesisPart) / recovered;
-        treasury -= paidEach * n;
-        treasuryGenesis -= genesisEach * n;
+        _treasury -= uint128(paidEach * n);
+        _treasuryGenesis -= uint128(genesisEach * n);
         for (uint256 i; i < n; ++i) {
             Account storage a = _accounts[rewarded[i]];
             a.genesis += uint64(genesisEach);
@@ -280,8 +291,8 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
         uint256 positive = balance > 0 ? uint256(balance) : 0;
         recovered = fromStake + (fromBalance < positive ? fromBalance : positive);
         a.balance = (balance - fromBalance.toInt256()).toInt128();
-        treasury += amount;
-        treasuryGenesis += genesisPart;
+        _treasury += amount.toUint128();
+        _treasuryGenesis += uint128(genesisPart);
         emit Slashed(account, amount, fromStake, recovered);
     }
 

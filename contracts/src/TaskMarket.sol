@@ -58,9 +58,6 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
     uint16 internal immutable _inputRejectedPayBps;
 
     MarketStorage internal $;
-    /// @dev Seconds of every pause that has ended, and when the current one began.
-    uint64 internal _pausedBefore;
-    uint64 internal _pausedAt;
 
     constructor(
         ProtocolConfig config,
@@ -145,13 +142,13 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
     }
 
     /// @inheritdoc ITaskMarket
-    function pausedTime() public view returns (uint256) {
-        return _pausedBefore + (paused() ? block.timestamp - _pausedAt : 0);
+    function pausedTime() external view returns (uint256) {
+        return TaskRules.pausedTime($);
     }
 
     /// @inheritdoc ITaskMarket
     function auditWindowClosesAt(TaskId taskId) external view returns (uint256) {
-        return _ctx().auditClosesAt($.rounds[taskId]);
+        return TaskRules.auditClosesAt($, _ctx(), $.rounds[taskId]);
     }
 
     // ================================================================ requester
@@ -313,7 +310,7 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         Round storage r = $.rounds[taskId];
         r.sealOrDigest[WORKER] = ProtocolHashes.cidDigest(outputCid);
         r.acceptedAt = uint32(block.timestamp);
-        r.pauseMark = uint32(pausedTime());
+        r.pauseMark = uint32(TaskRules.pausedTime($));
         $.activeClaimsPlusOne[worker] -= 1;
         registry.recordAcceptedWork(worker);
         emit TaskProved(taskId, worker, outputCommitment, outputCid);
@@ -373,12 +370,13 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
     /// @notice Stops the entry points that create new obligations (post, claim, forceAudit); the windows of work
     /// under way are extended by the time the pause lasts.
     function pause() external onlyOwner {
-        _pausedAt = uint64(block.timestamp);
+        $.pausedAt = uint64(block.timestamp);
         _pause();
     }
 
     function unpause() external onlyOwner {
-        _pausedBefore += uint64(block.timestamp) - _pausedAt;
+        $.pausedBefore += uint64(block.timestamp) - $.pausedAt;
+        $.pausedAt = 0;
         _unpause();
     }
 
@@ -390,7 +388,6 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
             registry: registry,
             taskTypes: taskTypes,
             sender: _msgSender(),
-            pausedTime: pausedTime(),
             p: ProtocolParams({
                 genesisGrant: 0,
                 genesisAccounts: 0,

@@ -13,15 +13,14 @@ import {ProtocolConfig} from "./ProtocolConfig.sol";
 
 /// @title WorkerRegistry
 /// @notice Registration, stake, reputation, bans, and the verifier pool with its history.
-/// @dev The pool is an array of slots kept by swap-and-pop, and every change of a slot or of the pool's length is
-/// a checkpoint that takes effect from the next block. A draw anchored to block `a` reads the pool as it stood in
+/// @dev The pool is an array of slots kept by swap-and-pop, and every change of a slot or of the pool's length
+/// takes effect from the next block, the value it replaces kept as a checkpoint (OpenZeppelin Checkpoints). A draw anchored to block `a` reads the pool as it stood in
 /// block `a` (its order and its length, so `seed % length` too): that is the pool at the end of block `a - 1`,
 /// fixed before the anchor's hash, the draw's seed, can be known. Joining or leaving once the seed is public
 /// changes nothing in that draw, except that a member who has left since is skipped; skipping a member never
 /// puts more of one party's accounts into a draw than it had.
 contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
     using Checkpoints for Checkpoints.Trace160;
-    using Checkpoints for Checkpoints.Trace208;
 
     /// @dev Bounds the gas of a draw whatever the pool size; the window starts at a random index.
     uint256 public constant MAX_DRAW_SCAN = 32;
@@ -33,10 +32,17 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
 
     address public market;
     mapping(address account => Worker) internal _workers;
-    /// @dev Pool length by block (key: first block it holds in).
-    Checkpoints.Trace208 internal _poolLength;
-    /// @dev Member of each pool slot by block (key: first block it holds in; zero address = empty).
-    mapping(uint256 slot => Checkpoints.Trace160) internal _poolSlots;
+    /// @dev A pool value (a slot's member, or the pool's length) and the first block it holds in. The values it
+    /// replaced are in the history, keyed by their own first block: a draw mostly reads the current value, one slot.
+    struct Since {
+        uint160 value;
+        uint96 since;
+    }
+
+    Since internal _poolLength;
+    Checkpoints.Trace160 internal _poolLengthHistory;
+    mapping(uint256 slot => Since) internal _poolSlots; // value: the member's address, zero = empty
+    mapping(uint256 slot => Checkpoints.Trace160) internal _poolSlotHistory;
 
     constructor(ProtocolConfig config, ICreditLedger ledger_, address governance, address trustedForwarder)
         Ownable(governance)
@@ -90,22 +96,22 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
 
     /// @inheritdoc IWorkerRegistry
     function poolSize() public view returns (uint256) {
-        return _poolLength.latest();
+        return _poolLength.value;
     }
 
     /// @inheritdoc IWorkerRegistry
     function poolMember(uint256 index) public view returns (address) {
-        return address(_poolSlots[index].latest());
+        return address(_poolSlots[index].value);
     }
 
     /// @inheritdoc IWorkerRegistry
     function poolSizeAt(uint256 blockNumber) public view returns (uint256) {
-        return _poolLength.upperLookupRecent(uint48(blockNumber));
+        return _valueAt(_poolLength, _poolLengthHistory, blockNumber);
     }
 
     /// @inheritdoc IWorkerRegistry
     function poolMemberAt(uint256 index, uint256 blockNumber) public view returns (address) {
-        return address(_poolSlots[index].upperLookupRecent(uint96(blockNumber)));
+        return address(uint160(_valueAt(_poolSlots[index], _poolSlotHistory[index], blockNumber)));
     }
 
     /// @inheritdoc IWorkerRegistry
@@ -216,8 +222,8 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
         w.unstakeRequestedAt = 0;
         uint256 slot = poolSize();
         uint96 from = uint96(block.number + 1);
-        _poolSlots[slot].push(from, uint160(account));
-        _poolLength.push(uint48(from), uint208(slot + 1));
+        _set(_poolSlots[slot], _poolSlotHistory[slot], uint160(account), from);
+        _set(_poolLength, _poolLengthHistory, uint160(slot + 1), from);
         w.poolIndex = uint32(slot + 1);
         emit VerifierPoolJoined(account, from);
     }
@@ -283,13 +289,31 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
         uint96 from = uint96(block.number + 1);
         if (index != last) {
             address moved = poolMember(last);
-            _poolSlots[index].push(from, uint160(moved));
+            _set(_poolSlots[index], _poolSlotHistory[index], uint160(moved), from);
             _workers[moved].poolIndex = uint32(index + 1);
         }
-        _poolSlots[last].push(from, 0);
-        _poolLength.push(uint48(from), uint208(last));
+        _set(_poolSlots[last], _poolSlotHistory[last], 0, from);
+        _set(_poolLength, _poolLengthHistory, uint160(last), from);
         _workers[account].poolIndex = 0;
         emit VerifierPoolLeft(account, from);
+    }
+
+    /// @dev Sets `current` to `value` from block `from` on, keeping the value it replaces for earlier blocks.
+    function _set(Since storage current, Checkpoints.Trace160 storage history, uint160 value, uint96 from) internal {
+        Since memory old = current;
+        if (old.since != from && (old.since != 0 || old.value != 0)) history.push(old.since, old.value);
+        current.value = value;
+        current.since = from;
+    }
+
+    function _valueAt(Since storage current, Checkpoints.Trace160 storage history, uint256 blockNumber)
+        internal
+        view
+        returns (uint256)
+    {
+        Since memory latest = current;
+        if (latest.since <= blockNumber) return latest.value;
+        return history.upperLookupRecent(uint96(blockNumber));
     }
 
     function _isExcluded(address candidate, address[] memory exclude) internal pure returns (bool) {

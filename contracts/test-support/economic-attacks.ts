@@ -100,8 +100,14 @@ export async function drawSteering(connection: Connection, { trials = 8, honest 
   let moves = 0;
   let steered = 0;
   let ownDrawn = 0;
+  let requester = requesterW;
   for (let trial = 0; trial < trials; trial++) {
-    const taskId = await s.post(requesterW, { bounty: BOUNTY });
+    // A fresh requester every few trials: each holds only its 10 CC of genesis credit.
+    if (trial % 8 === 7) {
+      requester = await s.extraWallet(3000 + trial);
+      await s.registerWorker(requester, 0n, false);
+    }
+    const taskId = await s.post(requester, { bounty: BOUNTY });
     await s.wait(await worker.market.write.claim([taskId]));
     await s.commitAs(workerW, taskId, "garbage");
     const anchor = (await s.market.read.roundOf([taskId])).anchorBlock;

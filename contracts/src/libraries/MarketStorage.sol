@@ -20,6 +20,10 @@ struct MarketStorage {
     /// @dev Active claims per worker, kept as `count + 1` once the worker has claimed anything: the slot then
     /// never returns to zero, so each claim pays a 5k storage update instead of a 22k slot creation.
     mapping(address worker => uint256) activeClaimsPlusOne;
+    /// @dev Seconds of every pause that has ended, and when the current one began (0 = not paused). Read only where
+    /// a window is opened or checked, so that other calls pay nothing for it.
+    uint64 pausedBefore;
+    uint64 pausedAt;
 }
 
 /// @notice What a library call needs besides storage: the market's immutables and the caller. A linked library
@@ -29,7 +33,5 @@ struct MarketContext {
     IWorkerRegistry registry;
     ITaskTypeRegistry taskTypes;
     address sender;
-    /// seconds the market has been paused up to now (see TaskMarket.pausedTime)
-    uint256 pausedTime;
     ProtocolParams p;
 }

@@ -9,7 +9,8 @@ import {TaskRules} from "./TaskRules.sol";
 
 /// @title The 2-of-3 replication round: commit, draw, reveal, replace, tally
 /// @notice A linked library of TaskMarket: it runs in the market's context (storage, events, ledger role), and
-/// the market alone calls it, from its nonReentrant entry points. Commit and reveal also serve audit rounds.
+/// the market alone calls it, from its nonReentrant entry points. Commit and reveal, which also serve audit rounds,
+/// are internal: small and called most often, they are compiled into the market instead of paying a library call.
 library ReplicationRound {
     using TaskRules for MarketContext;
 
@@ -17,7 +18,7 @@ library ReplicationRound {
 
     // ================================================================ commit-reveal (replicated and audit)
 
-    function commit(MarketStorage storage $, MarketContext memory c, TaskId taskId, bytes32 commitment) external {
+    function commit(MarketStorage storage $, MarketContext memory c, TaskId taskId, bytes32 commitment) internal {
         if (commitment == bytes32(0)) revert ITaskMarket.ZeroCommitment();
         ITaskMarket.Task storage t = TaskRules.existing($, taskId);
         address sender = c.sender;
@@ -47,7 +48,7 @@ library ReplicationRound {
     }
 
     function reveal(MarketStorage storage $, MarketContext memory c, TaskId taskId, bytes calldata cid, bytes32 salt)
-        external
+        internal
     {
         ITaskMarket.Task storage t = TaskRules.existing($, taskId);
         ITaskMarket.TaskStatus status = t.status;
@@ -267,7 +268,7 @@ library ReplicationRound {
         bool inputRejected = workerDigest == c.taskTypes.rejectedDigestOf(t.typeId);
         r.inputRejected = inputRejected;
         r.acceptedAt = uint32(block.timestamp);
-        r.pauseMark = uint32(c.pausedTime);
+        r.pauseMark = uint32(TaskRules.pausedTime($));
         c.registry.recordAcceptedWork(t.worker);
         t.status = audited ? ITaskMarket.TaskStatus.Auditing : ITaskMarket.TaskStatus.Accepted;
         emit ITaskMarket.TaskAccepted(taskId, t.worker, workerDigest, audited, inputRejected);

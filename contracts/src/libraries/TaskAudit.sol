@@ -20,7 +20,7 @@ library TaskAudit {
         ITaskMarket.Task storage t = TaskRules.existing($, taskId);
         if (c.sender != t.requester) revert ITaskMarket.NotRequester(taskId, c.sender);
         TaskRules.requireStatus(taskId, t, ITaskMarket.TaskStatus.Accepted);
-        uint256 closesAt = c.auditClosesAt($.rounds[taskId]);
+        uint256 closesAt = TaskRules.auditClosesAt($, c, $.rounds[taskId]);
         if (block.timestamp > closesAt) revert ITaskMarket.AuditWindowClosed(taskId, closesAt);
         // The auditors' fees come out of the audit reserve escrowed at post.
         t.status = ITaskMarket.TaskStatus.Auditing;
@@ -33,7 +33,7 @@ library TaskAudit {
         ITaskMarket.Round storage a = $.audits[taskId];
         if (a.commitDeadline != 0 || a.anchorBlock == 0) revert ITaskMarket.NothingToDraw(taskId);
         // An audit that found no auditors within the audit window has lapsed; it is not restarted later.
-        uint256 lapsesAt = c.auditClosesAt(a);
+        uint256 lapsesAt = TaskRules.auditClosesAt($, c, a);
         if (block.timestamp > lapsesAt) revert ITaskMarket.AuditWindowClosed(taskId, lapsesAt);
         ITaskMarket.Round storage r = $.rounds[taskId];
         address[] memory exclude = new address[](7);
@@ -51,7 +51,7 @@ library TaskAudit {
         ITaskMarket.Task storage t = TaskRules.existing($, taskId);
         TaskRules.requireStatus(taskId, t, ITaskMarket.TaskStatus.Accepted);
         ITaskMarket.Round storage r = $.rounds[taskId];
-        uint256 closesAt = c.auditClosesAt(r);
+        uint256 closesAt = TaskRules.auditClosesAt($, c, r);
         if (block.timestamp <= closesAt) revert ITaskMarket.AuditWindowOpen(taskId, closesAt);
         _payOut(c, taskId, t, r, new ICreditLedger.Settlement[](3));
     }
@@ -64,7 +64,7 @@ library TaskAudit {
         bool auditRan = a.commitDeadline != 0;
         if (auditRan) {
             if (a.reveals < 3 && block.timestamp <= a.revealDeadline) revert ITaskMarket.RoundNotOver(taskId);
-        } else if (!TaskRules.anchorLapsed(a) && block.timestamp <= c.auditClosesAt(a)) {
+        } else if (!TaskRules.anchorLapsed(a) && block.timestamp <= TaskRules.auditClosesAt($, c, a)) {
             // An audit whose auditors were never all drawn lapses, clean, with the audit window or with its anchor.
             revert ITaskMarket.RoundNotOver(taskId);
         }

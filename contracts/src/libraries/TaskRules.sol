@@ -65,18 +65,20 @@ library TaskRules {
 
     // ---------------------------------------------------------------- windows
 
-    /// @notice When a window of `length` opened at `openedAt` closes, extended by the pauses since it opened.
-    function closesAt(MarketContext memory c, uint256 openedAt, uint256 length, uint256 pauseMark)
-        internal
-        pure
-        returns (uint256)
-    {
-        return openedAt + length + (c.pausedTime - pauseMark);
+    /// @notice Seconds the market has been paused so far, the current pause included.
+    function pausedTime(MarketStorage storage $) internal view returns (uint256) {
+        uint256 since = $.pausedAt;
+        return $.pausedBefore + (since == 0 ? 0 : block.timestamp - since);
     }
 
-    /// @notice The audit window of an accepted task (round `r`), or an audit's own lapse time (audit round `r`).
-    function auditClosesAt(MarketContext memory c, ITaskMarket.Round storage r) internal view returns (uint256) {
-        return closesAt(c, r.acceptedAt, c.p.auditWindow, r.pauseMark);
+    /// @notice The audit window of an accepted task (round `r`), or an audit's own lapse time (audit round `r`):
+    /// `auditWindow` after `acceptedAt`, extended by the pauses since then.
+    function auditClosesAt(MarketStorage storage $, MarketContext memory c, ITaskMarket.Round storage r)
+        internal
+        view
+        returns (uint256)
+    {
+        return uint256(r.acceptedAt) + c.p.auditWindow + (pausedTime($) - r.pauseMark);
     }
 
     // ---------------------------------------------------------------- randomness
@@ -173,7 +175,7 @@ library TaskRules {
         ITaskMarket.Round storage a = $.audits[taskId];
         a.forced = forced;
         a.acceptedAt = uint32(block.timestamp); // an audit's start; it lapses an audit window (+ pauses) later
-        a.pauseMark = uint32(c.pausedTime);
+        a.pauseMark = uint32(pausedTime($));
         c.registry.auditStarted(t.worker);
         emit ITaskMarket.AuditStarted(taskId, forced);
         // Auditors are drawn by `drawAuditors` in a later block, for the same reason as verifiers.
