@@ -55,7 +55,7 @@ function prng(seed: number) {
 const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 describe("lib/protocol mirrors the Solidity rules", async () => {
-  const connection = await network.create();
+  const connection = await network.create({ chainType: "l1" });
   const { viem } = connection;
   const harness = await viem.deployContract("ProtocolHashesHarness");
 
