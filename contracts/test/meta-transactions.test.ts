@@ -16,13 +16,12 @@ import {
   toHex,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import { defaultParams, escrowFor, VerificationMode } from "../../lib/protocol/params.ts";
+import { VerificationMode, defaultParams, escrowFor } from "../../lib/protocol/params.ts";
 import { forwardRequestTypes } from "../../lib/protocol/forwarder.ts";
 import { OPERATOR_ROLE } from "../deploy/deploy-protocol.ts";
 import { ALL_CAPABILITIES, ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
 
 const GRANT = defaultParams.genesisGrant;
-
 
 /** Deterministic fresh keys: never funded with ether. */
 const burner = (label: string) => privateKeyToAccount(keccak256(toHex(`computecredit-burner-${label}`)));
@@ -41,7 +40,39 @@ describe("ComputeCreditForwarder", async () => {
     const domain = { name, version, chainId, verifyingContract };
     await s.wait(await s.ledger.write.grantRole([OPERATOR_ROLE, op.account.address]));
     const opLedger = await viem.getContractAt("CreditLedger", s.ledger.address, { client: { wallet: op } });
-    return { s, gov, relayer, attacker, victim, op, opLedger, forwarder, domain };
+
+    // Transferable credit is the other side of someone's debt: a lender earns a credit line from the funder's
+    // genesis (as verified work), sends the genesis back, and then pays out of its credit line.
+    const [lender, funder] = [s.wallets[17]!.account.address, s.wallets[18]!.account.address];
+    let taskCounter = 0;
+    const fundingTasks: Hex[] = [];
+    const newTask = () => {
+      const t = keccak256(toHex(`meta-funding-${taskCounter++}`));
+      fundingTasks.push(t);
+      return t;
+    };
+    const pay = (account: Address, amount: bigint, workCredit = 0n) => [
+      { account, pay: amount, workCredit, iou: false, unlock: 0n, slash: 0n },
+    ];
+    await s.wait(await opLedger.write.grantGenesis([funder]));
+    const earn = newTask();
+    await s.wait(await opLedger.write.escrow([earn, funder, GRANT]));
+    await s.wait(await opLedger.write.release([earn, funder, pay(lender, GRANT, GRANT), 0n]));
+    const back = newTask();
+    await s.wait(await opLedger.write.escrow([back, lender, GRANT]));
+    await s.wait(await opLedger.write.release([back, lender, pay(funder, GRANT), 0n]));
+    /** Pays `to` `amount` of transferable credit out of the lender's credit line (5 CC). */
+    async function fundTransferable(to: Address, amount: bigint) {
+      const t = newTask();
+      await s.wait(await opLedger.write.escrow([t, lender, amount]));
+      await s.wait(await opLedger.write.release([t, lender, pay(to, amount), 0n]));
+    }
+    /** Credit conservation over `accounts`, the lender, the funder and the funding tasks. */
+    async function assertConserved(accounts: Address[], tasks: Hex[] = []) {
+      const totals = await s.creditTotals([...accounts, lender, funder], [...fundingTasks, ...tasks]);
+      assert.equal(totals.held, totals.issued);
+    }
+    return { s, gov, relayer, attacker, victim, op, opLedger, forwarder, domain, fundTransferable, assertConserved };
   }
   type F = Awaited<ReturnType<typeof relayFixture>>;
   const load = () => networkHelpers.loadFixture(relayFixture);
@@ -125,6 +156,7 @@ describe("ComputeCreditForwarder", async () => {
         bounty: 1_000,
         deadline: Number((await latest(f)) + 3600n),
         claimWindow: 0,
+        inputBytes: 1_000,
         preferredWorker: ZERO_ADDRESS,
         zkInputCommitment: 0n,
         inputCid: toHex("bafy-relayed-input"),
@@ -147,25 +179,37 @@ describe("ComputeCreditForwarder", async () => {
         (await s.ledger.read.accountOf([signer.address])).genesis,
         GRANT - escrowFor(1_000n, VerificationMode.Replicated),
       );
-      const totals = await s.creditTotals([signer.address, relayer.account.address], [taskId]);
-      assert.equal(totals.held, totals.issued);
+      await f.assertConserved([signer.address, relayer.account.address], [taskId]);
     });
 
-    it("relays ledger.transfer of the signer's earned credit", async () => {
+    it("relays ledger.transfer of the signer's transferable credit", async () => {
       const f = await load();
-      const { s, relayer, victim, opLedger } = f;
+      const { s, relayer } = f;
       const signer = burner("payer");
-      const task = keccak256(toHex("meta-funding"));
-      await s.wait(await opLedger.write.grantGenesis([victim.account.address]));
-      await s.wait(await opLedger.write.escrow([task, victim.account.address, 700n]));
-      await s.wait(await opLedger.write.payFromEscrow([task, signer.address, 700n, true]));
+      await f.fundTransferable(signer.address, 700n);
       const data = encodeFunctionData({ abi: s.ledger.abi, functionName: "transfer", args: [relayer.account.address, 300n] });
       const hash = await f.forwarder.write.execute([await signRequest(f, signer, s.ledger.address, data)]);
       await viem.assertions.emitWithArgs(hash, s.ledger, "Transferred", [signer.address, relayer.account.address, 300n]);
       assert.equal((await s.ledger.read.accountOf([signer.address])).balance, 400n);
       assert.equal((await s.ledger.read.accountOf([relayer.account.address])).balance, 300n);
-      const totals = await s.creditTotals([signer.address, relayer.account.address, victim.account.address], [task]);
-      assert.equal(totals.held, totals.issued);
+      await f.assertConserved([signer.address, relayer.account.address]);
+    });
+
+    it("relays stake and joinVerifierPool for the signer: the signer is in the pool from the next block", async () => {
+      const f = await load();
+      const { s, relayer } = f;
+      const signer = burner("verifier");
+      await relayedRegister(f, signer);
+      const stakeData = encodeFunctionData({ abi: s.registry.abi, functionName: "stake", args: [defaultParams.minVerifierStake] });
+      await s.wait(await f.forwarder.write.execute([await signRequest(f, signer, s.registry.address, stakeData)]));
+      const joinData = encodeFunctionData({ abi: s.registry.abi, functionName: "joinVerifierPool", args: [] });
+      const hash = await f.forwarder.write.execute([await signRequest(f, signer, s.registry.address, joinData)]);
+      const block = (await s.wait(hash)).blockNumber;
+      await viem.assertions.emitWithArgs(hash, s.registry, "VerifierPoolJoined", [signer.address, block + 1n]);
+      assert.equal((await s.ledger.read.accountOf([signer.address])).stake, defaultParams.minVerifierStake);
+      assert.equal((await s.registry.read.poolMemberAt([0n, block + 1n])).toLowerCase(), signer.address.toLowerCase());
+      assert.equal(await s.registry.read.poolSizeAt([block]), 0n);
+      assert.equal((await s.registry.read.workerOf([relayer.account.address])).poolIndex, 0);
     });
 
     it("reverts ERC2771ForwarderInvalidSigner for a request signed by B claiming to come from A, and moves nothing", async () => {
@@ -251,7 +295,12 @@ describe("ComputeCreditForwarder", async () => {
       const data = encodeFunctionData({
         abi: s.taskTypes.abi,
         functionName: "addTaskType",
-        args: ["x", "", 1, ZERO_ADDRESS],
+        args: [
+          "x",
+          "",
+          keccak256(toHex("rejected")),
+          { zkVerifier: ZERO_ADDRESS, modes: 1, active: true, workMsBase: 0, workMsPerMiB: 0 },
+        ],
       });
       const req = await signRequest(f, signer, s.taskTypes.address, data);
       await viem.assertions.revertWithCustomErrorWithArgs(
@@ -289,11 +338,8 @@ describe("ComputeCreditForwarder", async () => {
 
     it("does not treat a direct call with an appended address as relayed: transfer cannot spend the victim's credit", async () => {
       const f = await load();
-      const { s, attacker, victim, opLedger } = f;
-      const task = keccak256(toHex("meta-funding-victim"));
-      await s.wait(await opLedger.write.grantGenesis([attacker.account.address]));
-      await s.wait(await opLedger.write.escrow([task, attacker.account.address, 500n]));
-      await s.wait(await opLedger.write.payFromEscrow([task, victim.account.address, 500n, true]));
+      const { s, attacker, victim } = f;
+      await f.fundTransferable(victim.account.address, 500n);
       const data = concat([
         encodeFunctionData({ abi: s.ledger.abi, functionName: "transfer", args: [attacker.account.address, 500n] }),
         victim.account.address,
@@ -305,8 +351,7 @@ describe("ComputeCreditForwarder", async () => {
         [attacker.account.address, 0n, 500n],
       );
       assert.equal((await s.ledger.read.accountOf([victim.account.address])).balance, 500n);
-      const totals = await s.creditTotals([attacker.account.address, victim.account.address], [task]);
-      assert.equal(totals.held, totals.issued);
+      await f.assertConserved([attacker.account.address, victim.account.address]);
     });
   });
 });

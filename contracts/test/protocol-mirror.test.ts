@@ -1,27 +1,34 @@
 /**
  * The shared rules are written twice, once in lib/protocol (TypeScript, for the UI and the browser workers)
  * and once in Solidity (contracts/src/libraries and the contracts). This file keeps the two equal: the hashes
- * and the basis-point arithmetic on a few hundred random inputs from a fixed seed, the parameter struct field
- * by field and in the same order, and the task-status enum value by value.
+ * and the basis-point arithmetic on a few hundred random inputs from a fixed seed, the amounts derived from the
+ * parameters (escrowFor with its audit reserve, workValue, creditLimit) against what the contracts compute, the
+ * parameter struct field by field and in the same order, and the task-status enum value by value.
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { type Address, type Hex, bytesToHex, keccak256, toHex } from "viem";
+import { type Address, type Hex, bytesToHex, keccak256, parseEventLogs, toHex } from "viem";
 import { cidDigest, computeCommitment, computeTaskId } from "../../lib/protocol/hashes.ts";
 import {
   BPS_DENOMINATOR,
   type ProtocolParams,
+  REFERENCE_MS_PER_MCC,
   VerificationMode,
+  auditReserve,
   bpsShare,
   creditLimit,
   defaultParams,
   escrowFor,
+  workValue,
 } from "../../lib/protocol/params.ts";
-import { TaskStatus } from "../../lib/protocol/status.ts";
-import { OPERATOR_ROLE } from "../deploy/deploy-protocol.ts";
-import { setupProtocol } from "../test-support/fixture.ts";
+import { TaskStatus, allowedTransitions, terminalStatuses } from "../../lib/protocol/status.ts";
+import { outputCid } from "../../wasm-tasks/digest.ts";
+import { taskTypes as taskTypeModules } from "../../wasm-tasks/index.ts";
+import { inputRejectedOutput } from "../../wasm-tasks/input-rejected.ts";
+import { OPERATOR_ROLE, genesisTaskTypes } from "../deploy/deploy-protocol.ts";
+import { ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
 import { mulberry32 } from "../test-support/random.ts";
 
 const SEED = 0x5eed_2026;
@@ -48,12 +55,12 @@ function prng(seed: number) {
 const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 describe("lib/protocol mirrors the Solidity rules", async () => {
-  const connection = await network.create();
+  const connection = await network.create({ chainType: "l1" });
   const { viem } = connection;
   const harness = await viem.deployContract("ProtocolHashesHarness");
 
   describe("ProtocolHashes", () => {
-    it(`taskId equals computeTaskId on ${SAMPLES} random inputs (seed ${SEED})`, async () => {
+    it(`test_taskId_equalsComputeTaskId (${SAMPLES} random inputs, seed ${SEED})`, async () => {
       const rnd = prng(SEED);
       for (let i = 0; i < SAMPLES; i++) {
         const [chainId, market, requester, nonce] = [rnd.uint(256), rnd.address(), rnd.address(), rnd.uint(256)];
@@ -62,7 +69,7 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
       }
     });
 
-    it(`cidDigest equals on ${SAMPLES} random CIDs of 0..200 bytes, given as bytes and as hex`, async () => {
+    it(`test_cidDigest_equalsForBytesAndHex (${SAMPLES} random CIDs of 0..200 bytes)`, async () => {
       const rnd = prng(SEED + 1);
       for (let i = 0; i < SAMPLES; i++) {
         const cid = rnd.bytes(rnd.int(201));
@@ -72,7 +79,7 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
       }
     });
 
-    it(`commitment equals computeCommitment on ${SAMPLES} random inputs`, async () => {
+    it(`test_commitment_equalsComputeCommitment (${SAMPLES} random inputs)`, async () => {
       const rnd = prng(SEED + 2);
       for (let i = 0; i < SAMPLES; i++) {
         const [taskId, sender, digest, salt] = [rnd.word(), rnd.address(), rnd.word(), rnd.word()];
@@ -81,7 +88,7 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
       }
     });
 
-    it("the commitment binds every argument: changing any one changes it", async () => {
+    it("test_commitment_bindsEveryArgument", async () => {
       const rnd = prng(SEED + 3);
       const [taskId, sender, digest, salt] = [rnd.word(), rnd.address(), rnd.word(), rnd.word()];
       const base = computeCommitment(taskId, sender, digest, salt);
@@ -95,7 +102,7 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
       assert.equal(new Set([base, ...variants]).size, 5);
     });
 
-    it("known vector: the market's own nextTaskId is computeTaskId(chainId, market, requester, nonce)", async () => {
+    it("test_nextTaskId_isComputeTaskIdOfChainMarketRequesterNonce", async () => {
       const s = await setupProtocol(connection);
       const [, alice] = s.wallets;
       assert.ok(alice);
@@ -112,7 +119,7 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
   });
 
   describe("Bps and the amounts derived from it", () => {
-    it(`Bps.share equals bpsShare on ${SAMPLES} random amounts and shares, rounding down`, async () => {
+    it(`test_bpsShare_equalsBpsShareRoundingDown (${SAMPLES} random amounts and shares)`, async () => {
       const rnd = prng(SEED + 4);
       for (let i = 0; i < SAMPLES; i++) {
         // Amounts up to 2^200 so that amount * bps cannot overflow in Solidity (which would revert).
@@ -138,7 +145,7 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
       ["default", {}],
       ["custom", custom],
     ] as const) {
-      it(`escrowFor equals TaskMarket.escrowFor for both modes on ${SAMPLES} random bounties (${label} params)`, async () => {
+      it(`test_escrowFor_equalsTaskMarketEscrowForInBothModesWithTheAuditReserve (${label} params, ${SAMPLES} random bounties)`, async () => {
         const s = await setupProtocol(connection, overrides);
         const params = { ...defaultParams, ...overrides };
         const rnd = prng(SEED + 5);
@@ -149,32 +156,50 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
             assert.equal(escrowFor(bounty, mode, params), onChain, `sample ${i}: bounty ${bounty}, mode ${mode}`);
           }
         }
-        // One exact value each, so that both sides agreeing on a wrong formula would not pass.
-        const fees = (bps: number) => (1_000n * BigInt(bps)) / 10_000n;
+        // One exact value each, so that both sides agreeing on a wrong formula would not pass: the platform fee
+        // and the audit reserve (three auditors' fees) in both modes, plus two verifiers' fees if replicated.
+        const fee = (bps: number) => (1_000n * BigInt(bps)) / 10_000n;
+        const reserve = 3n * fee(params.verifierFeeBps);
+        assert.equal(auditReserve(1_000n, params), reserve);
         assert.equal(
           await s.market.read.escrowFor([1_000n, VerificationMode.Replicated]),
-          1_000n + fees(params.platformFeeBps) + 2n * fees(params.verifierFeeBps),
+          1_000n + fee(params.platformFeeBps) + 2n * fee(params.verifierFeeBps) + reserve,
         );
-        assert.equal(await s.market.read.escrowFor([1_000n, VerificationMode.Zk]), 1_000n + fees(params.platformFeeBps));
+        assert.equal(
+          await s.market.read.escrowFor([1_000n, VerificationMode.Zk]),
+          1_000n + fee(params.platformFeeBps) + reserve,
+        );
       });
 
-      it(`creditLimit equals CreditLedger.creditLimit for ${SAMPLES / 3} random earned amounts (${label} params)`, async () => {
+      it(`test_creditLimit_equalsCreditLedgerCreditLimit (${label} params, ${SAMPLES / 3} random earned amounts)`, async () => {
         const s = await setupProtocol(connection, overrides);
         const params = { ...defaultParams, ...overrides };
         const [operator] = s.wallets;
         assert.ok(operator);
-        // The test account becomes an operator so that it can give accounts any `earned` amount the honest way:
-        // a slash of a throwaway account fills the treasury, and a treasury payment is earned credit.
+        // The test account becomes an operator so that it can give accounts any `earned` amount: a release of a
+        // 1 mCC escrow that counts `earned` of work credit. (The market never counts more work credit than the
+        // pay; the ledger does not check it, which is what lets this test reach every amount.)
         await s.wait(await s.ledger.write.grantRole([OPERATOR_ROLE, operator.account.address]));
+        const funder = operator.account.address;
+        await s.wait(await s.ledger.write.grantGenesis([funder]));
         const rnd = prng(SEED + 6);
         const cap = params.creditLimitCap;
-        const edges = [0n, 1n, 2n, (cap * 10_000n) / BigInt(params.creditLimitBps), (cap * 10_000n) / BigInt(params.creditLimitBps) + 1n];
+        const atCap = (cap * 10_000n) / BigInt(params.creditLimitBps);
+        const edges = [0n, 1n, 2n, atCap, atCap + 1n];
         for (let i = 0; i < SAMPLES / 3; i++) {
           const earned = i < edges.length ? edges[i]! : rnd.int(2) === 0 ? BigInt(rnd.int(Number(cap) * 3)) : rnd.uint(60);
           const account = rnd.address();
           if (earned > 0n) {
-            await s.wait(await s.ledger.write.slash([rnd.address(), earned]));
-            await s.wait(await s.ledger.write.payFromTreasury([account, earned]));
+            const task = rnd.word();
+            await s.wait(await s.ledger.write.escrow([task, funder, 1n]));
+            await s.wait(
+              await s.ledger.write.release([
+                task,
+                funder,
+                [{ account, pay: 1n, workCredit: earned, iou: false, unlock: 0n, slash: 0n }],
+                0n,
+              ]),
+            );
           }
           assert.equal((await s.ledger.read.accountOf([account])).earned, earned);
           const onChain = await s.ledger.read.creditLimit([account]);
@@ -185,8 +210,105 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
     }
   });
 
+  describe("workValue and TaskMarket.post", () => {
+    /** Posts (then cancels, so that the requester's credit lasts) and returns what post stored and emitted. */
+    async function postAndRead(
+      s: Awaited<ReturnType<typeof setupProtocol>>,
+      requester: (typeof s.wallets)[number],
+      typeId: number,
+      inputBytes: number,
+      zk = false,
+    ) {
+      const req = await s.as(requester);
+      const taskId = await s.market.read.nextTaskId([requester.account.address]);
+      const hash = await req.market.write.post([
+        {
+          typeId,
+          mode: zk ? VerificationMode.Zk : VerificationMode.Replicated,
+          bounty: 100,
+          deadline: 2 ** 32 - 1,
+          claimWindow: 0,
+          inputBytes,
+          preferredWorker: ZERO_ADDRESS,
+          zkInputCommitment: zk ? 1n : 0n,
+          inputCid: toHex(`bafy-mirror-${inputBytes}`),
+          spec: toHex("{}"),
+        },
+      ]);
+      const receipt = await s.wait(hash);
+      const [posted] = parseEventLogs({ abi: s.market.abi, logs: receipt.logs, eventName: "TaskPosted" });
+      assert.ok(posted);
+      const stored = (await s.market.read.taskOf([taskId])).workValue;
+      await s.wait(await req.market.write.cancel([taskId]));
+      return { emitted: posted.args.workValue, stored: BigInt(stored) };
+    }
+
+    it(`test_workValue_equalsWhatTaskMarketPostStoresAndEmits (${SAMPLES / 5} random cost models and input sizes)`, async () => {
+      const s = await setupProtocol(connection);
+      const [, requester] = s.wallets;
+      assert.ok(requester);
+      await s.registerWorker(requester, 0n, false);
+      // An extra replicated type whose cost model each sample sets.
+      const typeId = genesisTaskTypes.length;
+      const digest = keccak256(toHex("mirror-input-rejected"));
+      const policy = (m: { msBase: number; msPerMiB: number }) => ({
+        zkVerifier: ZERO_ADDRESS,
+        modes: 1,
+        active: true,
+        workMsBase: m.msBase,
+        workMsPerMiB: m.msPerMiB,
+      });
+      await s.wait(await s.taskTypes.write.addTaskType(["mirror", "", digest, policy({ msBase: 0, msPerMiB: 0 })]));
+      const MAX32 = 2 ** 32 - 1;
+      const MIB = 1 << 20;
+      const ms = Number(REFERENCE_MS_PER_MCC);
+      // Edges first: nothing, one ms under and at 1 mCC, one byte under and at 1 MiB, and the 24-bit cap.
+      const edges: [{ msBase: number; msPerMiB: number }, number][] = [
+        [{ msBase: 0, msPerMiB: 0 }, MAX32],
+        [{ msBase: ms - 1, msPerMiB: 0 }, 0],
+        [{ msBase: ms, msPerMiB: 0 }, 0],
+        [{ msBase: 0, msPerMiB: ms }, MIB - 1],
+        [{ msBase: 0, msPerMiB: ms }, MIB],
+        [{ msBase: MAX32, msPerMiB: MAX32 }, MAX32],
+        [{ msBase: 0, msPerMiB: MAX32 }, MIB],
+      ];
+      const rnd = prng(SEED + 7);
+      for (let i = 0; i < SAMPLES / 5; i++) {
+        const [model, inputBytes] =
+          i < edges.length ? edges[i]! : [{ msBase: Number(rnd.uint(32)), msPerMiB: Number(rnd.uint(32)) }, Number(rnd.uint(32))];
+        await s.wait(await s.taskTypes.write.updateTaskType([typeId, "", digest, policy(model)]));
+        const { emitted, stored } = await postAndRead(s, requester, typeId, inputBytes);
+        const expected = workValue(model, inputBytes);
+        assert.equal(stored, expected, `sample ${i}: ${JSON.stringify(model)} x ${inputBytes} bytes (stored)`);
+        assert.equal(emitted, expected, `sample ${i}: ${JSON.stringify(model)} x ${inputBytes} bytes (TaskPosted)`);
+      }
+      // Exact values, so that both sides agreeing on a wrong formula would not pass.
+      assert.equal(workValue({ msBase: ms - 1, msPerMiB: 0 }, 0), 0n);
+      assert.equal(workValue({ msBase: 0, msPerMiB: ms }, MIB), 1n);
+      assert.equal(workValue({ msBase: 0, msPerMiB: ms }, MIB - 1), 0n);
+      assert.equal(workValue({ msBase: MAX32, msPerMiB: MAX32 }, MAX32), 0xffffffn);
+    });
+
+    it("test_workValue_ofEveryGenesisTypeWithItsWasmTasksModelEqualsWhatPostStores", async () => {
+      const s = await setupProtocol(connection);
+      const [, requester] = s.wallets;
+      assert.ok(requester);
+      await s.registerWorker(requester, 0n, false);
+      const rnd = prng(SEED + 8);
+      for (const [typeId, seed] of genesisTaskTypes.entries()) {
+        const model = taskTypeModules[seed.name]?.workModel;
+        assert.ok(model, seed.name);
+        for (const inputBytes of [0, 1 << 20, Number(rnd.uint(28)), Number(rnd.uint(32))]) {
+          const { emitted, stored } = await postAndRead(s, requester, typeId, inputBytes, seed.modes === 2);
+          assert.equal(stored, workValue(model, inputBytes), `${seed.name} x ${inputBytes} bytes`);
+          assert.equal(emitted, stored);
+        }
+      }
+    });
+  });
+
   describe("ProtocolConfig.params and ProtocolParams", () => {
-    it("a default deploy's params() equals defaultParams field by field, with the same JS types", async () => {
+    it("test_params_ofADefaultDeployEqualDefaultParamsFieldByField", async () => {
       const s = await setupProtocol(connection);
       const onChain = await s.config.read.params();
       assert.deepStrictEqual({ ...onChain }, defaultParams);
@@ -195,7 +317,7 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
       }
     });
 
-    it("the Solidity struct and the TS type have the same field names in the same order", async () => {
+    it("test_params_haveTheSameFieldNamesInTheSameOrder", async () => {
       const s = await setupProtocol(connection);
       const fn = s.config.abi.find((item) => item.type === "function" && item.name === "params");
       assert.ok(fn && fn.type === "function");
@@ -217,6 +339,41 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
     });
   });
 
+  describe("the parameters issue 9 added", () => {
+    it("test_params_expirySlashBpsAndInputRejectedPayBpsCloseTheStructWithTheirDefaults", async () => {
+      const s = await setupProtocol(connection);
+      const keys = Object.keys(defaultParams);
+      assert.deepEqual(keys.slice(-2), ["expirySlashBps", "inputRejectedPayBps"]);
+      assert.deepEqual([defaultParams.expirySlashBps, defaultParams.inputRejectedPayBps], [100, 1000]);
+      const onChain = await s.config.read.params();
+      assert.deepEqual([onChain.expirySlashBps, onChain.inputRejectedPayBps], [100, 1000]);
+      const fn = s.config.abi.find((item) => item.type === "function" && item.name === "params");
+      assert.ok(fn && fn.type === "function");
+      const [output] = fn.outputs;
+      assert.ok(output && "components" in output);
+      assert.deepEqual(
+        output.components.slice(-2).map((c) => [c.name, c.type]),
+        [
+          ["expirySlashBps", "uint16"],
+          ["inputRejectedPayBps", "uint16"],
+        ],
+      );
+    });
+
+    it("test_params_tsTypesMatchTheSolidityWidths", async () => {
+      const s = await setupProtocol(connection);
+      const fn = s.config.abi.find((item) => item.type === "function" && item.name === "params");
+      assert.ok(fn && fn.type === "function");
+      const [output] = fn.outputs;
+      assert.ok(output && "components" in output);
+      for (const c of output.components) {
+        const bits = Number(c.type.replace("uint", ""));
+        const value = defaultParams[c.name as keyof ProtocolParams];
+        assert.equal(typeof value, bits > 48 ? "bigint" : "number", `${c.name} (${c.type})`);
+      }
+    });
+  });
+
   describe("TaskStatus and VerificationMode", () => {
     const source = readFileSync(new URL("../src/interfaces/ITaskMarket.sol", import.meta.url), "utf8");
     const enumMembers = (name: string): string[] => {
@@ -228,7 +385,7 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
         .filter(Boolean);
     };
 
-    it("the TS TaskStatus has the Solidity enum's members, in the same order, numbered from 0", () => {
+    it("test_taskStatus_hasTheSolidityMembersInOrder", () => {
       const members = enumMembers("TaskStatus");
       assert.deepEqual(Object.keys(TaskStatus), members);
       assert.deepEqual(
@@ -237,7 +394,15 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
       );
     });
 
-    it("the TS VerificationMode has the Solidity enum's members, in the same order", () => {
+    it("test_taskStatus_inputRejectedIs11AndTerminal", () => {
+      assert.equal(TaskStatus.InputRejected, 11);
+      const noWayOut = (Object.values(TaskStatus) as TaskStatus[]).filter((st) => allowedTransitions[st].length === 0);
+      assert.deepEqual([...noWayOut].sort(), [...terminalStatuses].sort());
+      assert.ok(allowedTransitions[TaskStatus.Accepted].includes(TaskStatus.InputRejected));
+      assert.ok(allowedTransitions[TaskStatus.Auditing].includes(TaskStatus.InputRejected));
+    });
+
+    it("test_verificationMode_hasTheSolidityMembersInOrder", () => {
       const members = enumMembers("VerificationMode");
       assert.deepEqual(Object.keys(VerificationMode), members);
       assert.deepEqual(
@@ -246,7 +411,7 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
       );
     });
 
-    it("the ABI of taskOf returns the status as the uint8 of ITaskMarket.TaskStatus", async () => {
+    it("test_taskOf_returnsTheStatusAsTheUint8OfTheEnum", async () => {
       const s = await setupProtocol(connection);
       const fn = s.market.abi.find((item) => item.type === "function" && item.name === "taskOf");
       assert.ok(fn && fn.type === "function");
@@ -259,7 +424,7 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
       });
     });
 
-    it("driving tasks through every status reads back the TS TaskStatus value at each step", async () => {
+    it("test_taskStatus_readsBackAtEveryStatusOfRealTasks", async () => {
       const s = await setupProtocol(connection, { auditRateBps: 0 });
       const { networkHelpers } = connection;
       const [, requester, worker, ...pool] = s.wallets;
@@ -277,18 +442,28 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
       };
       const status = async (id: Hex) => (await s.market.read.taskOf([id])).status;
 
+      // The canonical "input cannot be processed" output of image-resize (type 0), as every replica would publish it.
+      const REJECTED = "<input-rejected>";
+      const rejectedCid = bytesToHex((await outputCid(inputRejectedOutput(genesisTaskTypes[0]!.name))).bytes);
+      assert.equal(cidDigest(rejectedCid), await s.taskTypes.read.rejectedDigestOf([0]));
+      const resultOf = (id: Hex, sender: Address, output: string) => {
+        if (output !== REJECTED) return s.result(id, sender, output);
+        const salt = keccak256(toHex(`rejected-${sender}`));
+        return { cid: rejectedCid, salt, commitment: computeCommitment(id, sender, cidDigest(rejectedCid), salt) };
+      };
+
       /** Runs a replicated round in which member 1 reports `verifierA` and member 2 reports `verifierB`. */
       async function acceptRound(id: Hex, workerOutput: string, verifierA: string, verifierB: string) {
         await s.wait(await w.market.write.claim([id]));
         assert.equal(await status(id), TaskStatus.Claimed);
-        const out = s.result(id, worker!.account.address, workerOutput);
+        const out = resultOf(id, worker!.account.address, workerOutput);
         await s.wait(await w.market.write.commit([id, out.commitment]));
         await s.drawVerifiers(id);
         assert.equal(await status(id), TaskStatus.Committed);
         const round = await s.market.read.roundOf([id]);
         const [a, b] = [round.members[1].account, round.members[2].account];
-        const ra = s.result(id, a, verifierA);
-        const rb = s.result(id, b, verifierB);
+        const ra = resultOf(id, a, verifierA);
+        const rb = resultOf(id, b, verifierB);
         await s.wait(await handle(a).market.write.commit([id, ra.commitment]));
         await s.wait(await handle(b).market.write.commit([id, rb.commitment]));
         await s.wait(await w.market.write.reveal([id, out.cid, out.salt]));
@@ -306,7 +481,7 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
         await s.drawAuditors(id);
         assert.equal(await status(id), TaskStatus.Auditing);
         const auditors = (await s.market.read.auditOf([id])).members.map((m) => m.account);
-        const results = auditors.map((a) => s.result(id, a, auditorOutput));
+        const results = auditors.map((a) => resultOf(id, a, auditorOutput));
         for (const [i, a] of auditors.entries()) await s.wait(await handle(a).market.write.commit([id, results[i]!.commitment]));
         for (const [i, a] of auditors.entries()) {
           await s.wait(await handle(a).market.write.reveal([id, results[i]!.cid, results[i]!.salt]));
@@ -320,6 +495,18 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
       await acceptRound(clean, "good", "good", "good");
       await audit(clean, "good");
       assert.equal(await status(clean), TaskStatus.Final);
+
+      const rejected = await s.post(requester);
+      await acceptRound(rejected, REJECTED, REJECTED, REJECTED);
+      assert.equal((await s.market.read.roundOf([rejected])).inputRejected, true);
+      await networkHelpers.time.increase(defaultParams.auditWindow + 1);
+      await s.wait(await s.market.write.finalize([rejected]));
+      assert.equal(await status(rejected), TaskStatus.InputRejected);
+
+      const rejectedAudited = await s.post(requester);
+      await acceptRound(rejectedAudited, REJECTED, REJECTED, "good");
+      await audit(rejectedAudited, REJECTED);
+      assert.equal(await status(rejectedAudited), TaskStatus.InputRejected);
 
       const fraud = await s.post(requester);
       await acceptRound(fraud, "lie", "lie", "good");

@@ -1,19 +1,37 @@
 /**
- * TaskTypeRegistry: governance approves task types (id, name, code CID, verification modes, zk verifier).
- * One test per rule and per revert, plus what the market makes of a type's policy.
+ * TaskTypeRegistry: governance approves task types (id, name, code CID, the digest of the type's canonical
+ * input-rejected output, and a policy: zk verifier, verification modes, active flag and the on-chain cost model).
+ * One test per rule and per revert, what the deploy step registers for the genesis types, and what the market
+ * makes of a type's policy.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { type Address, toHex } from "viem";
-import { VerificationMode } from "../../lib/protocol/params.ts";
-import { genesisTaskTypes } from "../deploy/deploy-protocol.ts";
+import { type Address, type Hex, getAddress, keccak256, toHex } from "viem";
+import { cidDigest } from "../../lib/protocol/hashes.ts";
+import { VerificationMode, workValue } from "../../lib/protocol/params.ts";
+import { outputCid } from "../../wasm-tasks/digest.ts";
+import { taskTypes as taskTypeModules } from "../../wasm-tasks/index.ts";
+import { inputRejectedOutput } from "../../wasm-tasks/input-rejected.ts";
+import { genesisTaskTypes, rejectedDigestOf, workModelOf } from "../deploy/deploy-protocol.ts";
 import { ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
 
 const REPLICATED = 1;
 const ZK = 2;
 const BOTH = REPLICATED | ZK;
-const VERIFIER = "0x00000000000000000000000000000000000000aa" as Address;
+const VERIFIER = getAddress("0x00000000000000000000000000000000000000aa");
+const DIGEST = keccak256(toHex("computecredit:input-rejected:test\n"));
+const DIGEST2 = keccak256(toHex("computecredit:input-rejected:test-2\n"));
+
+type Policy = { zkVerifier: Address; modes: number; active: boolean; workMsBase: number; workMsPerMiB: number };
+const policy = (p: Partial<Policy> = {}): Policy => ({
+  zkVerifier: ZERO_ADDRESS,
+  modes: REPLICATED,
+  active: true,
+  workMsBase: 3_600,
+  workMsPerMiB: 7_200,
+  ...p,
+});
 
 describe("TaskTypeRegistry", async () => {
   const connection = await network.create({ chainType: "l1" });
@@ -29,8 +47,8 @@ describe("TaskTypeRegistry", async () => {
   const load = () => networkHelpers.loadFixture(typesFixture);
   const NEXT = genesisTaskTypes.length; // id of the next added type
 
-  describe("TaskTypeRegistry.addTaskType", () => {
-    it("holds the genesis task types in deploy order, active; replicated ones without, zk ones with a verifier", async () => {
+  describe("the genesis task types (contracts/deploy/deploy-protocol.ts)", () => {
+    it("test_genesisTypes_areRegisteredInDeployOrderActiveWithTheirModesAndVerifiers", async () => {
       const { s } = await load();
       assert.equal(await s.taskTypes.read.typeCount(), BigInt(genesisTaskTypes.length));
       for (const [id, seed] of genesisTaskTypes.entries()) {
@@ -39,44 +57,74 @@ describe("TaskTypeRegistry", async () => {
         assert.equal(t.codeCid, seed.codeCid);
         // zk types (zk-downscale, zk-matmul) get their deployed adapter: contracts/test/zk-verifiers.test.ts.
         const zkVerifier = seed.zkAdapter ? s.zkAdapters[seed.name] : ZERO_ADDRESS;
-        assert.deepEqual(t.policy, { zkVerifier, modes: seed.modes, active: true });
+        assert.equal(t.policy.zkVerifier, zkVerifier, seed.name);
+        assert.deepEqual([t.policy.modes, t.policy.active], [seed.modes, true], seed.name);
         if (!seed.zkAdapter) assert.equal(seed.modes, REPLICATED);
       }
     });
 
-    it("appends a type with the next id, stores it and emits TaskTypeAdded", async () => {
+    it("test_genesisTypes_carryTheWasmTasksWorkModel", async () => {
       const { s } = await load();
-      const { result } = await s.taskTypes.simulate.addTaskType(["zk-sha", "bafy-code", BOTH, VERIFIER]);
-      assert.equal(result, NEXT);
-      await viem.assertions.emitWithArgs(
-        s.taskTypes.write.addTaskType(["zk-sha", "bafy-code", BOTH, VERIFIER]),
-        s.taskTypes,
-        "TaskTypeAdded",
-        [NEXT, "zk-sha", "bafy-code", BOTH, VERIFIER],
-      );
-      assert.equal(await s.taskTypes.read.typeCount(), BigInt(NEXT + 1));
-      const t = await s.taskTypes.read.taskType([NEXT]);
-      assert.equal(t.name, "zk-sha");
-      assert.equal(t.codeCid, "bafy-code");
-      assert.equal(t.policy.zkVerifier.toLowerCase(), VERIFIER);
-      assert.equal(t.policy.modes, BOTH);
-      assert.equal(t.policy.active, true);
-      const p = await s.taskTypes.read.policyOf([NEXT]);
-      assert.deepEqual(p, t.policy);
+      for (const [id, seed] of genesisTaskTypes.entries()) {
+        const module = taskTypeModules[seed.name];
+        assert.ok(module, `wasm-tasks has a module for ${seed.name}`);
+        assert.deepEqual(workModelOf(seed), module.workModel, `${seed.name}: the deploy step uses the module's model`);
+        const p = await s.taskTypes.read.policyOf([id]);
+        assert.deepEqual(
+          { msBase: p.workMsBase, msPerMiB: p.workMsPerMiB },
+          module.workModel,
+          `${seed.name}: the registered cost model is the module's workModel`,
+        );
+        assert.ok(p.workMsBase + p.workMsPerMiB > 0, `${seed.name}: a cost model that bounds something`);
+      }
     });
 
-    it("accepts a zk-only type with a verifier and a replicated type without one", async () => {
+    it("test_genesisTypes_carryTheDigestOfTheirCanonicalInputRejectedOutput", async () => {
       const { s } = await load();
-      await s.wait(await s.taskTypes.write.addTaskType(["zk-only", "c1", ZK, VERIFIER]));
-      await s.wait(await s.taskTypes.write.addTaskType(["rep-only", "c2", REPLICATED, ZERO_ADDRESS]));
+      const digests = new Set<Hex>();
+      for (const [id, seed] of genesisTaskTypes.entries()) {
+        const expected = await rejectedDigestOf(seed.name);
+        // The same digest computed from first principles: keccak256 of the CID of the canonical bytes.
+        assert.equal(expected, cidDigest((await outputCid(inputRejectedOutput(seed.name))).bytes));
+        assert.equal(await s.taskTypes.read.rejectedDigestOf([id]), expected, seed.name);
+        assert.equal((await s.taskTypes.read.taskType([id])).rejectedDigest, expected, seed.name);
+        digests.add(expected);
+      }
+      assert.equal(digests.size, genesisTaskTypes.length, "each type has its own input-rejected output");
+    });
+  });
+
+  describe("TaskTypeRegistry.addTaskType", () => {
+    it("test_addTaskType_appendsWithTheNextIdAndEmitsTaskTypeAdded", async () => {
+      const { s } = await load();
+      const p = policy({ zkVerifier: VERIFIER, modes: BOTH, workMsBase: 123, workMsPerMiB: 456 });
+      const { result } = await s.taskTypes.simulate.addTaskType(["zk-sha", "bafy-code", DIGEST, p]);
+      assert.equal(result, NEXT);
+      await viem.assertions.emitWithArgs(s.taskTypes.write.addTaskType(["zk-sha", "bafy-code", DIGEST, p]), s.taskTypes, "TaskTypeAdded", [
+        NEXT,
+        "zk-sha",
+        "bafy-code",
+        DIGEST,
+        p,
+      ]);
+      assert.equal(await s.taskTypes.read.typeCount(), BigInt(NEXT + 1));
+      assert.deepEqual(await s.taskTypes.read.taskType([NEXT]), { name: "zk-sha", codeCid: "bafy-code", rejectedDigest: DIGEST, policy: p });
+      assert.deepEqual(await s.taskTypes.read.policyOf([NEXT]), p);
+      assert.equal(await s.taskTypes.read.rejectedDigestOf([NEXT]), DIGEST);
+    });
+
+    it("test_addTaskType_acceptsAZkOnlyTypeWithAVerifierAndAReplicatedTypeWithout", async () => {
+      const { s } = await load();
+      await s.wait(await s.taskTypes.write.addTaskType(["zk-only", "c1", DIGEST, policy({ modes: ZK, zkVerifier: VERIFIER })]));
+      await s.wait(await s.taskTypes.write.addTaskType(["rep-only", "c2", DIGEST2, policy({ modes: REPLICATED })]));
       assert.equal((await s.taskTypes.read.policyOf([NEXT])).modes, ZK);
       assert.equal((await s.taskTypes.read.policyOf([NEXT + 1])).modes, REPLICATED);
     });
 
-    it("reverts InvalidModes for no mode", async () => {
+    it("test_addTaskType_revertsInvalidModesForNoMode", async () => {
       const { s } = await load();
       await viem.assertions.revertWithCustomErrorWithArgs(
-        s.taskTypes.write.addTaskType(["x", "c", 0, ZERO_ADDRESS]),
+        s.taskTypes.write.addTaskType(["x", "c", DIGEST, policy({ modes: 0 })]),
         s.taskTypes,
         "InvalidModes",
         [0],
@@ -84,42 +132,34 @@ describe("TaskTypeRegistry", async () => {
       assert.equal(await s.taskTypes.read.typeCount(), BigInt(NEXT));
     });
 
-    it("reverts InvalidModes for an unknown mode bit", async () => {
+    it("test_addTaskType_revertsInvalidModesForAnUnknownModeBit", async () => {
       const { s } = await load();
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        s.taskTypes.write.addTaskType(["x", "c", 4, VERIFIER]),
-        s.taskTypes,
-        "InvalidModes",
-        [4],
-      );
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        s.taskTypes.write.addTaskType(["x", "c", 7, VERIFIER]),
-        s.taskTypes,
-        "InvalidModes",
-        [7],
-      );
+      for (const modes of [4, 7]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          s.taskTypes.write.addTaskType(["x", "c", DIGEST, policy({ modes, zkVerifier: VERIFIER })]),
+          s.taskTypes,
+          "InvalidModes",
+          [modes],
+        );
+      }
     });
 
-    it("reverts ZkModeNeedsVerifier for a zk type without a verifier", async () => {
+    it("test_addTaskType_revertsZkModeNeedsVerifier", async () => {
       const { s } = await load();
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        s.taskTypes.write.addTaskType(["x", "c", ZK, ZERO_ADDRESS]),
-        s.taskTypes,
-        "ZkModeNeedsVerifier",
-        [NEXT],
-      );
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        s.taskTypes.write.addTaskType(["x", "c", BOTH, ZERO_ADDRESS]),
-        s.taskTypes,
-        "ZkModeNeedsVerifier",
-        [NEXT],
-      );
+      for (const modes of [ZK, BOTH]) {
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          s.taskTypes.write.addTaskType(["x", "c", DIGEST, policy({ modes })]),
+          s.taskTypes,
+          "ZkModeNeedsVerifier",
+          [NEXT],
+        );
+      }
     });
 
-    it("reverts OwnableUnauthorizedAccount for anyone but governance", async () => {
+    it("test_addTaskType_revertsOwnableUnauthorizedAccount", async () => {
       const { s, alice, typesAsAlice } = await load();
       await viem.assertions.revertWithCustomErrorWithArgs(
-        typesAsAlice.write.addTaskType(["x", "c", REPLICATED, ZERO_ADDRESS]),
+        typesAsAlice.write.addTaskType(["x", "c", DIGEST, policy()]),
         s.taskTypes,
         "OwnableUnauthorizedAccount",
         [alice.account.address],
@@ -127,16 +167,15 @@ describe("TaskTypeRegistry", async () => {
       assert.equal(await s.taskTypes.read.typeCount(), BigInt(NEXT));
     });
 
-    it("reverts TooManyTaskTypes past 256 types, so that ids fit the capability bitmap", async () => {
+    it("test_addTaskType_revertsTooManyTaskTypesPast256", async () => {
       const { s } = await load();
-      for (let id = NEXT; id < 256; id++) {
-        await s.taskTypes.write.addTaskType([`t${id}`, "", REPLICATED, ZERO_ADDRESS]);
-      }
+      assert.equal(await s.taskTypes.read.MAX_TYPES(), 256n);
+      for (let id = NEXT; id < 256; id++) await s.taskTypes.write.addTaskType([`t${id}`, "", DIGEST, policy()]);
       await networkHelpers.mine();
       assert.equal(await s.taskTypes.read.typeCount(), 256n);
       assert.equal((await s.taskTypes.read.taskType([255])).name, "t255");
       await viem.assertions.revertWithCustomErrorWithArgs(
-        s.taskTypes.write.addTaskType(["one-too-many", "", REPLICATED, ZERO_ADDRESS]),
+        s.taskTypes.write.addTaskType(["one-too-many", "", DIGEST, policy()]),
         s.taskTypes,
         "TooManyTaskTypes",
         [],
@@ -145,47 +184,49 @@ describe("TaskTypeRegistry", async () => {
   });
 
   describe("TaskTypeRegistry.updateTaskType", () => {
-    it("replaces the code CID and policy, keeps the name, and emits TaskTypeUpdated", async () => {
+    it("test_updateTaskType_replacesCodeDigestAndPolicyKeepsTheNameAndEmitsTaskTypeUpdated", async () => {
       const { s } = await load();
-      await viem.assertions.emitWithArgs(
-        s.taskTypes.write.updateTaskType([0, "bafy-new", BOTH, VERIFIER, false]),
-        s.taskTypes,
-        "TaskTypeUpdated",
-        [0, "bafy-new", BOTH, VERIFIER, false],
-      );
-      const t = await s.taskTypes.read.taskType([0]);
-      assert.equal(t.name, genesisTaskTypes[0]?.name);
-      assert.equal(t.codeCid, "bafy-new");
-      assert.equal(t.policy.zkVerifier.toLowerCase(), VERIFIER);
-      assert.equal(t.policy.modes, BOTH);
-      assert.equal(t.policy.active, false);
+      const p = policy({ zkVerifier: VERIFIER, modes: BOTH, active: false, workMsBase: 1, workMsPerMiB: 2 });
+      await viem.assertions.emitWithArgs(s.taskTypes.write.updateTaskType([0, "bafy-new", DIGEST2, p]), s.taskTypes, "TaskTypeUpdated", [
+        0,
+        "bafy-new",
+        DIGEST2,
+        p,
+      ]);
+      assert.deepEqual(await s.taskTypes.read.taskType([0]), {
+        name: genesisTaskTypes[0]!.name,
+        codeCid: "bafy-new",
+        rejectedDigest: DIGEST2,
+        policy: p,
+      });
+      assert.equal(await s.taskTypes.read.rejectedDigestOf([0]), DIGEST2);
       assert.equal(await s.taskTypes.read.typeCount(), BigInt(NEXT));
     });
 
-    it("reverts UnknownTaskType for an id never added", async () => {
+    it("test_updateTaskType_revertsUnknownTaskType", async () => {
       const { s } = await load();
       await viem.assertions.revertWithCustomErrorWithArgs(
-        s.taskTypes.write.updateTaskType([NEXT, "c", REPLICATED, ZERO_ADDRESS, true]),
+        s.taskTypes.write.updateTaskType([NEXT, "c", DIGEST, policy()]),
         s.taskTypes,
         "UnknownTaskType",
         [NEXT],
       );
     });
 
-    it("reverts InvalidModes for no mode", async () => {
+    it("test_updateTaskType_revertsInvalidModes", async () => {
       const { s } = await load();
       await viem.assertions.revertWithCustomErrorWithArgs(
-        s.taskTypes.write.updateTaskType([1, "c", 0, ZERO_ADDRESS, true]),
+        s.taskTypes.write.updateTaskType([1, "c", DIGEST, policy({ modes: 0 })]),
         s.taskTypes,
         "InvalidModes",
         [0],
       );
     });
 
-    it("reverts ZkModeNeedsVerifier when enabling zk without a verifier", async () => {
+    it("test_updateTaskType_revertsZkModeNeedsVerifier", async () => {
       const { s } = await load();
       await viem.assertions.revertWithCustomErrorWithArgs(
-        s.taskTypes.write.updateTaskType([2, "c", BOTH, ZERO_ADDRESS, true]),
+        s.taskTypes.write.updateTaskType([2, "c", DIGEST, policy({ modes: BOTH })]),
         s.taskTypes,
         "ZkModeNeedsVerifier",
         [2],
@@ -193,63 +234,70 @@ describe("TaskTypeRegistry", async () => {
       assert.equal((await s.taskTypes.read.policyOf([2])).modes, REPLICATED);
     });
 
-    it("reverts OwnableUnauthorizedAccount for anyone but governance", async () => {
+    it("test_updateTaskType_revertsOwnableUnauthorizedAccount", async () => {
       const { s, alice, typesAsAlice } = await load();
+      const before = await s.taskTypes.read.taskType([0]);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        typesAsAlice.write.updateTaskType([0, "evil", REPLICATED, ZERO_ADDRESS, true]),
+        typesAsAlice.write.updateTaskType([0, "evil", DIGEST, policy()]),
         s.taskTypes,
         "OwnableUnauthorizedAccount",
         [alice.account.address],
       );
-      assert.equal((await s.taskTypes.read.taskType([0])).codeCid, genesisTaskTypes[0]?.codeCid);
+      assert.deepEqual(await s.taskTypes.read.taskType([0]), before);
     });
   });
 
-  describe("TaskTypeRegistry.taskType", () => {
-    it("reverts UnknownTaskType for an id never added", async () => {
+  describe("TaskTypeRegistry views", () => {
+    it("test_taskType_revertsUnknownTaskType", async () => {
       const { s } = await load();
-      await viem.assertions.revertWithCustomErrorWithArgs(s.taskTypes.read.taskType([NEXT]), s.taskTypes, "UnknownTaskType", [
+      await viem.assertions.revertWithCustomErrorWithArgs(s.taskTypes.read.taskType([NEXT]), s.taskTypes, "UnknownTaskType", [NEXT]);
+    });
+
+    it("test_policyOf_revertsUnknownTaskType", async () => {
+      const { s } = await load();
+      await viem.assertions.revertWithCustomErrorWithArgs(s.taskTypes.read.policyOf([255]), s.taskTypes, "UnknownTaskType", [255]);
+    });
+
+    it("test_rejectedDigestOf_revertsUnknownTaskType", async () => {
+      const { s } = await load();
+      await viem.assertions.revertWithCustomErrorWithArgs(s.taskTypes.read.rejectedDigestOf([NEXT]), s.taskTypes, "UnknownTaskType", [
         NEXT,
       ]);
     });
   });
 
-  describe("TaskTypeRegistry.policyOf", () => {
-    it("reverts UnknownTaskType for an id never added", async () => {
-      const { s } = await load();
-      await viem.assertions.revertWithCustomErrorWithArgs(s.taskTypes.read.policyOf([255]), s.taskTypes, "UnknownTaskType", [255]);
-    });
-  });
-
   describe("TaskMarket.post and the task-type policy", () => {
-    const postParams = (typeId: number, mode: number, zkInputCommitment = 0n) => ({
+    const postParams = (typeId: number, mode: number, zkInputCommitment = 0n, inputBytes = 1 << 20) => ({
       typeId,
       mode,
       bounty: 1_000,
       deadline: 2 ** 32 - 1,
       claimWindow: 0,
+      inputBytes,
       preferredWorker: ZERO_ADDRESS,
       zkInputCommitment,
       inputCid: toHex("bafy-input"),
       spec: toHex("{}"),
     });
 
-    it("reverts TaskTypeInactive for a deactivated type, and accepts posts again once reactivated", async () => {
+    it("test_post_revertsTaskTypeInactiveUntilTheTypeIsReactivated", async () => {
       const { s, alice } = await load();
       const a = await s.registerWorker(alice, 0n, false);
-      await s.wait(await s.taskTypes.write.updateTaskType([1, "", REPLICATED, ZERO_ADDRESS, false]));
+      const digest = await s.taskTypes.read.rejectedDigestOf([1]);
+      const p = await s.taskTypes.read.policyOf([1]);
+      await s.wait(await s.taskTypes.write.updateTaskType([1, "", digest, { ...p, active: false }]));
       await viem.assertions.revertWithCustomErrorWithArgs(
         a.market.write.post([postParams(1, VerificationMode.Replicated)]),
         s.market,
         "TaskTypeInactive",
         [1],
       );
-      await s.wait(await s.taskTypes.write.updateTaskType([1, "", REPLICATED, ZERO_ADDRESS, true]));
+      await s.wait(await s.taskTypes.write.updateTaskType([1, "", digest, { ...p, active: true }]));
       await s.wait(await a.market.write.post([postParams(1, VerificationMode.Replicated)]));
       assert.equal(await s.market.read.nonces([alice.account.address]), 1n);
     });
 
-    it("reverts ModeNotAllowed for a verification mode the type does not allow", async () => {
+    it("test_post_revertsModeNotAllowed", async () => {
       const { s, alice } = await load();
       const a = await s.registerWorker(alice, 0n, false);
       await viem.assertions.revertWithCustomErrorWithArgs(
@@ -258,7 +306,7 @@ describe("TaskTypeRegistry", async () => {
         "ModeNotAllowed",
         [0, VerificationMode.Zk],
       );
-      await s.wait(await s.taskTypes.write.addTaskType(["zk-only", "", ZK, VERIFIER]));
+      await s.wait(await s.taskTypes.write.addTaskType(["zk-only", "", DIGEST, policy({ modes: ZK, zkVerifier: VERIFIER })]));
       await viem.assertions.revertWithCustomErrorWithArgs(
         a.market.write.post([postParams(NEXT, VerificationMode.Replicated)]),
         s.market,
@@ -267,7 +315,7 @@ describe("TaskTypeRegistry", async () => {
       );
     });
 
-    it("reverts UnknownTaskType for a type never added", async () => {
+    it("test_post_revertsUnknownTaskType", async () => {
       const { s, alice } = await load();
       const a = await s.registerWorker(alice, 0n, false);
       await viem.assertions.revertWithCustomErrorWithArgs(
@@ -276,6 +324,21 @@ describe("TaskTypeRegistry", async () => {
         "UnknownTaskType",
         [NEXT],
       );
+    });
+
+    it("test_post_readsTheCostModelAtPostSoAnUpdatePricesLaterPostsOnly", async () => {
+      const { s, alice } = await load();
+      await s.registerWorker(alice, 0n, false);
+      const first = { msBase: 36_000, msPerMiB: 3_600 };
+      const second = { msBase: 0, msPerMiB: 360_000 };
+      const p = (m: typeof first) => policy({ workMsBase: m.msBase, workMsPerMiB: m.msPerMiB });
+      await s.wait(await s.taskTypes.write.addTaskType(["priced", "", DIGEST, p(first)]));
+      const before = await s.post(alice, { typeId: NEXT, inputBytes: 3 << 20 });
+      await s.wait(await s.taskTypes.write.updateTaskType([NEXT, "", DIGEST, p(second)]));
+      const after = await s.post(alice, { typeId: NEXT, inputBytes: 3 << 20 });
+      assert.equal((await s.market.read.taskOf([before])).workValue, Number(workValue(first, 3 << 20)));
+      assert.equal((await s.market.read.taskOf([after])).workValue, Number(workValue(second, 3 << 20)));
+      assert.deepEqual([workValue(first, 3 << 20), workValue(second, 3 << 20)], [13n, 300n]);
     });
   });
 });
