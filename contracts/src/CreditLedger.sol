@@ -262,15 +262,21 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
         (uint256 recovered, uint256 genesisPart) = _slash(account, slashAmount);
         uint256 n = rewarded.length;
         if (n == 0 || recovered == 0) return 0;
+        // Each reward carries the slash's genesis share, rounded up, and never more than its share of either part:
+        // rounding can only shorten a reward, never turn genesis credit into transferable credit.
         paidEach = recovered / n < each ? recovered / n : each;
+        uint256 genesisEach = (paidEach * genesisPart + recovered - 1) / recovered;
+        if (genesisEach > genesisPart / n) genesisEach = genesisPart / n;
+        uint256 transferableEach = paidEach - genesisEach;
+        if (transferableEach > (recovered - genesisPart) / n) transferableEach = (recovered - genesisPart) / n;
+        paidEach = genesisEach + transferableEach;
         if (paidEach == 0) return 0;
-        uint256 genesisEach = (paidEach * genesisPart) / recovered;
         _treasury -= uint128(paidEach * n);
         _treasuryGenesis -= uint128(genesisEach * n);
         for (uint256 i; i < n; ++i) {
             Account storage a = _accounts[rewarded[i]];
             a.genesis += uint64(genesisEach);
-            a.balance += (paidEach - genesisEach).toInt256().toInt128();
+            a.balance += transferableEach.toInt256().toInt128();
             emit SlashRewarded(account, rewarded[i], paidEach, genesisEach);
         }
     }
