@@ -125,11 +125,12 @@ export function ZkResult({ task }: { task: TaskView }) {
             bytes behind the output CID are not its result (a data-availability failure).
           </p>
           {task.status === TaskStatus.Auditing ? (
-            <p>Dispute open: three auditors recompute the output; a worker that published the wrong bytes is slashed and your payment reversed.</p>
+            <p>Dispute open: three auditors recompute the output; a worker that published the wrong bytes is slashed and banned, and the bounty, which was never paid out, comes back to you.</p>
           ) : canDispute ? (
             <p>
               You can dispute it until {dateTime(closesAt!)}: three auditors recompute the output; if the worker&apos;s CID is wrong it is slashed and banned
-              and the bounty comes back to you. The dispute costs {cc(auditFees)} in auditor fees, refunded if fraud is found.
+              and the bounty comes back to you. The auditors&apos; fees ({cc(auditFees)}) come from the audit reserve you escrowed when you posted; it
+              is refunded when the task ends without an audit.
             </p>
           ) : isRequester ? (
             <p className="muted">The dispute window has closed.</p>

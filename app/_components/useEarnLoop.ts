@@ -46,7 +46,7 @@ export type Job = {
 type RegisteredWorker = { registeredAt: number; rateMilli: number; bannedUntil: number; capabilities: bigint };
 type LedgerAccount = { stake: bigint; lockedStake: bigint };
 
-const ENDED: readonly (ZkJobPhase | ZkAuditPhase)[] = ["paid", "released", "failed", "revealed"];
+const ENDED: readonly (ZkJobPhase | ZkAuditPhase)[] = ["accepted", "released", "failed", "revealed"];
 const REVEAL_POLL_MS = 2_000;
 const ZK = 1;
 /** A task whose job failed in this tab is not picked again for this long (it may still be claimable). */
@@ -138,7 +138,7 @@ export function useEarnLoop() {
         active.current.delete(key);
         busyRunners.current.delete(runner);
         // The event store may still show the task as claimed by us for a moment: never resume a paid task.
-        if (end === "paid") finished.current.add(key);
+        if (end === "accepted") finished.current.add(key);
         else failedAt.current.set(key, Date.now());
         void qc.invalidateQueries();
         setTick((n) => n + 1);
@@ -303,7 +303,7 @@ export function useEarnLoop() {
     lockError,
     jobs,
     waitingFor,
-    paid: jobs.filter((j) => j.kind === "prove" && j.phase === "paid").reduce((sum, j) => sum + j.bounty, 0n),
+    paid: jobs.filter((j) => j.kind === "prove" && j.phase === "accepted").reduce((sum, j) => sum + j.bounty, 0n),
   };
 }
 

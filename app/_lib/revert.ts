@@ -23,10 +23,10 @@ type Explain = (args: readonly unknown[]) => string;
 export const revertMessages: Readonly<Record<string, Explain>> = {
   // CreditLedger
   InsufficientCredit: ([, available, needed]) => `not enough credit: you have ${cc(available)}, this needs ${cc(needed)}`,
-  InsufficientTransferable: ([, have, needed]) => `not enough earned credit to transfer: you have ${cc(have)}, this needs ${cc(needed)}`,
+  InsufficientTransferable: ([, have, needed]) =>
+    `not enough transferable credit: you have ${cc(have)}, this needs ${cc(needed)} (genesis credit, and pay for work that is not final yet, cannot be transferred)`,
   InsufficientFreeStake: ([, free, needed]) => `not enough free stake: ${cc(free)} is free, this needs ${cc(needed)}`,
   InsufficientEscrow: ([, available, needed]) => `the task's escrow holds ${cc(available)}, but ${cc(needed)} is needed`,
-  InsufficientTreasury: ([available, needed]) => `the treasury holds ${cc(available)}, but ${cc(needed)} is needed`,
   GenesisAlreadyGranted: () => "this account has already received its genesis credit",
   InvalidCycle: ([length]) => `that is not a closed cycle of debts (${String(length)} accounts)`,
   NoDebtOnEdge: ([debtor, creditor]) => `${short(debtor)} owes nothing to ${short(creditor)}, so this cycle cannot be cleared`,
@@ -92,6 +92,9 @@ export const revertMessages: Readonly<Record<string, Explain>> = {
   InvalidProof: () => "the proof is not valid",
   ZeroCommitment: () => "the commitment must not be zero",
   InvalidOutputCid: ([len]) => `a proof needs the CID of its published output (1 to 128 bytes, got ${String(len)})`,
+  AlreadyRevealed: () => "a result of this task has been revealed, so it can no longer be cancelled; it stays in the queue until it is done or expires",
+  AnchorNotReady: () => "the draw uses the hash of a block that is not mined yet; try again from the next block",
+  AnchorLapsed: () => "the draw was not made within 256 blocks of its anchor, so it lapsed; settle the task to end the round",
   ReentrancyGuardReentrantCall: () => "a call came back into the contract while it was busy",
   // ProtocolConfig
   InvalidParam: ([name]) => `the parameter ${String(name)} is out of range`,
@@ -114,6 +117,7 @@ export const revertMessages: Readonly<Record<string, Explain>> = {
   SafeCastOverflowedUintDowncast: () => "a number is too large",
   SafeCastOverflowedUintToInt: () => "a number is too large",
   InvalidShortString: () => "a text is too long",
+  CheckpointUnorderedInsertion: () => "the verifier pool's history cannot be rewritten",
   StringTooLong: () => "a text is too long",
 };
 

@@ -14,6 +14,9 @@ export type TaskView = {
   bounty: bigint;
   deadline: number;
   claimWindow: number;
+  /** Declared input size, and the most verified work (mCC) the task counts for (its type's cost model). */
+  inputBytes: number;
+  workValue: bigint;
   preferredWorker: Address | undefined;
   inputCid: Hex;
   spec: Hex;
@@ -29,6 +32,12 @@ export type TaskView = {
   outputCommitment: bigint | undefined;
   /** CIDs revealed so far, by digest. */
   revealed: Record<string, Hex>;
+  /** The accepted result is the type's canonical "input cannot be processed" output. */
+  inputRejected: boolean;
+  /** When the accepted task became Accepted (block of TaskAccepted/TaskProved): its pay is pending until final. */
+  acceptedBlock: bigint | undefined;
+  /** What the worker was paid when the task became final. */
+  workerPay: bigint | undefined;
   events: ChainEvent[];
 };
 
@@ -50,6 +59,8 @@ export function foldTasks(events: readonly ChainEvent[]): Map<Hex, TaskView> {
         bounty: e.args.bounty as bigint,
         deadline: Number(e.args.deadline),
         claimWindow: Number(e.args.claimWindow),
+        inputBytes: Number(e.args.inputBytes ?? 0),
+        workValue: BigInt((e.args.workValue as bigint | undefined) ?? 0n),
         preferredWorker: preferred && !sameAddress(preferred, ZERO) ? preferred : undefined,
         inputCid: e.args.inputCid as Hex,
         spec: e.args.spec as Hex,
@@ -61,6 +72,9 @@ export function foldTasks(events: readonly ChainEvent[]): Map<Hex, TaskView> {
         zkInputCommitment: Number(e.args.mode) === 1 ? (e.args.zkInputCommitment as bigint) : undefined,
         outputCommitment: undefined,
         revealed: {},
+        inputRejected: false,
+        acceptedBlock: undefined,
+        workerPay: undefined,
         events: [e],
       });
       continue;
@@ -82,6 +96,8 @@ export function foldTasks(events: readonly ChainEvent[]): Map<Hex, TaskView> {
       case "ResultCommitted":
         if (t.status === TaskStatus.Claimed && sameAddress(e.args.account, t.worker)) t.status = TaskStatus.Committed;
         break;
+      case "VerifierReplaced":
+        break;
       case "ResultRevealed":
         if (t.status === TaskStatus.Committed) t.status = TaskStatus.Revealing;
         t.revealed[(e.args.digest as Hex).toLowerCase()] = e.args.cid as Hex;
@@ -91,11 +107,14 @@ export function foldTasks(events: readonly ChainEvent[]): Map<Hex, TaskView> {
         t.worker = e.args.worker as Address;
         t.acceptedDigest = (e.args.digest as Hex).toLowerCase() as Hex;
         t.outputCid = t.revealed[t.acceptedDigest];
+        t.inputRejected = Boolean(e.args.inputRejected);
+        t.acceptedBlock = e.blockNumber;
         break;
       }
       case "TaskProved":
-        // Paid at once; Final after the audit window, unless the requester disputes the published output.
+        // Accepted at once and paid when final, after the audit window, unless the requester disputes the output.
         t.status = TaskStatus.Accepted;
+        t.acceptedBlock = e.blockNumber;
         t.worker = e.args.worker as Address;
         t.outputCid = e.args.outputCid as Hex;
         t.outputCommitment = e.args.outputCommitment as bigint;
@@ -104,8 +123,10 @@ export function foldTasks(events: readonly ChainEvent[]): Map<Hex, TaskView> {
         t.status = TaskStatus.Auditing;
         break;
       case "AuditClean":
+        break;
       case "TaskFinalized":
-        t.status = TaskStatus.Final;
+        t.status = t.inputRejected ? TaskStatus.InputRejected : TaskStatus.Final;
+        t.workerPay = e.args.workerPay as bigint;
         break;
       case "FraudProven":
         t.status = TaskStatus.Fraudulent;
@@ -134,4 +155,10 @@ export function listTasks(tasks: Iterable<TaskView>, filter: TaskFilter = {}): T
 
 /** Whether the task has a result to show: accepted, audited or final with a known output CID. */
 export const hasResult = (t: TaskView): boolean =>
-  t.outputCid !== undefined && (t.status === TaskStatus.Accepted || t.status === TaskStatus.Auditing || t.status === TaskStatus.Final);
+  t.outputCid !== undefined &&
+  !t.inputRejected &&
+  (t.status === TaskStatus.Accepted || t.status === TaskStatus.Auditing || t.status === TaskStatus.Final);
+
+/** Pay the worker is owed for accepted work that is not final yet (it stays in the task's escrow until then). */
+export const pendingPay = (t: TaskView): bigint =>
+  t.status === TaskStatus.Accepted || t.status === TaskStatus.Auditing ? t.bounty : 0n;

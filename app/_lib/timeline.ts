@@ -14,7 +14,12 @@ export type TimelineEntry = {
 
 const short = (a: unknown) => (typeof a === "string" && a.length > 12 ? `${a.slice(0, 6)}…${a.slice(-4)}` : String(a));
 const at = (seconds: unknown) => new Date(Number(seconds) * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC";
-const REJECT_REASONS = ["both verifiers disagreed with the worker", "the worker never revealed", "no two results agreed"];
+const REJECT_REASONS = [
+  "both verifiers disagreed with the worker",
+  "the worker never revealed",
+  "no two results agreed",
+  "nobody drew the verifiers within 256 blocks, so the draw lapsed against the worker",
+];
 
 export function describeEvent(e: ChainEvent): Omit<TimelineEntry, "key" | "blockNumber" | "transactionHash"> {
   const a = e.args;
@@ -30,7 +35,11 @@ export function describeEvent(e: ChainEvent): Omit<TimelineEntry, "key" | "block
     case "EscrowRefunded":
       return { title: "Refunded", detail: `${formatCredits(a.amount as bigint)} returned to ${short(a.to)}`, tone: "neutral" };
     case "EscrowPaid":
-      return { title: "Paid", detail: `${formatCredits(a.amount as bigint)} paid to ${short(a.to)}`, tone: "good" };
+      return {
+        title: "Paid",
+        detail: `${formatCredits(a.amount as bigint)} paid to ${short(a.to)}${(a.asGenesis as bigint | undefined) ? ` (${formatCredits(a.asGenesis as bigint)} of it as spend-only credit, since the task was paid from genesis credit)` : ""}`,
+        tone: "good",
+      };
     case "EscrowToTreasury":
       return { title: "Fee", detail: `${formatCredits(a.amount as bigint)} to the treasury`, tone: "neutral" };
     case "TaskClaimed":
@@ -48,15 +57,25 @@ export function describeEvent(e: ChainEvent): Omit<TimelineEntry, "key" | "block
     case "CommitWindowOpened":
       return { title: "Commit window open", detail: `commits until ${at(a.commitDeadline)}, reveals until ${at(a.revealDeadline)}`, tone: "neutral" };
     case "VerifierReplaced":
-      return { title: "Verifier replaced", detail: `${short(a.silent)} stayed silent and was replaced`, tone: "bad" };
+      return { title: "Verifier replaced", detail: `${short(a.silent)} stayed silent and was replaced; the round goes on with a fresh verifier`, tone: "bad" };
+    case "Slashed":
+      return { title: "Slashed", detail: `${short(a.account)} lost ${formatCredits(a.amount as bigint)} of stake`, tone: "bad" };
     case "ResultRevealed":
       return { title: "Result revealed", detail: `${short(a.account)} revealed digest ${short(a.digest)}`, tone: "neutral" };
     case "TaskAccepted":
-      return { title: "Accepted", detail: `worker ${short(a.worker)} was paid${a.audited ? "; the task was drawn for a random audit" : ""}`, tone: "good" };
+      return {
+        title: a.inputRejected ? "Input rejected" : "Accepted",
+        detail: `${a.inputRejected ? `worker ${short(a.worker)} and a verifier agree the input cannot be processed` : `worker ${short(a.worker)} and a verifier agree on the result`}; pay is held until the task is final${a.audited ? "; the task was drawn for a random audit" : ", after the audit window"}`,
+        tone: a.inputRejected ? "neutral" : "good",
+      };
     case "TaskRejected":
       return { title: "Rejected", detail: `${REJECT_REASONS[Number(a.reason)] ?? "rejected"}; the task is back in the queue`, tone: "bad" };
     case "TaskProved":
-      return { title: "Proved", detail: `worker ${short(a.worker)} submitted a valid proof and was paid; the requester may dispute the published output within the audit window`, tone: "good" };
+      return {
+        title: "Proved",
+        detail: `worker ${short(a.worker)} submitted a valid proof; it is paid when the audit window closes, unless the requester disputes the published output before`,
+        tone: "good",
+      };
     case "AuditStarted":
       return { title: "Audit started", detail: a.forced ? "forced by the requester" : "drawn at random", tone: "neutral" };
     case "AuditClean":
@@ -64,11 +83,11 @@ export function describeEvent(e: ChainEvent): Omit<TimelineEntry, "key" | "block
     case "FraudProven":
       return { title: "Fraud proven", detail: `worker ${short(a.worker)} was slashed ${formatCredits(a.slashed as bigint)} and banned`, tone: "bad" };
     case "TaskFinalized":
-      return { title: "Final", detail: "the audit window closed; the result is final", tone: "good" };
+      return { title: "Final", detail: `the result is final; the worker was paid ${formatCredits((a.workerPay as bigint | undefined) ?? 0n)}`, tone: "good" };
     case "TaskCancelled":
       return { title: "Cancelled", detail: "the requester cancelled the task; the escrow was refunded", tone: "neutral" };
     case "TaskExpired":
-      return { title: "Expired", detail: "the deadline passed with nobody done; the escrow was refunded", tone: "neutral" };
+      return { title: "Expired", detail: "the deadline passed with nobody done; the escrow was refunded (less the bounty if a result had been revealed)", tone: "neutral" };
     default:
       return { title: e.eventName, detail: "", tone: "neutral" };
   }

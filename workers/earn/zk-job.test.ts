@@ -40,7 +40,7 @@ describe("runZkJob", () => {
     const r = recordingDeps();
     const updates: ZkJobUpdate[] = [];
     const end = await runZkJob({ id: TASK, typeName: "zk-downscale", inputCid: "bafy-in", spec: { width: 64, height: 64 }, claimed: false }, r.deps, (u) => updates.push(u));
-    assert.equal(end, "paid");
+    assert.equal(end, "accepted");
     assert.deepEqual(r.calls, ["claim", "fetch", "prove", "publish", "submitProof"]);
     assert.deepEqual(r.published(), downscale(tile, 64, 64), "the bare payload is published, not the container");
     const s = r.submitted()!;
@@ -50,14 +50,14 @@ describe("runZkJob", () => {
     assert.equal(await verifyProof("zk-downscale", [signals[0]!, signals[1]!, taskIdSignal(TASK), 1n], decodeProofFromChain(s.proof)), false);
     assert.deepEqual(s.outputCid, new Uint8Array([1, 2, 3]));
     const phases = updates.map((u) => u.phase);
-    assert.deepEqual([...new Set(phases)], ["claiming", "fetching", "proving", "publishing", "submitting", "paid"]);
+    assert.deepEqual([...new Set(phases)], ["claiming", "fetching", "proving", "publishing", "submitting", "accepted"]);
     assert.ok(updates.some((u) => u.progress?.phase === "proving"), "prover progress is passed on");
   });
 
   it("a reloaded tab resumes its claimed task without claiming again", { timeout: 120_000 }, async () => {
     const r = recordingDeps();
     const end = await runZkJob({ id: TASK, typeName: "zk-downscale", inputCid: "bafy-in", spec: { width: 64, height: 64 }, claimed: true }, r.deps, () => {});
-    assert.equal(end, "paid");
+    assert.equal(end, "accepted");
     assert.equal(r.calls[0], "fetch");
   });
 

@@ -1,7 +1,7 @@
 /**
  * One zk task on the worker's side (DESIGN §3.4 and §6): claim, fetch the input with every block verified,
  * prove in a Web Worker with the claim's binding, publish the output payload to IPFS, and submitProof, which
- * pays in the same transaction. The steps are the same wherever they run; the chain, IPFS and the prover are
+ * accepts the task at once; the pay stays in the task's escrow until the audit window closes (finalize). The steps are the same wherever they run; the chain, IPFS and the prover are
  * passed in (the app's earn tab gives the real ones).
  *
  * What is published under the output CID is the bare payload (e.g. the 32x32 tile), not the proof container:
@@ -21,7 +21,7 @@ export type ZkJobTask = {
   claimed: boolean;
 };
 
-export type ZkJobPhase = "claiming" | "fetching" | "proving" | "publishing" | "submitting" | "paid" | "releasing" | "released" | "failed";
+export type ZkJobPhase = "claiming" | "fetching" | "proving" | "publishing" | "submitting" | "accepted" | "releasing" | "released" | "failed";
 
 export type ZkJobUpdate = { phase: ZkJobPhase; progress?: ProgressEvent; detail?: string };
 
@@ -40,7 +40,7 @@ export type ZkJobDeps = {
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /**
- * Runs the job to the end and reports each phase. Resolves to the last phase: "paid", "released" (the
+ * Runs the job to the end and reports each phase. Resolves to the last phase: "accepted" (paid when final), "released" (the
  * claim was handed back without penalty because the input could not be fetched or run) or "failed".
  */
 export async function runZkJob(task: ZkJobTask, deps: ZkJobDeps, onUpdate: (u: ZkJobUpdate) => void): Promise<ZkJobPhase> {
@@ -84,8 +84,8 @@ export async function runZkJob(task: ZkJobTask, deps: ZkJobDeps, onUpdate: (u: Z
     const published = await deps.publish(payload);
     onUpdate({ phase: "submitting", detail: published.cid });
     await deps.submitProof(task.id, outputCommitment, proof, published.cidBytes);
-    onUpdate({ phase: "paid", detail: published.cid });
-    return "paid";
+    onUpdate({ phase: "accepted", detail: published.cid });
+    return "accepted";
   } catch (e) {
     // The claim stays: its window may still allow another try, and expiry returns the task to the queue.
     onUpdate({ phase: "failed", detail: message(e) });

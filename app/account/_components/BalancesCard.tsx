@@ -6,7 +6,7 @@ import type { Address, Hex } from "viem";
 import { terminalStatuses } from "../../../lib/protocol/status";
 import { iouPairs } from "../../_lib/cycles";
 import { sameAddress } from "../../_lib/events";
-import { foldTasks } from "../../_lib/tasks";
+import { foldTasks, pendingPay } from "../../_lib/tasks";
 import { publicClient } from "../../_lib/wagmi";
 import { useChainEvents, useDeployment, useWallet } from "../../_components/Providers";
 import { useRead } from "../../_components/useRead";
@@ -24,10 +24,14 @@ export function BalancesCard() {
   const spendable = useRead<bigint>("CreditLedger", "spendable", args);
   const events = useChainEvents();
 
-  const openTaskIds = useMemo(() => {
-    if (!me) return [];
-    const tasks = foldTasks(events.events.filter((e) => e.contract === "TaskMarket"));
-    return [...tasks.values()].filter((t) => sameAddress(t.requester, me) && !terminalStatuses.includes(t.status)).map((t) => t.id);
+  const { openTaskIds, pending } = useMemo(() => {
+    if (!me) return { openTaskIds: [], pending: 0n };
+    const tasks = [...foldTasks(events.events.filter((e) => e.contract === "TaskMarket")).values()];
+    return {
+      openTaskIds: tasks.filter((t) => sameAddress(t.requester, me) && !terminalStatuses.includes(t.status)).map((t) => t.id),
+      // Pay for accepted work stays in the task's escrow until the task is final (after its audit window).
+      pending: tasks.filter((t) => sameAddress(t.worker, me)).reduce((sum, t) => sum + pendingPay(t), 0n),
+    };
   }, [events.events, me]);
   const counterparties = useMemo(() => {
     if (!me) return [];
@@ -68,11 +72,13 @@ export function BalancesCard() {
         <Loading what="balances" />
       ) : (
         <dl className="kv" data-testid="balances">
-          <dt>Genesis credit</dt>
+          <dt>Spend-only credit</dt>
           <dd data-testid="genesis">{cc(a.genesis)}</dd>
-          <dt>Earned balance</dt>
+          <dt>Transferable balance</dt>
           <dd data-testid="balance">{cc(a.balance)}</dd>
-          <dt>Earned by work, all time</dt>
+          <dt>Pay pending (accepted work, not final yet)</dt>
+          <dd data-testid="pending">{cc(pending)}</dd>
+          <dt>Work credit (sets your credit limit)</dt>
           <dd>{cc(a.earned)}</dd>
           <dt>Staked</dt>
           <dd>
@@ -94,7 +100,10 @@ export function BalancesCard() {
         </dl>
       )}
       <p className="muted" style={{ marginTop: 8, fontSize: "0.88rem" }}>
-        1 CC = 1 CPU-hour on the reference machine. Genesis credit can be spent on tasks or staked, never transferred.
+        1 CC = 1 CPU-hour on the reference machine. Spend-only credit is your genesis credit and any pay for tasks that were
+        paid from genesis credit: it can be spent on tasks or staked, never transferred. Pay for accepted work is held in
+        the task's escrow until the task is final, after its audit window. Your credit limit is half of your work credit:
+        the value of verified, final work you did, by each task type's cost model, less what you transferred away.
       </p>
     </section>
   );

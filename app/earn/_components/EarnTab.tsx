@@ -16,8 +16,8 @@ const PHASE_WORDS: Record<ZkJobPhase | ZkAuditPhase, string> = {
   fetching: "Fetching the input from IPFS (every block checked)…",
   proving: "Proving in a Web Worker…",
   publishing: "Publishing the output to IPFS…",
-  submitting: "Submitting the proof (pays in the same transaction)…",
-  paid: "Paid",
+  submitting: "Submitting the proof…",
+  accepted: "Proof accepted",
   releasing: "Handing the claim back…",
   released: "Claim handed back (no penalty)",
   failed: "Failed",
@@ -58,14 +58,14 @@ function JobRow({ j }: { j: Job }) {
         <Link href={`/tasks/${j.taskId}`}>{j.typeName}</Link> <span className="muted">· {j.kind === "audit" ? "audit duty" : cc(j.bounty)}</span>
       </h3>
       {!ended ? <progress className="progress" max={1} value={jobRatio(j)} aria-label={`Progress of ${j.typeName}`} /> : null}
-      <p aria-live="polite" className={j.phase === "paid" ? "ok" : j.phase === "failed" ? "error" : undefined} data-testid="job-phase">
+      <p aria-live="polite" className={j.phase === "accepted" ? "ok" : j.phase === "failed" ? "error" : undefined} data-testid="job-phase">
         {PHASE_WORDS[j.phase]}
         {j.phase === "proving" && j.progress ? ` (${j.progress.phase})` : ""}
         {ended ? ` after ${seconds} s` : ""}
-        {j.phase === "paid" ? `: ${cc(j.bounty)} earned.` : ""}
+        {j.phase === "accepted" ? `: ${cc(j.bounty)} earned, paid when the task's audit window closes.` : ""}
         {j.detail && (j.phase === "failed" || j.phase === "released") ? ` — ${j.detail}` : ""}
       </p>
-      {j.phase === "paid" && j.detail ? (
+      {j.phase === "accepted" && j.detail ? (
         <p className="muted">
           Output published as <code>{j.detail}</code>.
         </p>
@@ -89,8 +89,9 @@ export function EarnTab() {
       <section className="card" aria-labelledby="earn-h">
         <h2 id="earn-h">This tab as a worker</h2>
         <p>
-          While this tab earns, it claims open <strong>zk tasks</strong> that pay at least 1.1× its cost, proves them in a Web Worker and is paid
-          when the proof verifies on chain. It goes on while you use other pages of the app; keep the tab open. Closing it mid-task leaves the
+          While this tab earns, it claims open <strong>zk tasks</strong> that pay at least 1.1× its cost, proves them in a Web Worker and submits
+          the proof, which the chain checks at once. The pay is held in the task&apos;s escrow until the task&apos;s audit window closes
+          (a day), then anyone may finalize the task from its page and the pay arrives. It goes on while you use other pages of the app; keep the tab open. Closing it mid-task leaves the
           claim, and the next time this account earns it finishes that task first.
         </p>
         <p className="note">
@@ -102,7 +103,7 @@ export function EarnTab() {
           <dd data-testid="earn-stake">
             {cc(earn.stake)} ({cc(earn.freeStake)} free; a claim locks 10% of its bounty)
           </dd>
-          <dt>Earned in this tab</dt>
+          <dt>Earned in this tab (paid when final)</dt>
           <dd data-testid="earned">{cc(earn.paid)}</dd>
         </dl>
         {earn.banned ? <p className="error">This account is banned from work for now.</p> : null}

@@ -21,15 +21,20 @@ function progressWords(t: TaskView): string {
     case TaskStatus.Revealing:
       return "Results are being revealed and compared.";
     case TaskStatus.Accepted:
+      if (t.inputRejected) {
+        return "The worker and a verifier agree that your input cannot be processed (a corrupt or unsupported file, or not the size you declared). When the audit window closes the worker is paid a tenth of the bounty for finding out, the verifiers their fees, and the rest comes back to you.";
+      }
       return t.mode === 1
-        ? "Proved on chain: the worker was paid in the same transaction. Check the output below; you may dispute it within the audit window."
-        : "Accepted: the worker was paid. It may still be audited.";
+        ? "Proved on chain. Check the output below; you may dispute it within the audit window. The worker is paid when the window closes."
+        : "Accepted: the worker and a verifier agree on the result. The worker is paid when the audit window closes; until then the task may be audited.";
     case TaskStatus.Auditing:
-      return "Accepted, and being audited by three fresh auditors.";
+      return "Accepted, and being audited by three fresh auditors; nobody is paid until the audit ends.";
     case TaskStatus.Final:
-      return "Final.";
+      return "Final: the worker was paid, and what no fee used came back to you.";
+    case TaskStatus.InputRejected:
+      return "Ended as input rejected: the input could not be processed. The worker was paid a tenth of the bounty, the verifiers their fees, and the rest came back to you.";
     case TaskStatus.Fraudulent:
-      return "The audit found fraud: the worker was slashed and the payment reversed.";
+      return "The audit found fraud: the worker was slashed and banned, and your escrow came back to you.";
     case TaskStatus.Cancelled:
       return "You cancelled it; the escrow was refunded.";
     case TaskStatus.Expired:

@@ -180,6 +180,8 @@ export function PostForm() {
           bounty,
           deadline,
           claimWindow: 0,
+          // Workers check the fetched input has exactly this size: a mismatch is an input-rejected result.
+          inputBytes: upload.bytes.length,
           preferredWorker: (preferred.trim() || zeroAddress) as Address,
           zkInputCommitment,
           inputCid: toHex(upload.cidBytes),
@@ -337,7 +339,8 @@ export function PostForm() {
         ) : null}
         {escrow !== undefined ? (
           <>
-            Posting escrows <strong data-testid="escrow">{formatCredits(escrow)}</strong> (bounty + {mode === 0 ? "2 verifier fees + " : ""}platform fee).{" "}
+            Posting escrows <strong data-testid="escrow">{formatCredits(escrow)}</strong> (bounty + {mode === 0 ? "2 verifier fees + " : ""}platform fee +
+            3 auditor fees held for an audit; what no audit uses comes back when the task is final).{" "}
           </>
         ) : null}
         You have <strong>{cc(spendable.data)}</strong> available.
