@@ -1,6 +1,7 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
-import type { ChainTaskType } from "../_lib/task-types";
+import { zeroAddress } from "viem";
+import { type ChainTaskType, developmentKeysAbi } from "../_lib/task-types";
 import { publicClient } from "../_lib/wagmi";
 import { useDeployment } from "./Providers";
 
@@ -23,7 +24,24 @@ export function useChainTaskTypes() {
           }>,
         ),
       );
-      return types.map((t, id) => ({ id, name: t.name, codeCid: t.codeCid, modes: Number(t.policy.modes), active: t.policy.active, zkVerifier: t.policy.zkVerifier }));
+      const developmentKeys = await Promise.all(
+        types.map((t) =>
+          t.policy.zkVerifier === zeroAddress
+            ? false
+            : publicClient
+                .readContract({ address: t.policy.zkVerifier as `0x${string}`, abi: developmentKeysAbi, functionName: "developmentKeys" })
+                .catch(() => false),
+        ),
+      );
+      return types.map((t, id) => ({
+        id,
+        name: t.name,
+        codeCid: t.codeCid,
+        modes: Number(t.policy.modes),
+        active: t.policy.active,
+        zkVerifier: t.policy.zkVerifier,
+        developmentKeys: developmentKeys[id] ?? false,
+      }));
     },
   });
 }

@@ -6,7 +6,21 @@
 import type { TaskType } from "../../wasm-tasks/task-type.ts";
 import type { ZkKit } from "../../wasm-tasks/index.ts";
 
-export type ChainTaskType = { id: number; name: string; codeCid: string; modes: number; active: boolean; zkVerifier: string };
+export type ChainTaskType = {
+  id: number;
+  name: string;
+  codeCid: string;
+  modes: number;
+  active: boolean;
+  zkVerifier: string;
+  /** The type's zk verifier holds development keys, whose proofs anyone can forge (contracts' ZkTaskProofVerifier). */
+  developmentKeys: boolean;
+};
+
+/** The one view of a zk verifier adapter the app reads. */
+export const developmentKeysAbi = [
+  { type: "function", name: "developmentKeys", stateMutability: "view", inputs: [], outputs: [{ type: "bool" }] },
+] as const;
 
 /** Starting values of the post form per type (every field still goes through the type's schema). */
 export const exampleSpecs: Record<string, unknown> = {
