@@ -29,6 +29,8 @@ import {
   snarkjs,
   terminateCurves,
   verifierPath,
+  zkKeysPath,
+  zkKeysSource,
 } from "./pipeline.ts";
 
 const DEV_PTAU_SHA256 = "b4017de8f4a3e08ac4bbb5eac84c0d86c72a915da9b136308744cfdd99db79ce";
@@ -68,6 +70,8 @@ const manifest: Manifest = {
   circom2: JSON.parse(readFileSync(join(root, "node_modules/circom2/package.json"), "utf8")).version,
   snarkjs: JSON.parse(readFileSync(join(root, "node_modules/snarkjs/package.json"), "utf8")).version,
   ptau: { sha256: ptauSha, power: POWER, source: ptau.source },
+  // This build always ends phase 2 with a fixed beacon and no independent contributions: development keys.
+  developmentKeys: true,
   circuits: {},
 };
 
@@ -98,5 +102,6 @@ for (const circuit of CIRCUITS) {
 }
 copyFileSync(poseidonConstants.source, poseidonConstants.published);
 writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+writeFileSync(zkKeysPath, zkKeysSource(manifest.developmentKeys));
 log(`wrote ${relative(root, manifestPath)}`);
 await terminateCurves();

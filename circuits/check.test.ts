@@ -9,7 +9,21 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { after, describe, it } from "node:test";
-import { CIRCUITS, poseidonConstants, compile, exportVerifier, exportVkey, paths, readManifest, root, sha256File, terminateCurves, verifierPath } from "./pipeline.ts";
+import {
+  CIRCUITS,
+  compile,
+  exportVerifier,
+  exportVkey,
+  paths,
+  poseidonConstants,
+  readManifest,
+  root,
+  sha256File,
+  terminateCurves,
+  verifierPath,
+  zkKeysPath,
+  zkKeysSource,
+} from "./pipeline.ts";
 
 const manifest = readManifest();
 const scratch = mkdtempSync(join(root, "circuits", ".check-"));
@@ -19,6 +33,11 @@ after(async () => {
 });
 
 describe("committed zk artifacts", () => {
+  it("contracts/src/verifiers/ZkKeys.sol says what artifacts.json says about development keys", () => {
+    assert.equal(typeof manifest.developmentKeys, "boolean", "artifacts.json must say whether its keys are development keys");
+    assert.equal(readFileSync(zkKeysPath, "utf8"), zkKeysSource(manifest.developmentKeys));
+  });
+
   it("public/zk/poseidon-constants.json is circomlibjs's", () => {
     assert.equal(sha256File(poseidonConstants.published), sha256File(poseidonConstants.source));
   });

@@ -46,6 +46,12 @@ export const poseidonConstants = {
 
 export type Manifest = {
   note: string;
+  /**
+   * The zkeys come from a development phase 2 (a fixed beacon, no independent contributions): anyone can forge
+   * proofs for them. Mirrored by contracts/src/verifiers/ZkKeys.sol, which the adapters report as
+   * `developmentKeys()`; circuits:check keeps the two equal and the deploy step refuses other chains while true.
+   */
+  developmentKeys: boolean;
   circom2: string;
   snarkjs: string;
   ptau: { sha256: string; power: number; source: string };
@@ -85,6 +91,18 @@ export async function exportVerifier(zkey: string, contract: string): Promise<st
 }
 
 export const readManifest = (): Manifest => JSON.parse(readFileSync(manifestPath, "utf8"));
+
+/** The Solidity mirror of `Manifest.developmentKeys`. */
+export const zkKeysPath = join(root, "contracts/src/verifiers/ZkKeys.sol");
+export const zkKeysSource = (development: boolean) => `// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+/// @notice Written by npm run circuits:build from circuits/artifacts.json; circuits:check keeps the two equal.
+library ZkKeys {
+    /// @notice True while the committed zkeys come from a development phase 2, whose proofs anyone can forge.
+    bool internal constant DEVELOPMENT = ${development};
+}
+`;
 
 /** snarkjs keeps worker threads alive; end them so a script can exit. */
 export async function terminateCurves(): Promise<void> {

@@ -33,8 +33,8 @@ type Deployment = {
   deployedAt: string;
   /** Hash of the compiled code of every contract: a changed build deploys again. */
   buildHash: Hex;
-  /** "development": the zk verifiers hold the committed development keys, whose proofs anyone can forge. */
-  zkKeys: "development";
+  /** "development": the zk verifiers hold development keys, whose proofs anyone can forge. */
+  zkKeys: "development" | "production";
   contracts: Record<Name, { address: Address; abi: Abi; codeHash: Hex }>;
 };
 
@@ -68,8 +68,9 @@ if (previous) {
   );
 }
 
-// The genesis zk types ship development keys only (circuits/README.md): refuse any chain but the local one.
-if (checkDevelopmentKeys(chainId)) {
+// Development zk keys (circuits/artifacts.json says so) go to the local chain only (circuits/README.md).
+const developmentKeys: boolean = JSON.parse(readFileSync(resolve(root, "circuits/artifacts.json"), "utf8")).developmentKeys !== false;
+if (developmentKeys && checkDevelopmentKeys(chainId)) {
   console.warn(`WARNING: deploying DEVELOPMENT zk keys to chain ${chainId}: anyone can forge proofs there.`);
 }
 const protocol = await deployProtocol(viem);
@@ -81,7 +82,7 @@ for (const [name, key] of Object.entries(CONTRACTS) as [Name, (typeof CONTRACTS)
   contracts[name] = { address: c.address, abi: c.abi as Abi, codeHash: keccak256(code) };
   console.log(`${name.padEnd(24)} ${c.address}`);
 }
-all[String(chainId)] = { chainId, deployedAt: new Date().toISOString(), buildHash, zkKeys: "development", contracts };
+all[String(chainId)] = { chainId, deployedAt: new Date().toISOString(), buildHash, zkKeys: developmentKeys ? "development" : "production", contracts };
 mkdirSync(dirname(outFile), { recursive: true });
 writeFileSync(outFile, `${JSON.stringify(all, null, 2)}\n`);
 console.log(`deployed on chain ${chainId}; wrote ${outFile}`);
