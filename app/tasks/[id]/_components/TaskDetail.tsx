@@ -11,6 +11,7 @@ import { publicClient } from "../../../_lib/wagmi";
 import { useChainEvents, useWallet } from "../../../_components/Providers";
 import { TaskResult } from "../../../_components/TaskResult";
 import { ActionButton } from "../../../_components/useAction";
+import { useChainTime } from "../../../_components/useChainTime";
 import { useRead } from "../../../_components/useRead";
 import { useTasks } from "../../../_components/useTasks";
 import { useChainTaskTypes, typeName } from "../../../_components/useTaskTypes";
@@ -30,6 +31,8 @@ export function TaskDetail({ id }: { id: Hex }) {
     task ? [id] : undefined,
   );
   const params = useRead<{ auditWindow: number }>("ProtocolConfig", "params", [], { refetch: false });
+  const windowClosesAt = useRead<bigint>("TaskMarket", "auditWindowClosesAt", task ? [id] : undefined);
+  const chainNow = useChainTime();
   const ev = useChainEvents();
   // The market's events plus the ledger's escrow movements of this task.
   const timeline = task ? toTimeline([...task.events, ...ev.events.filter((e) => e.contract === "CreditLedger" && String(e.args.taskId).toLowerCase() === id)]) : [];
@@ -51,17 +54,19 @@ export function TaskDetail({ id }: { id: Hex }) {
   const st = onChain.data?.status ?? task.status;
   const mine = signer && sameAddress(signer.address, task.requester);
   const inCid = cidString(task.inputCid);
-  const pastDeadline = task.deadline * 1000 < Date.now();
+  const nowS = chainNow ?? Date.now() / 1000;
+  const pastDeadline = task.deadline < nowS;
+  // A task whose result was revealed can no longer be cancelled (the requester has seen work it must pay for).
+  const revealedAny = Object.keys(task.revealed).length > 0;
   // Steps anyone may take (each only moves the task along the rules): drawing an audit's auditors in a block
   // after the one that started it, and closing an accepted task once its audit window is over.
   const auditorsMissing = st === TaskStatus.Auditing && audit.data !== undefined && Number(audit.data.anchorBlock) > 0 && audit.data.members.some((m) => /^0x0+$/.test(m.account));
-  const nowS = Date.now() / 1000;
   const auditOver =
     st === TaskStatus.Auditing &&
     audit.data !== undefined &&
     params.data !== undefined &&
     ((audit.data.revealDeadline > 0 && nowS > audit.data.revealDeadline) || audit.data.reveals === 3 || nowS > Number(audit.data.acceptedAt) + Number(params.data.auditWindow));
-  const windowOver = st === TaskStatus.Accepted && round.data && params.data && Date.now() / 1000 > Number(round.data.acceptedAt) + Number(params.data.auditWindow);
+  const windowOver = st === TaskStatus.Accepted && windowClosesAt.data !== undefined && nowS > Number(windowClosesAt.data);
   return (
     <>
       <section className="card" aria-labelledby="task-h">
@@ -103,7 +108,7 @@ export function TaskDetail({ id }: { id: Hex }) {
           <pre className="mono" style={{ whiteSpace: "pre-wrap" }}>{specText(task.spec)}</pre>
         </details>
         <div className="actions" style={{ marginTop: 12 }}>
-          {mine && st === TaskStatus.Open ? <ActionButton className="danger" call={{ contract: "TaskMarket", functionName: "cancel", args: [task.id] }} label="Cancel task and refund escrow" doneText="Cancelled." /> : null}
+          {mine && st === TaskStatus.Open && !revealedAny ? <ActionButton className="danger" call={{ contract: "TaskMarket", functionName: "cancel", args: [task.id] }} label="Cancel task and refund escrow" doneText="Cancelled." /> : null}
           {st === TaskStatus.Open && pastDeadline ? <ActionButton className="secondary" call={{ contract: "TaskMarket", functionName: "expire", args: [task.id] }} label="Expire (deadline passed)" doneText="Expired." /> : null}
           {auditorsMissing ? <ActionButton className="secondary" call={{ contract: "TaskMarket", functionName: "drawAuditors", args: [task.id] }} label="Draw the auditors" doneText="Auditors drawn." /> : null}
           {auditOver ? <ActionButton className="secondary" call={{ contract: "TaskMarket", functionName: "finalizeAudit", args: [task.id] }} label="Finalize the audit" doneText="Audit finalized." /> : null}
