@@ -1,21 +1,25 @@
 /**
  * The attack catalogue (issue 2, "Tests"): one named test per attack. Each attack must revert (the custom error
- * and its arguments are asserted) or be penalised (the penalty is asserted), and credit is conserved.
+ * and its arguments are asserted) or be penalised (the penalty is asserted); credit is conserved and genesis
+ * credit stays genesis. Played under the issue 9 rules: nothing is paid before a task is final (`finalize` after
+ * the audit window), and pay out of a genesis-funded escrow arrives as genesis credit. The economic attacks of
+ * issue 9 are in attacks.economic.test.ts.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { type Address, type Hex, encodeAbiParameters, encodeFunctionData, getAddress, keccak256, parseEther, toHex } from "viem";
 import { forwardRequestTypes } from "../../lib/protocol/forwarder.ts";
-import { VerificationMode, defaultParams } from "../../lib/protocol/params.ts";
+import { VerificationMode, bpsShare, defaultParams, escrowFor } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
 
 const GENESIS = defaultParams.genesisGrant;
 const BOUNTY = 1_000n;
-const ESCROW = 1_030n;
-const LOCK = 100n;
-const FEE = 10n;
+const ESCROW = escrowFor(BOUNTY, VerificationMode.Replicated); // 1060
+const ZK_ESCROW = escrowFor(BOUNTY, VerificationMode.Zk); // 1040
+const LOCK = bpsShare(BOUNTY, defaultParams.rejectSlashBps);
+const FEE = bpsShare(BOUNTY, defaultParams.verifierFeeBps);
 const WORKER_STAKE = 2_000n;
 const POOL_STAKE = 5_000n;
 
@@ -30,7 +34,7 @@ function ruleProof(taskId: Hex, worker: Address, input: bigint, output: bigint):
 }
 
 describe("attack catalogue", async () => {
-  const connection = await network.create();
+  const connection = await network.create({ chainType: "l1" });
   const { viem, networkHelpers } = connection;
   const { time } = networkHelpers;
 
@@ -44,7 +48,17 @@ describe("attack catalogue", async () => {
     const attacker = await s.registerWorker(attackerW, WORKER_STAKE, false);
     const pool = s.wallets.slice(3, 3 + poolSize);
     for (const v of pool) await s.registerWorker(v, POOL_STAKE);
-    const { conserved, walletOf, account, commitAs, revealAs } = s;
+    const { walletOf, account, commitAs, revealAs } = s;
+    /** Credit conservation and genesis kept, over every account and the given tasks. */
+    const conserved = async (taskIds: Hex[]) => {
+      await s.conserved(taskIds);
+      await s.genesisKept(taskIds);
+    };
+    /** Anyone finalizes an accepted task once its audit window has closed. */
+    const finalized = async (taskId: Hex) => {
+      await time.increaseTo((await s.market.read.auditWindowClosesAt([taskId])) + 1n);
+      await s.wait(await s.market.write.finalize([taskId]));
+    };
     const everyone = s.wallets.map((w) => w.account.address);
     const claimed = async () => {
       const taskId = await s.post(requesterW, { bounty: BOUNTY });
@@ -90,6 +104,7 @@ describe("attack catalogue", async () => {
       committed,
       revealed,
       snapshot,
+      finalized,
     };
   }
 
@@ -202,7 +217,7 @@ describe("attack catalogue", async () => {
   });
 
   it("attack_reuseOfAnothersCommitOrSeal_isRefusedAndPenalised", async () => {
-    const { s, committed, commitAs, revealAs, workerW, account, conserved } = await world();
+    const { s, committed, commitAs, revealAs, workerW, account, conserved, finalized } = await world();
     const { taskId, res, verifiers } = await committed("good");
     const [copier, honest] = verifiers;
     // The lazy verifier copies the worker's commitment instead of computing the task.
@@ -221,11 +236,15 @@ describe("attack catalogue", async () => {
     const { revealDeadline } = await s.market.read.roundOf([taskId]);
     await time.increaseTo(revealDeadline + 1);
     await s.wait(await s.market.write.settle([taskId]));
-    // Penalty: the copier never revealed, so it is slashed like a silent verifier and earns nothing.
-    const c = await account(copier.account.address);
-    assert.deepEqual([c.stake, c.lockedStake, c.balance], [POOL_STAKE - LOCK, 0n, 0n]);
-    assert.equal((await account(honest.account.address)).balance, FEE);
+    // Penalty: the copier never revealed, so it is slashed at once like a silent verifier and earns nothing.
     assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
+    const c = await account(copier.account.address);
+    assert.deepEqual([c.stake, c.lockedStake, c.balance, c.genesis], [POOL_STAKE - LOCK, 0n, 0n, GENESIS - POOL_STAKE]);
+    assert.equal((await account(honest.account.address)).lockedStake, LOCK, "the honest verifier waits for the task to be final");
+    await finalized(taskId);
+    // The honest verifier is paid its fee (genesis: the requester's escrow was); the copier still nothing.
+    assert.equal((await account(honest.account.address)).genesis, GENESIS - POOL_STAKE + FEE);
+    assert.deepEqual(await account(copier.account.address), c);
     await conserved([taskId]);
   });
 
@@ -282,6 +301,23 @@ describe("attack catalogue", async () => {
     await conserved([taskId]);
   });
 
+  it("attack_finalizeTwiceOrAuditAfterFinal_reverts", async () => {
+    const { s, revealed, requester, workerW, account, snapshot, conserved, finalized } = await world();
+    const { taskId } = await revealed("good");
+    await s.wait(await s.market.write.settle([taskId]));
+    await finalized(taskId);
+    assert.equal((await account(workerW.account.address)).genesis, GENESIS - WORKER_STAKE + BOUNTY, "paid once, at finalize");
+    const before = await snapshot([taskId]);
+    await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalize([taskId]), s.market, "WrongStatus", [taskId, TaskStatus.Final]);
+    // Nor can the requester claw the pay back with an audit once the task is final.
+    await viem.assertions.revertWithCustomErrorWithArgs(requester.market.write.forceAudit([taskId]), s.market, "WrongStatus", [
+      taskId,
+      TaskStatus.Final,
+    ]);
+    assert.deepEqual(await snapshot([taskId]), before, "nothing paid twice");
+    await conserved([taskId]);
+  });
+
   it("attack_revertingSettleWrapperCannotDodgeTheAudit", async () => {
     // A cheating worker (settle is open to anyone) wraps settle in a contract that reverts when the random
     // audit is drawn, and retries block after block. The audit is decided by the hash of the last reveal's
@@ -330,7 +366,7 @@ describe("attack catalogue", async () => {
   // and settle then audits the task. A worker that waits for a fresh draw gets a certain audit instead.
   it("attack_waitingOutTheAnchorCannotReRollTheAudit", async () => {
     // auditRateBps 1: with a readable hash an audit is all but impossible, so every audit below is the stale rule.
-    const { s, revealed } = await world(5, 1);
+    const { s, revealed, conserved } = await world(5, 1);
     const dodger = await viem.deployContract("AuditDodger");
     const { taskId } = await revealed("lie");
     for (let roll = 0; roll < 5; roll++) {
@@ -345,6 +381,7 @@ describe("attack catalogue", async () => {
     const hash = await s.market.write.settle([taskId]);
     await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, false]);
     assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
+    await conserved([taskId]);
   });
 
   it("attack_cancelAfterClaim_reverts", async () => {
@@ -374,8 +411,7 @@ describe("attack catalogue", async () => {
     async function zkWorld() {
       const w = await world();
       const verifier = await viem.deployContract("RuleBasedProofVerifier");
-      await w.s.wait(await w.s.taskTypes.write.addTaskType(["zk-type", "", 2, verifier.address]));
-      const zkType = Number((await w.s.taskTypes.read.typeCount()) - 1n);
+      const zkType = await w.s.addType({ name: "zk-type", modes: 2, zkVerifier: verifier.address });
       const zkTask = async (input: bigint) => {
         const taskId = await w.s.post(w.requesterW, { typeId: zkType, mode: VerificationMode.Zk, bounty: BOUNTY, zkInputCommitment: input });
         await w.s.wait(await w.worker.market.write.claim([taskId]));
@@ -398,6 +434,9 @@ describe("attack catalogue", async () => {
       );
       assert.deepEqual(await snapshot([taskA, taskB]), before);
       await s.wait(await worker.market.write.submitProof([taskA, 99n, proofForA, toHex("bafy-zk-out")])); // valid where it belongs
+      assert.equal((await s.market.read.taskOf([taskA])).status, TaskStatus.Accepted);
+      assert.equal((await s.market.read.taskOf([taskB])).status, TaskStatus.Claimed);
+      assert.deepEqual((await s.ledger.read.escrowOf([taskB])).amount, ZK_ESCROW, "task B's escrow untouched");
       await conserved([taskA, taskB]);
     });
 
@@ -434,8 +473,7 @@ describe("attack catalogue", async () => {
     async function reentrantWorld() {
       const w = await world();
       const hostile = await viem.deployContract("ReentrantProofVerifier");
-      await w.s.wait(await w.s.taskTypes.write.addTaskType(["hostile", "", 2, hostile.address]));
-      const typeId = Number((await w.s.taskTypes.read.typeCount()) - 1n);
+      const typeId = await w.s.addType({ name: "hostile", modes: 2, zkVerifier: hostile.address });
       const taskId = await w.s.post(w.requesterW, { typeId, mode: VerificationMode.Zk, bounty: BOUNTY, zkInputCommitment: 1n });
       await w.s.wait(await w.worker.market.write.claim([taskId]));
       return { ...w, hostile, taskId };
@@ -449,6 +487,8 @@ describe("attack catalogue", async () => {
         encodeFunctionData({ abi: s.market.abi, functionName: "cancel", args: [other] }),
         encodeFunctionData({ abi: s.market.abi, functionName: "claim", args: [other] }),
         encodeFunctionData({ abi: s.market.abi, functionName: "expireClaim", args: [taskId] }),
+        encodeFunctionData({ abi: s.market.abi, functionName: "finalize", args: [taskId] }),
+        encodeFunctionData({ abi: s.market.abi, functionName: "forceAudit", args: [taskId] }),
       ];
       const before = await snapshot([taskId, other]);
       for (const payload of reentries) {
@@ -466,39 +506,47 @@ describe("attack catalogue", async () => {
     });
 
     it("attack_reentrancyThroughLedgerCalls_reverts", async () => {
-      const { s, hostile, taskId, worker, attackerW, snapshot, conserved } = await reentrantWorld();
+      const { s, hostile, taskId, worker, workerW, attackerW, snapshot, conserved } = await reentrantWorld();
       const before = await snapshot([taskId]);
-      // During verification the hostile verifier calls the ledger to pay itself the escrow.
-      const pay = encodeFunctionData({
-        abi: s.ledger.abi,
-        functionName: "payFromEscrow",
-        args: [taskId, hostile.address, 1_010n, true],
+      const hostileAddress = getAddress(hostile.address);
+      const attacker = getAddress(attackerW.account.address);
+      // The ledger's operator moves a thief would want: pay itself the whole escrow, reward itself out of a slash
+      // of the worker, or unlock and slash the worker's stake.
+      const steal = (to: Address) => ({
+        release: [taskId, to, [{ account: to, pay: ZK_ESCROW, workCredit: ZK_ESCROW, iou: false, unlock: 0n, slash: 0n }], 0n] as const,
+        slashAndReward: [workerW.account.address, 0n, 1_000n, [to], 1_000n] as const,
+        unlockAndSlash: [workerW.account.address, LOCK, 1_000n] as const,
       });
-      await s.wait(await hostile.write.arm([s.ledger.address, pay]));
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        worker.market.write.submitProof([taskId, 5n, "0x01", toHex("bafy-zk-out")]),
-        s.ledger,
-        "NotOperator",
-        [getAddress(hostile.address)],
-      );
-      // The same calls made directly, by a contract or an account, are refused: only the market and the
-      // registry move credit, and the ledger calls out to nobody, so there is no hook to re-enter through.
-      await viem.assertions.revertWithCustomErrorWithArgs(hostile.write.attack(), s.ledger, "NotOperator", [getAddress(hostile.address)]);
+      const payloads: Hex[] = [
+        encodeFunctionData({ abi: s.ledger.abi, functionName: "release", args: steal(hostileAddress).release }),
+        encodeFunctionData({ abi: s.ledger.abi, functionName: "slashAndReward", args: steal(hostileAddress).slashAndReward }),
+        encodeFunctionData({ abi: s.ledger.abi, functionName: "unlockAndSlash", args: steal(hostileAddress).unlockAndSlash }),
+      ];
+      for (const payload of payloads) {
+        // During verification the hostile verifier calls the ledger.
+        await s.wait(await hostile.write.arm([s.ledger.address, payload]));
+        await viem.assertions.revertWithCustomErrorWithArgs(
+          worker.market.write.submitProof([taskId, 5n, "0x01", toHex("bafy-zk-out")]),
+          s.ledger,
+          "NotOperator",
+          [hostileAddress],
+        );
+        // The same call made directly by the contract is refused too.
+        await viem.assertions.revertWithCustomErrorWithArgs(hostile.write.attack(), s.ledger, "NotOperator", [hostileAddress]);
+      }
+      // And by an account: only the market and the registry move credit, and the ledger calls out to nobody, so
+      // there is no hook to re-enter through.
       const asAttacker = await s.as(attackerW);
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        asAttacker.ledger.write.payFromEscrow([taskId, attackerW.account.address, 1_010n, true]),
-        s.ledger,
-        "NotOperator",
-        [getAddress(attackerW.account.address)],
-      );
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        asAttacker.ledger.write.slash([s.wallets[2]!.account.address, 1n]),
-        s.ledger,
-        "NotOperator",
-        [getAddress(attackerW.account.address)],
-      );
+      const mine = steal(attacker);
+      await viem.assertions.revertWithCustomErrorWithArgs(asAttacker.ledger.write.release(mine.release), s.ledger, "NotOperator", [attacker]);
+      await viem.assertions.revertWithCustomErrorWithArgs(asAttacker.ledger.write.slashAndReward(mine.slashAndReward), s.ledger, "NotOperator", [
+        attacker,
+      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(asAttacker.ledger.write.unlockAndSlash(mine.unlockAndSlash), s.ledger, "NotOperator", [
+        attacker,
+      ]);
       assert.deepEqual(await snapshot([taskId]), before, "no credit moved");
-      void worker;
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Claimed);
       await conserved([taskId]);
     });
   });

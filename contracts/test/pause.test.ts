@@ -1,14 +1,16 @@
 /**
- * Emergency pause by governance. A paused market takes no new work (post, claim, forceAudit) but lets work
- * in flight finish and credit go home (cancel, expire, release, expireClaim, commit, reveal, settle,
- * finalize). A paused registry takes no new workers, stake or pool members but lets them leave and unstake.
- * A paused ledger stops user transfers and cycle clearing; the operators' moves go on.
+ * Emergency pause by governance (issue 9 rules). A paused market takes no new obligations (post, claim,
+ * forceAudit) but lets work in flight finish and credit go home (cancel, expire, release, expireClaim, commit,
+ * draws, reveal, settle, finalize, finalizeAudit); every audit window it covers (the forced-audit window, the
+ * wait before finalize, an audit's own lapse) is extended by the time it lasts (`pausedTime`,
+ * `auditWindowClosesAt`). A paused registry takes no new workers, stake or pool members but lets them leave and
+ * unstake. A paused ledger stops user transfers and cycle clearing; the operators' moves go on.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
 import { type Hex, toHex } from "viem";
-import { defaultParams, escrowFor, VerificationMode } from "../../lib/protocol/params.ts";
+import { VerificationMode, bpsShare, defaultParams, escrowFor } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { deployProtocol } from "../deploy/deploy-protocol.ts";
 import { ALL_CAPABILITIES, ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
@@ -16,10 +18,18 @@ import { ALL_CAPABILITIES, ZERO_ADDRESS, setupProtocol } from "../test-support/f
 const DEFAULT_ADMIN_ROLE = `0x${"00".repeat(32)}` as const;
 const DAY = 24 * 60 * 60;
 const GRANT = defaultParams.genesisGrant;
+const BOUNTY = 1_000n;
+const ESCROW = escrowFor(BOUNTY, VerificationMode.Replicated);
+const FEE = bpsShare(BOUNTY, defaultParams.verifierFeeBps);
+const LOCK = bpsShare(BOUNTY, defaultParams.rejectSlashBps);
+const CLAIM_LOCK = bpsShare(BOUNTY, defaultParams.claimStakeBps);
+const AUDIT_WINDOW = defaultParams.auditWindow;
+const PAUSE = 6 * 3600;
 
 describe("Pause", async () => {
   const connection = await network.create({ chainType: "l1" });
   const { viem, networkHelpers } = connection;
+  const { time } = networkHelpers;
 
   async function pauseFixture() {
     const s = await setupProtocol(connection, { auditRateBps: 0 });
@@ -27,48 +37,68 @@ describe("Pause", async () => {
     assert.ok(gov && alice && bob && carol && dave && erin);
     const requester = await s.registerWorker(alice, 0n, false);
     const worker = await s.registerWorker(bob, 2_000n, false);
+    // Two pool members: the verifiers of every task, and nobody left to audit unless a test adds auditors.
     const v1 = await s.registerWorker(carol);
     const v2 = await s.registerWorker(dave);
-    const everyone = s.wallets.map((w) => w.account.address);
-    async function assertConserved(tasks: Hex[]) {
-      const totals = await s.creditTotals(everyone, tasks);
-      assert.equal(totals.held, totals.issued, "credit held != genesis issued");
-    }
-    /** Worker commit, both verifiers commit, all three reveal the same output. */
-    async function agreeingRound(taskId: Hex) {
-      const out = s.result(taskId, bob!.account.address, "good");
-      await s.wait(await worker.market.write.commit([taskId, out.commitment]));
+    const check = async (taskIds: Hex[]) => {
+      await s.conserved(taskIds);
+      await s.genesisKept(taskIds);
+    };
+    type Wallet = (typeof s.wallets)[number];
+    /** The worker commits, the drawn verifiers commit, and all three reveal the same output. */
+    async function agreeingRound(taskId: Hex, workerW: Wallet = bob!) {
+      const out = await s.commitAs(workerW, taskId, "good");
       await s.drawVerifiers(taskId);
-      const a = s.result(taskId, carol!.account.address, "good");
-      const b = s.result(taskId, dave!.account.address, "good");
-      await s.wait(await v1.market.write.commit([taskId, a.commitment]));
-      await s.wait(await v2.market.write.commit([taskId, b.commitment]));
-      await s.wait(await worker.market.write.reveal([taskId, out.cid, out.salt]));
-      await s.wait(await v1.market.write.reveal([taskId, a.cid, a.salt]));
-      await s.wait(await v2.market.write.reveal([taskId, b.cid, b.salt]));
+      const round = await s.market.read.roundOf([taskId]);
+      const verifiers = round.members.slice(1).map((m) => s.walletOf(m.account));
+      const res = [];
+      for (const v of verifiers) res.push(await s.commitAs(v, taskId, "good"));
+      await s.revealAs(workerW, taskId, out);
+      for (const [i, v] of verifiers.entries()) await s.revealAs(v, taskId, res[i]!);
+      return verifiers;
     }
-    return { s, gov, alice, bob, carol, dave, erin, requester, worker, v1, v2, assertConserved, agreeingRound };
+    /** A task of `requesterW` worked by `workerW`, agreed and settled: Accepted, nothing paid yet. */
+    async function acceptedTask(requesterW: Wallet = alice!, workerW: Wallet = bob!, overrides: Parameters<typeof s.post>[1] = {}) {
+      const taskId = await s.post(requesterW, { bounty: BOUNTY, ...overrides });
+      await s.wait(await (await s.as(workerW)).market.write.claim([taskId]));
+      await agreeingRound(taskId, workerW);
+      await s.wait(await s.market.write.settle([taskId]));
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
+      return taskId;
+    }
+    /** Three more pool members, enough for an audit's three auditors. */
+    async function addAuditors() {
+      for (const w of s.wallets.slice(6, 9)) await s.registerWorker(w);
+    }
+    /** Pauses the market for `seconds`, ending with the unpause transaction. */
+    async function pauseFor(seconds: number) {
+      await s.wait(await s.market.write.pause());
+      const pausedAt = await time.latest();
+      await time.setNextBlockTimestamp(pausedAt + seconds);
+      await s.wait(await s.market.write.unpause());
+      return pausedAt;
+    }
+    return { s, gov, alice, bob, carol, dave, erin, requester, worker, v1, v2, check, agreeingRound, acceptedTask, addAuditors, pauseFor };
   }
   const load = () => networkHelpers.loadFixture(pauseFixture);
 
   const postParams = (deadline: number) => ({
     typeId: 0,
     mode: VerificationMode.Replicated,
-    bounty: 1_000,
+    bounty: Number(BOUNTY),
     deadline,
     claimWindow: 0,
+    inputBytes: 100_000,
     preferredWorker: ZERO_ADDRESS,
     zkInputCommitment: 0n,
     inputCid: toHex("bafy-paused"),
     spec: toHex("{}"),
   });
-  const now = async (s: Awaited<ReturnType<typeof pauseFixture>>["s"]) =>
-    Number((await s.publicClient.getBlock()).timestamp);
 
-  // ------------------------------------------------------------------ market
+  // ------------------------------------------------------------------ market: what a pause stops
 
-  describe("TaskMarket.pause", () => {
-    it("is governance's: it emits Paused and unpause emits Unpaused", async () => {
+  describe("TaskMarket.pause: what it stops", () => {
+    it("test_pause_isGovernancesAndEmitsPausedThenUnpaused", async () => {
       const { s, gov } = await load();
       await viem.assertions.emitWithArgs(s.market.write.pause(), s.market, "Paused", [gov.account.address]);
       assert.equal(await s.market.read.paused(), true);
@@ -76,203 +106,309 @@ describe("Pause", async () => {
       assert.equal(await s.market.read.paused(), false);
     });
 
-    it("reverts OwnableUnauthorizedAccount when anyone but governance pauses or unpauses", async () => {
+    it("test_pause_revertsOwnableUnauthorizedAccountForAnyoneButGovernance", async () => {
       const { s, alice, requester } = await load();
       await viem.assertions.revertWithCustomErrorWithArgs(requester.market.write.pause(), s.market, "OwnableUnauthorizedAccount", [
         alice.account.address,
       ]);
       await s.wait(await s.market.write.pause());
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        requester.market.write.unpause(),
-        s.market,
-        "OwnableUnauthorizedAccount",
-        [alice.account.address],
-      );
+      await viem.assertions.revertWithCustomErrorWithArgs(requester.market.write.unpause(), s.market, "OwnableUnauthorizedAccount", [
+        alice.account.address,
+      ]);
       assert.equal(await s.market.read.paused(), true);
     });
 
-    it("post reverts EnforcedPause, and works again after unpause", async () => {
-      const { s, alice, requester } = await load();
+    it("test_post_revertsEnforcedPauseAndWorksAgainAfterUnpause", async () => {
+      const { s, alice, requester, check } = await load();
       await s.wait(await s.market.write.pause());
-      const deadline = (await now(s)) + 3600;
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        requester.market.write.post([postParams(deadline)]),
-        s.market,
-        "EnforcedPause",
-        [],
-      );
+      const deadline = (await time.latest()) + 3600;
+      await viem.assertions.revertWithCustomErrorWithArgs(requester.market.write.post([postParams(deadline)]), s.market, "EnforcedPause", []);
       assert.equal(await s.market.read.nonces([alice.account.address]), 0n);
-      assert.equal((await s.ledger.read.accountOf([alice.account.address])).genesis, GRANT);
+      assert.equal((await s.account(alice.account.address)).genesis, GRANT);
       await s.wait(await s.market.write.unpause());
+      const taskId = await s.market.read.nextTaskId([alice.account.address]);
       await s.wait(await requester.market.write.post([postParams(deadline)]));
       assert.equal(await s.market.read.nonces([alice.account.address]), 1n);
+      assert.equal((await s.account(alice.account.address)).genesis, GRANT - ESCROW);
+      await check([taskId]);
     });
 
-    it("claim reverts EnforcedPause", async () => {
-      const { s, worker } = await load();
-      const taskId = await s.post(s.wallets[1]!);
+    it("test_claim_revertsEnforcedPause", async () => {
+      const { s, alice, bob, worker } = await load();
+      const taskId = await s.post(alice);
       await s.wait(await s.market.write.pause());
       await viem.assertions.revertWithCustomErrorWithArgs(worker.market.write.claim([taskId]), s.market, "EnforcedPause", []);
       assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Open);
+      assert.equal((await s.account(bob.account.address)).lockedStake, 0n);
     });
 
-    it("forceAudit reverts EnforcedPause, while finalize still closes the task", async () => {
-      const { s, alice, worker, requester, agreeingRound, assertConserved } = await load();
-      const taskId = await s.post(alice);
-      await s.wait(await worker.market.write.claim([taskId]));
-      await agreeingRound(taskId);
-      await s.wait(await s.market.write.settle([taskId]));
+    it("test_forceAudit_revertsEnforcedPause", async () => {
+      const { s, requester, acceptedTask } = await load();
+      const taskId = await acceptedTask();
       await s.wait(await s.market.write.pause());
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        requester.market.write.forceAudit([taskId]),
-        s.market,
-        "EnforcedPause",
-        [],
-      );
+      await viem.assertions.revertWithCustomErrorWithArgs(requester.market.write.forceAudit([taskId]), s.market, "EnforcedPause", []);
       assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
-      await networkHelpers.time.increase(DAY + 1);
-      await viem.assertions.emitWithArgs(s.market.write.finalize([taskId]), s.market, "TaskFinalized", [taskId]);
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
-      await assertConserved([taskId]);
     });
+  });
 
-    it("cancel still refunds the requester", async () => {
-      const { s, alice, requester, assertConserved } = await load();
+  // ------------------------------------------------------------------ market: what keeps working
+
+  describe("TaskMarket.pause: what keeps working", () => {
+    it("test_cancel_stillRefundsTheRequesterWhilePaused", async () => {
+      const { s, alice, requester, check } = await load();
       const taskId = await s.post(alice);
       await s.wait(await s.market.write.pause());
       await viem.assertions.emitWithArgs(requester.market.write.cancel([taskId]), s.market, "TaskCancelled", [taskId]);
       assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Cancelled);
-      assert.equal((await s.ledger.read.accountOf([alice.account.address])).genesis, GRANT);
-      await assertConserved([taskId]);
+      assert.equal((await s.account(alice.account.address)).genesis, GRANT);
+      await check([taskId]);
     });
 
-    it("expire still refunds a task past its deadline", async () => {
-      const { s, alice, assertConserved } = await load();
-      const taskId = await s.post(alice, { deadline: (await now(s)) + 100 });
+    it("test_expire_stillRefundsATaskPastItsDeadlineWhilePaused", async () => {
+      const { s, alice, check } = await load();
+      const taskId = await s.post(alice, { deadline: (await time.latest()) + 100 });
       await s.wait(await s.market.write.pause());
-      await networkHelpers.time.increase(101);
+      await time.increase(101);
       await viem.assertions.emitWithArgs(s.market.write.expire([taskId]), s.market, "TaskExpired", [taskId]);
       assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Expired);
-      assert.equal((await s.ledger.read.accountOf([alice.account.address])).genesis, GRANT);
-      await assertConserved([taskId]);
+      assert.equal((await s.account(alice.account.address)).genesis, GRANT);
+      await check([taskId]);
     });
 
-    it("release still hands a claim back and unlocks the stake", async () => {
-      const { s, alice, bob, worker, assertConserved } = await load();
+    it("test_release_stillHandsAClaimBackWhilePaused", async () => {
+      const { s, alice, bob, worker, check } = await load();
       const taskId = await s.post(alice);
       await s.wait(await worker.market.write.claim([taskId]));
-      assert.equal((await s.ledger.read.accountOf([bob.account.address])).lockedStake, 100n);
+      assert.equal((await s.account(bob.account.address)).lockedStake, CLAIM_LOCK);
       await s.wait(await s.market.write.pause());
-      await viem.assertions.emitWithArgs(worker.market.write.release([taskId]), s.market, "ClaimReleased", [
-        taskId,
-        bob.account.address,
-      ]);
+      await viem.assertions.emitWithArgs(worker.market.write.release([taskId]), s.market, "ClaimReleased", [taskId, bob.account.address]);
       assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Open);
-      assert.equal((await s.ledger.read.accountOf([bob.account.address])).lockedStake, 0n);
+      assert.equal((await s.account(bob.account.address)).lockedStake, 0n);
       assert.equal(await s.market.read.activeClaims([bob.account.address]), 0n);
-      await assertConserved([taskId]);
+      await check([taskId]);
     });
 
-    it("expireClaim still reopens a stale claim", async () => {
-      const { s, alice, bob, worker } = await load();
+    it("test_expireClaim_stillReopensAStaleClaimWithItsSlashWhilePaused", async () => {
+      const { s, alice, bob, worker, check } = await load();
       const taskId = await s.post(alice);
       await s.wait(await worker.market.write.claim([taskId]));
       await s.wait(await s.market.write.pause());
-      await networkHelpers.time.increase(defaultParams.claimWindow + 1);
-      await viem.assertions.emitWithArgs(s.market.write.expireClaim([taskId]), s.market, "ClaimExpiredReopened", [
-        taskId,
-        bob.account.address,
-      ]);
+      await time.increase(defaultParams.claimWindow + 1);
+      await viem.assertions.emitWithArgs(s.market.write.expireClaim([taskId]), s.market, "ClaimExpiredReopened", [taskId, bob.account.address]);
       assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Open);
-      assert.equal((await s.ledger.read.accountOf([bob.account.address])).lockedStake, 0n);
+      const acc = await s.account(bob.account.address);
+      assert.deepEqual([acc.lockedStake, acc.stake], [0n, 2_000n - bpsShare(BOUNTY, defaultParams.expirySlashBps)]);
+      await check([taskId]);
     });
 
-    it("commit, reveal and settle still finish a claimed task and pay everyone", async () => {
-      const { s, alice, bob, carol, dave, worker, agreeingRound, assertConserved } = await load();
-      const taskId = await s.post(alice, { bounty: 1_000n });
+    it("test_replicatedRound_stillCommitsDrawsRevealsAndSettlesWhilePaused", async () => {
+      const { s, alice, bob, worker, agreeingRound, check } = await load();
+      const taskId = await s.post(alice);
       await s.wait(await worker.market.write.claim([taskId]));
       await s.wait(await s.market.write.pause());
-      await agreeingRound(taskId);
+      const verifiers = await agreeingRound(taskId);
       await viem.assertions.emitWithArgs(s.market.write.settle([taskId]), s.market, "TaskAccepted", [
         taskId,
         bob.account.address,
         s.result(taskId, bob.account.address, "good").digest,
         false,
+        false,
       ]);
       assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
-      assert.equal((await s.ledger.read.accountOf([bob.account.address])).balance, 1_000n);
-      assert.equal((await s.ledger.read.accountOf([carol.account.address])).balance, 10n);
-      assert.equal((await s.ledger.read.accountOf([dave.account.address])).balance, 10n);
-      assert.equal(await s.ledger.read.treasury(), 10n);
-      assert.equal(
-        (await s.ledger.read.accountOf([alice.account.address])).genesis,
-        GRANT - escrowFor(1_000n, VerificationMode.Replicated),
-      );
-      await assertConserved([taskId]);
+      // Accepted moves no credit: the escrow is whole and the locks stay until final.
+      assert.equal((await s.ledger.read.escrowOf([taskId])).amount, ESCROW);
+      assert.equal((await s.account(bob.account.address)).lockedStake, CLAIM_LOCK);
+      for (const v of verifiers) assert.equal((await s.account(v.account.address)).lockedStake, LOCK);
+      await check([taskId]);
+    });
+
+    it("test_finalize_stillPaysAWindowThatClosedBeforeThePause", async () => {
+      const { s, alice, bob, acceptedTask, check } = await load();
+      const taskId = await acceptedTask();
+      await time.increaseTo((await s.market.read.auditWindowClosesAt([taskId])) + 1n);
+      await s.wait(await s.market.write.pause());
+      await time.increase(3600);
+      await viem.assertions.emitWithArgs(s.market.write.finalize([taskId]), s.market, "TaskFinalized", [taskId, BOUNTY]);
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
+      assert.equal((await s.account(bob.account.address)).genesis, GRANT - 2_000n + BOUNTY);
+      assert.equal((await s.account(alice.account.address)).genesis, GRANT - ESCROW + 3n * FEE);
+      await check([taskId]);
+    });
+
+    it("test_audit_stillDrawsCommitsRevealsAndFinalizesWhilePaused", async () => {
+      const { s, requester, acceptedTask, addAuditors, check } = await load();
+      await addAuditors();
+      const taskId = await acceptedTask();
+      await s.wait(await requester.market.write.forceAudit([taskId]));
+      await s.wait(await s.market.write.pause());
+      await s.drawAuditors(taskId);
+      const auditors = (await s.market.read.auditOf([taskId])).members.map((m) => s.walletOf(m.account));
+      assert.equal(auditors.length, 3);
+      const res = [];
+      for (const a of auditors) res.push(await s.commitAs(a, taskId, "good"));
+      for (const [i, a] of auditors.entries()) await s.revealAs(a, taskId, res[i]!);
+      await viem.assertions.emitWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "AuditClean", [taskId]);
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
+      for (const a of auditors) assert.equal((await s.account(a.account.address)).genesis, GRANT - 5_000n + FEE);
+      await check([taskId]);
+    });
+  });
+
+  // ------------------------------------------------------------------ market: windows extended by pauses
+
+  describe("TaskMarket.pause: audit windows are extended by the time paused", () => {
+    it("test_pausedTime_addsUpEveryPause", async () => {
+      const { s, pauseFor } = await load();
+      assert.equal(await s.market.read.pausedTime(), 0n);
+      await pauseFor(PAUSE);
+      assert.equal(await s.market.read.pausedTime(), BigInt(PAUSE));
+      await time.increase(3600); // unpaused time does not count
+      assert.equal(await s.market.read.pausedTime(), BigInt(PAUSE));
+      await pauseFor(100);
+      assert.equal(await s.market.read.pausedTime(), BigInt(PAUSE + 100));
+      // While a pause runs, it counts up to the block the view runs in.
+      await s.wait(await s.market.write.pause());
+      await time.increase(50);
+      const running = await s.market.read.pausedTime();
+      assert.ok(running >= BigInt(PAUSE + 150) && running <= BigInt(PAUSE + 151), `running pause: ${running}`);
+    });
+
+    it("test_auditWindowClosesAt_extendedOnlyByPausesSinceAcceptance", async () => {
+      const { s, acceptedTask, pauseFor } = await load();
+      await pauseFor(PAUSE); // before the task exists: extends nothing of it
+      const taskId = await acceptedTask();
+      const round = await s.market.read.roundOf([taskId]);
+      assert.equal(round.pauseMark, PAUSE);
+      const closesAt = BigInt(round.acceptedAt + AUDIT_WINDOW);
+      assert.equal(await s.market.read.auditWindowClosesAt([taskId]), closesAt);
+      await pauseFor(PAUSE);
+      assert.equal(await s.market.read.auditWindowClosesAt([taskId]), closesAt + BigInt(PAUSE));
+    });
+
+    it("test_forceAudit_allowedPastTheOriginalWindowAndRevertsAuditWindowClosedPastTheExtendedOne", async () => {
+      const { s, requester, acceptedTask, pauseFor } = await load();
+      const taskId = await acceptedTask();
+      const { acceptedAt } = await s.market.read.roundOf([taskId]);
+      await pauseFor(PAUSE);
+      const extended = BigInt(acceptedAt + AUDIT_WINDOW + PAUSE);
+      assert.equal(await s.market.read.auditWindowClosesAt([taskId]), extended);
+      const snapshot = await networkHelpers.takeSnapshot();
+      await time.setNextBlockTimestamp(extended + 1n);
+      await viem.assertions.revertWithCustomErrorWithArgs(requester.market.write.forceAudit([taskId]), s.market, "AuditWindowClosed", [
+        taskId,
+        extended,
+      ]);
+      await snapshot.restore();
+      await time.setNextBlockTimestamp(acceptedAt + AUDIT_WINDOW + 1);
+      await s.wait(await requester.market.write.forceAudit([taskId]));
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
+    });
+
+    it("test_finalize_revertsAuditWindowOpenUntilTheExtendedWindowCloses", async () => {
+      const { s, acceptedTask, pauseFor, check } = await load();
+      const taskId = await acceptedTask();
+      const { acceptedAt } = await s.market.read.roundOf([taskId]);
+      await pauseFor(PAUSE);
+      const extended = BigInt(acceptedAt + AUDIT_WINDOW + PAUSE);
+      await time.setNextBlockTimestamp(acceptedAt + AUDIT_WINDOW + 1);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalize([taskId]), s.market, "AuditWindowOpen", [taskId, extended]);
+      await time.setNextBlockTimestamp(extended);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalize([taskId]), s.market, "AuditWindowOpen", [taskId, extended]);
+      await time.setNextBlockTimestamp(extended + 1n);
+      await viem.assertions.emitWithArgs(s.market.write.finalize([taskId]), s.market, "TaskFinalized", [taskId, BOUNTY]);
+      await check([taskId]);
+    });
+
+    it("test_finalize_revertsAuditWindowOpenWhileThePauseStillRuns", async () => {
+      const { s, acceptedTask } = await load();
+      const taskId = await acceptedTask();
+      const { acceptedAt } = await s.market.read.roundOf([taskId]);
+      await s.wait(await s.market.write.pause());
+      const pausedAt = await time.latest();
+      // Past the unpaused window, still paused: the window keeps moving with the pause.
+      const at = acceptedAt + AUDIT_WINDOW + 3600;
+      await time.setNextBlockTimestamp(at);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalize([taskId]), s.market, "AuditWindowOpen", [
+        taskId,
+        BigInt(acceptedAt + AUDIT_WINDOW + (at - pausedAt)),
+      ]);
+    });
+
+    it("test_audit_lapseIsExtendedByAPause", async () => {
+      // The pool holds only the two verifiers: the forced audit finds no auditor and can only lapse.
+      const { s, requester, alice, acceptedTask, pauseFor, check } = await load();
+      const taskId = await acceptedTask();
+      await s.wait(await requester.market.write.forceAudit([taskId]));
+      await s.drawAuditors(taskId);
+      const { acceptedAt: startedAt } = await s.market.read.auditOf([taskId]);
+      await pauseFor(PAUSE);
+      const lapsesAt = BigInt(startedAt + AUDIT_WINDOW + PAUSE);
+      // Past the unpaused lapse time the audit is still on: it may still draw, and it is not over.
+      await time.setNextBlockTimestamp(startedAt + AUDIT_WINDOW + 1);
+      await s.drawAuditors(taskId);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "RoundNotOver", [taskId]);
+      await time.setNextBlockTimestamp(lapsesAt + 1n);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.drawAuditors([taskId]), s.market, "AuditWindowClosed", [
+        taskId,
+        lapsesAt,
+      ]);
+      await viem.assertions.emitWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "AuditClean", [taskId]);
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
+      assert.equal((await s.account(alice.account.address)).genesis, GRANT - ESCROW + 3n * FEE, "unused reserve refunded");
+      await check([taskId]);
     });
   });
 
   // ------------------------------------------------------------------ registry
 
   describe("WorkerRegistry.pause", () => {
-    it("register reverts EnforcedPause", async () => {
+    it("test_register_revertsEnforcedPause", async () => {
       const { s, erin } = await load();
       await s.wait(await s.registry.write.pause());
       const e = await s.as(erin);
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        e.registry.write.register([1000, ALL_CAPABILITIES]),
-        s.registry,
-        "EnforcedPause",
-        [],
-      );
+      await viem.assertions.revertWithCustomErrorWithArgs(e.registry.write.register([1000, ALL_CAPABILITIES]), s.registry, "EnforcedPause", []);
       assert.equal(await s.registry.read.isRegistered([erin.account.address]), false);
       assert.equal(await s.ledger.read.hasGenesis([erin.account.address]), false);
     });
 
-    it("stake reverts EnforcedPause", async () => {
+    it("test_stake_revertsEnforcedPause", async () => {
       const { s, alice, requester } = await load();
       await s.wait(await s.registry.write.pause());
       await viem.assertions.revertWithCustomErrorWithArgs(requester.registry.write.stake([1_000n]), s.registry, "EnforcedPause", []);
-      assert.equal((await s.ledger.read.accountOf([alice.account.address])).stake, 0n);
+      assert.equal((await s.account(alice.account.address)).stake, 0n);
     });
 
-    it("joinVerifierPool reverts EnforcedPause", async () => {
+    it("test_joinVerifierPool_revertsEnforcedPause", async () => {
       const { s, bob, worker } = await load();
       await s.wait(await s.registry.write.pause());
       await viem.assertions.revertWithCustomErrorWithArgs(worker.registry.write.joinVerifierPool(), s.registry, "EnforcedPause", []);
       assert.equal((await s.registry.read.workerOf([bob.account.address])).poolIndex, 0);
     });
 
-    it("update, leaveVerifierPool, requestUnstake and unstake still work", async () => {
-      const { s, carol, v1, assertConserved } = await load();
+    it("test_registryPause_letsUpdateLeaveRequestUnstakeAndUnstake", async () => {
+      const { s, carol, v1, check } = await load();
       await s.wait(await s.registry.write.pause());
       await s.wait(await v1.registry.write.update([2000, 1n]));
       assert.equal((await s.registry.read.workerOf([carol.account.address])).rateMilli, 2000);
       await s.wait(await v1.registry.write.leaveVerifierPool());
       assert.equal(await s.registry.read.poolSize(), 1n);
       await s.wait(await v1.registry.write.requestUnstake());
-      await networkHelpers.time.increase(DAY);
+      await time.increase(DAY);
       await s.wait(await v1.registry.write.unstake([5_000n]));
-      const acc = await s.ledger.read.accountOf([carol.account.address]);
+      const acc = await s.account(carol.account.address);
       assert.deepEqual([acc.stake, acc.genesis], [0n, GRANT]);
-      await assertConserved([]);
+      await check([]);
     });
 
-    it("reverts OwnableUnauthorizedAccount when anyone but governance pauses or unpauses", async () => {
+    it("test_registryPause_revertsOwnableUnauthorizedAccountForAnyoneButGovernance", async () => {
       const { s, alice, requester } = await load();
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        requester.registry.write.pause(),
-        s.registry,
-        "OwnableUnauthorizedAccount",
-        [alice.account.address],
-      );
+      await viem.assertions.revertWithCustomErrorWithArgs(requester.registry.write.pause(), s.registry, "OwnableUnauthorizedAccount", [
+        alice.account.address,
+      ]);
       await s.wait(await s.registry.write.pause());
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        requester.registry.write.unpause(),
-        s.registry,
-        "OwnableUnauthorizedAccount",
-        [alice.account.address],
-      );
+      await viem.assertions.revertWithCustomErrorWithArgs(requester.registry.write.unpause(), s.registry, "OwnableUnauthorizedAccount", [
+        alice.account.address,
+      ]);
       assert.equal(await s.registry.read.paused(), true);
     });
   });
@@ -280,27 +416,43 @@ describe("Pause", async () => {
   // ------------------------------------------------------------------ ledger
 
   describe("CreditLedger.pause", () => {
-    it("transfer reverts EnforcedPause", async () => {
-      const { s, alice, bob, worker, agreeingRound, assertConserved } = await load();
-      const taskId = await s.post(alice);
-      await s.wait(await worker.market.write.claim([taskId]));
-      await agreeingRound(taskId);
-      await s.wait(await s.market.write.settle([taskId]));
+    /**
+     * Transferable credit, earned the only way there is: pay out of an escrow that was not genesis. Bob earns a
+     * credit line with a task of a type worth 1 CC of work, stakes all his genesis credit, and posts a task on the
+     * line; Alice works it and is paid in transferable credit once it is final.
+     */
+    async function transferableWorld() {
+      const w = await load();
+      const { s, alice, bob, worker, acceptedTask } = w;
+      const heavy = await s.addType({ name: "heavy", modes: 1, workMsBase: 3_600_000 });
+      const earned = await acceptedTask(alice, bob, { typeId: heavy });
+      await time.increaseTo((await s.market.read.auditWindowClosesAt([earned])) + 1n);
+      await s.wait(await s.market.write.finalize([earned]));
+      assert.equal(await s.ledger.read.creditLimit([bob.account.address]), 500n);
+      await s.wait(await worker.registry.write.stake([(await s.account(bob.account.address)).genesis]));
+      await s.wait(await (await s.as(alice)).registry.write.stake([1_000n]));
+      const bounty = 400n;
+      const onCredit = await acceptedTask(bob, alice, { bounty });
+      assert.equal((await s.ledger.read.escrowOf([onCredit])).genesis, 0n, "escrowed on the credit line");
+      await time.increaseTo((await s.market.read.auditWindowClosesAt([onCredit])) + 1n);
+      await s.wait(await s.market.write.finalize([onCredit]));
+      assert.equal((await s.account(alice.account.address)).balance, bounty);
+      return { ...w, taskIds: [earned, onCredit], bounty };
+    }
+
+    it("test_transfer_revertsEnforcedPauseAndWorksAgainAfterUnpause", async () => {
+      const { s, alice, erin, requester, taskIds, bounty, check } = await transferableWorld();
       await s.wait(await s.ledger.write.pause());
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        worker.ledger.write.transfer([alice.account.address, 1n]),
-        s.ledger,
-        "EnforcedPause",
-        [],
-      );
-      assert.equal((await s.ledger.read.accountOf([bob.account.address])).balance, 1_000n);
+      await viem.assertions.revertWithCustomErrorWithArgs(requester.ledger.write.transfer([erin.account.address, 1n]), s.ledger, "EnforcedPause", []);
+      assert.equal((await s.account(alice.account.address)).balance, bounty);
       await s.wait(await s.ledger.write.unpause());
-      await s.wait(await worker.ledger.write.transfer([alice.account.address, 1n]));
-      assert.equal((await s.ledger.read.accountOf([alice.account.address])).balance, 1n);
-      await assertConserved([taskId]);
+      await s.wait(await requester.ledger.write.transfer([erin.account.address, 1n]));
+      assert.equal((await s.account(alice.account.address)).balance, bounty - 1n);
+      assert.equal((await s.account(erin.account.address)).balance, 1n);
+      await check(taskIds);
     });
 
-    it("clearCycle reverts EnforcedPause", async () => {
+    it("test_clearCycle_revertsEnforcedPause", async () => {
       const { s, alice, bob, requester } = await load();
       await s.wait(await s.ledger.write.pause());
       await viem.assertions.revertWithCustomErrorWithArgs(
@@ -311,32 +463,27 @@ describe("Pause", async () => {
       );
     });
 
-    it("lets the market's ledger moves go on: a whole task posts, settles and pays while the ledger is paused", async () => {
-      const { s, alice, bob, worker, agreeingRound, assertConserved } = await load();
+    it("test_ledgerPause_letsTheMarketsLedgerMovesGoOn", async () => {
+      const { s, bob, acceptedTask, check } = await load();
       await s.wait(await s.ledger.write.pause());
-      const taskId = await s.post(alice);
-      await s.wait(await worker.market.write.claim([taskId]));
-      await agreeingRound(taskId);
-      await s.wait(await s.market.write.settle([taskId]));
-      assert.equal((await s.ledger.read.accountOf([bob.account.address])).balance, 1_000n);
-      await assertConserved([taskId]);
+      const taskId = await acceptedTask();
+      await time.increaseTo((await s.market.read.auditWindowClosesAt([taskId])) + 1n);
+      await viem.assertions.emitWithArgs(s.market.write.finalize([taskId]), s.market, "TaskFinalized", [taskId, BOUNTY]);
+      assert.equal((await s.account(bob.account.address)).genesis, GRANT - 2_000n + BOUNTY);
+      await check([taskId]);
     });
 
-    it("reverts AccessControlUnauthorizedAccount when anyone but governance pauses or unpauses", async () => {
+    it("test_ledgerPause_revertsAccessControlUnauthorizedAccountForAnyoneButGovernance", async () => {
       const { s, alice, requester } = await load();
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        requester.ledger.write.pause(),
-        s.ledger,
-        "AccessControlUnauthorizedAccount",
-        [alice.account.address, DEFAULT_ADMIN_ROLE],
-      );
+      await viem.assertions.revertWithCustomErrorWithArgs(requester.ledger.write.pause(), s.ledger, "AccessControlUnauthorizedAccount", [
+        alice.account.address,
+        DEFAULT_ADMIN_ROLE,
+      ]);
       await s.wait(await s.ledger.write.pause());
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        requester.ledger.write.unpause(),
-        s.ledger,
-        "AccessControlUnauthorizedAccount",
-        [alice.account.address, DEFAULT_ADMIN_ROLE],
-      );
+      await viem.assertions.revertWithCustomErrorWithArgs(requester.ledger.write.unpause(), s.ledger, "AccessControlUnauthorizedAccount", [
+        alice.account.address,
+        DEFAULT_ADMIN_ROLE,
+      ]);
       assert.equal(await s.ledger.read.paused(), true);
     });
   });
@@ -344,7 +491,7 @@ describe("Pause", async () => {
   // ------------------------------------------------------------------ governance address
 
   describe("governance address", () => {
-    it("a separate governance address alone can pause; the deployer keeps no power", async () => {
+    it("test_pause_separateGovernanceAloneCanPauseAndTheDeployerKeepsNoPower", async () => {
       // deployProtocol takes the generic chain type's helpers.
       const { viem } = await network.create();
       const wallets = await viem.getWalletClients();
@@ -369,10 +516,7 @@ describe("Pause", async () => {
       await viem.assertions.emitWithArgs(asGov.market.write.pause(), p.market, "Paused", [governance.account.address]);
       await viem.assertions.emitWithArgs(asGov.registry.write.pause(), p.registry, "Paused", [governance.account.address]);
       await viem.assertions.emitWithArgs(asGov.ledger.write.pause(), p.ledger, "Paused", [governance.account.address]);
-      assert.deepEqual(
-        [await p.market.read.paused(), await p.registry.read.paused(), await p.ledger.read.paused()],
-        [true, true, true],
-      );
+      assert.deepEqual([await p.market.read.paused(), await p.registry.read.paused(), await p.ledger.read.paused()], [true, true, true]);
     });
   });
 });

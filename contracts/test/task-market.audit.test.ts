@@ -1,445 +1,432 @@
 /**
- * TaskMarket audits (DESIGN §3 step 6): the random draw at acceptance (auditRateBps 10000 forces it, 0 prevents
- * it), clean audits, fraud (10x slash into debt, payment reversed, 30-day ban, auditors split half the bounty,
- * colluding verifiers slashed), audits forced by the requester, and finalize after the audit window.
- * Bounty 1000 mCC: verifier/auditor fee 10, platform fee 10, stake locks 100, fraud slash 10_000.
+ * TaskMarket audits (DESIGN §3 step 6, issue 9 rules): the random audit drawn at settle (stale hash -> audited),
+ * audits forced by the requester (funded by the audit reserve escrowed at post, window extended by pauses), the
+ * auditor draw (anchored, never re-rolled, from the pool as of the anchor block), clean audits (the same payout
+ * as finalize plus the auditors' fees from the reserve), lapsed audits, fraud (10x slash, reward capped by what
+ * the slash recovered, ban, vouching verifiers slashed, honest dissenters made whole, escrow refunded), audits of
+ * input-rejected acceptances, and stake that stays locked until the task is final.
+ *
+ * Bounty 1000 mCC: verifier/auditor fee 10, platform fee 10, escrow 1060 (30 of it the audit reserve), duty and
+ * claim locks 100, fraud slash 10_000, auditors' reward pot 500. The requester's escrow is all genesis credit, so
+ * everything paid out of it arrives as genesis. The task type's cost model gives a work value of 1000 mCC.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { type Hex, getAddress } from "viem";
-import { type ProtocolParams, defaultParams } from "../../lib/protocol/params.ts";
+import { type Hex, getAddress, toHex } from "viem";
+import { cidDigest } from "../../lib/protocol/hashes.ts";
+import { type ProtocolParams, VerificationMode, bpsShare, defaultParams, escrowFor } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
 
 const GENESIS = defaultParams.genesisGrant;
 const BOUNTY = 1_000n;
-const ESCROW = 1_030n;
-const FEE = 10n;
-const LOCK = 100n;
-const FRAUD_SLASH = 10_000n;
+const ESCROW = escrowFor(BOUNTY, VerificationMode.Replicated); // 1060
+const FEE = bpsShare(BOUNTY, defaultParams.verifierFeeBps); // 10
+const PLATFORM_FEE = bpsShare(BOUNTY, defaultParams.platformFeeBps); // 10
+const LOCK = bpsShare(BOUNTY, defaultParams.rejectSlashBps); // 100, a verifier's or auditor's duty lock
+const CLAIM_LOCK = bpsShare(BOUNTY, defaultParams.claimStakeBps); // 100
+const FRAUD_SLASH = BOUNTY * BigInt(defaultParams.fraudSlashMultiplier); // 10_000
+const REWARD = bpsShare(BOUNTY, defaultParams.auditorRewardBps); // 500, shared by the rewarded
+const REJECT_PAY = bpsShare(BOUNTY, defaultParams.inputRejectedPayBps); // 100
+const WORK_VALUE = 1_000n; // the test type's cost model: 3,600,000 ms = 1000 mCC whatever the input
 const WORKER_STAKE = 2_000n;
 const POOL_STAKE = 5_000n;
 const AUDIT_WINDOW = defaultParams.auditWindow;
 const BAN = defaultParams.banDuration;
+const HORIZON = 256;
 
 const Contribution = { None: 0, Drawn: 1, Committed: 2, Revealed: 3 } as const;
 
 describe("TaskMarket audits", async () => {
-  const connection = await network.create();
-  const { viem, networkHelpers } = connection;
+  const connection = await network.create({ chainType: "l1" });
+  const { viem, networkHelpers, provider } = connection;
   const { time } = networkHelpers;
 
-  async function world(params: Partial<ProtocolParams>, poolSize = 5) {
+  /** Sends what `fn` sends into one block: automine is off meanwhile, and one block is mined at the end. */
+  async function inOneBlock(fn: () => Promise<void>) {
+    await provider.request({ method: "evm_setAutomine", params: [false] });
+    try {
+      await fn();
+    } finally {
+      await networkHelpers.mine();
+      await provider.request({ method: "evm_setAutomine", params: [true] });
+    }
+  }
+
+  async function world(
+    params: Partial<ProtocolParams>,
+    { poolSize = 5, workerStake = WORKER_STAKE, requesterInPool = false, workerInPool = false } = {},
+  ) {
     const s = await setupProtocol(connection, params);
+    const typeId = await s.addType({
+      name: "audited",
+      modes: 1,
+      workMsBase: 3_600_000,
+      rejectedDigest: cidDigest(toHex("bafy-output-rejected")),
+    });
     const requesterW = s.wallets[1]!;
     const workerW = s.wallets[2]!;
-    const requester = await s.registerWorker(requesterW, 0n, false);
-    const worker = await s.registerWorker(workerW, WORKER_STAKE, false);
+    const requester = await s.registerWorker(requesterW, requesterInPool ? 1_000n : 0n, requesterInPool);
+    const worker = await s.registerWorker(workerW, workerStake, workerInPool);
     const pool = s.wallets.slice(3, 3 + poolSize);
     for (const v of pool) await s.registerWorker(v, POOL_STAKE);
-    const { conserved, walletOf, account, commitAs, revealAs } = s;
+    const { walletOf, account, commitAs, revealAs } = s;
+    const addr = (w: { account: { address: Hex } }) => getAddress(w.account.address);
 
-    /** A replicated task in which the worker and both verifiers reveal these outputs; returns before settle. */
-    async function revealed(workerOutput: string, verifierOutput: string) {
-      const taskId = await s.post(requesterW, { bounty: BOUNTY });
+    /** Credit conservation and genesis kept, over every account and the given tasks. */
+    const check = async (taskIds: Hex[]) => {
+      await s.conserved(taskIds);
+      await s.genesisKept(taskIds);
+    };
+
+    /**
+     * A task in which the worker reveals `workerOutput` and the verifiers (members 1 and 2) `verifierOutputs`;
+     * returns before settle.
+     */
+    async function revealed(workerOutput: string, verifierOutputs: [string, string] = [workerOutput, workerOutput]) {
+      const taskId = await s.post(requesterW, { typeId, bounty: BOUNTY });
       await s.wait(await worker.market.write.claim([taskId]));
       const res = await commitAs(workerW, taskId, workerOutput);
       await s.drawVerifiers(taskId);
       const round = await s.market.read.roundOf([taskId]);
-      const verifiers = [walletOf(round.members[1]!.account), walletOf(round.members[2]!.account)];
-      const vres = [];
-      for (const v of verifiers) vres.push(await commitAs(v, taskId, verifierOutput));
+      const verifiers = [walletOf(round.members[1]!.account), walletOf(round.members[2]!.account)] as const;
+      const vres = [await commitAs(verifiers[0], taskId, verifierOutputs[0]), await commitAs(verifiers[1], taskId, verifierOutputs[1])];
       await revealAs(workerW, taskId, res);
       for (const [i, v] of verifiers.entries()) await revealAs(v, taskId, vres[i]!);
       return { taskId, res, verifiers };
     }
-    /** Settles a revealed task; when the settle starts an audit, draws its auditors in the next block. */
-    async function accepted(workerOutput = "good", verifierOutput = workerOutput) {
-      const r = await revealed(workerOutput, verifierOutput);
+    /** Settles a revealed task; when settle starts an audit, draws its auditors in the next block. */
+    async function accepted(workerOutput = "good", verifierOutputs: [string, string] = [workerOutput, workerOutput]) {
+      const r = await revealed(workerOutput, verifierOutputs);
       await s.wait(await s.market.write.settle([r.taskId]));
       if ((await s.market.read.taskOf([r.taskId])).status === TaskStatus.Auditing) await s.drawAuditors(r.taskId);
       return r;
     }
+    /** An accepted task (no random audit) whose audit the requester forces; auditors drawn in the next block. */
+    async function forced(workerOutput = "good", verifierOutputs: [string, string] = [workerOutput, workerOutput]) {
+      const r = await accepted(workerOutput, verifierOutputs);
+      await s.wait(await requester.market.write.forceAudit([r.taskId]));
+      await s.drawAuditors(r.taskId);
+      return r;
+    }
     const auditors = async (taskId: Hex) =>
-      (await s.market.read.auditOf([taskId])).members.map((m) => walletOf(m.account));
-    /** Each auditor commits then reveals its output (null: stays silent); ends past the reveal window if needed. */
+      (await s.market.read.auditOf([taskId])).members.filter((m) => m.account !== ZERO_ADDRESS).map((m) => walletOf(m.account));
+    /**
+     * Each auditor commits then reveals its output (null: never commits); when one is silent, the commit and
+     * reveal windows are waited out so that the audit is over.
+     */
     async function audit(taskId: Hex, outputs: (string | null)[]) {
       const list = await auditors(taskId);
       const results = [];
-      for (const [i, a] of list.entries()) {
-        results.push(outputs[i] === null ? null : await commitAs(a, taskId, outputs[i]!));
-      }
-      const { commitDeadline } = await s.market.read.auditOf([taskId]);
-      if (outputs.includes(null)) await time.increaseTo(commitDeadline + 1);
+      for (const [i, a] of list.entries()) results.push(outputs[i] === null ? null : await commitAs(a, taskId, outputs[i]!));
+      if (outputs.includes(null)) await time.increaseTo((await s.market.read.auditOf([taskId])).commitDeadline + 1);
       for (const [i, a] of list.entries()) if (results[i]) await revealAs(a, taskId, results[i]!);
       if (outputs.includes(null)) await time.increaseTo((await s.market.read.auditOf([taskId])).revealDeadline + 1);
       return list;
     }
-    return { s, requesterW, workerW, requester, worker, pool, conserved, account, accepted, revealed, auditors, audit };
+    const status = async (taskId: Hex) => (await s.market.read.taskOf([taskId])).status;
+    return {
+      s,
+      typeId,
+      requesterW,
+      workerW,
+      requester,
+      worker,
+      pool,
+      addr,
+      account,
+      check,
+      revealed,
+      accepted,
+      forced,
+      auditors,
+      audit,
+      status,
+    };
   }
 
-  describe("random audit draw", () => {
-    it("test_settle_drawsAuditAtAcceptanceWhenRateIsFull", async () => {
-      const { s, revealed, workerW, pool, account, conserved } = await world({ auditRateBps: 10_000 });
-      const { taskId, res, verifiers } = await revealed("good", "good");
+  // ================================================================ random audit at settle
+
+  describe("random audit draw at settle", () => {
+    it("test_settle_drawsAuditAtFullRate_anchorsTheAuditorDrawAndMovesNoCredit", async () => {
+      const { s, revealed, workerW, addr, account, check, status } = await world({ auditRateBps: 10_000 });
+      const { taskId, res, verifiers } = await revealed("good");
       const hash = await s.market.write.settle([taskId]);
-      await viem.assertions.emitWithArgs(hash, s.market, "TaskAccepted", [
-        taskId,
-        getAddress(workerW.account.address),
-        res.digest,
-        true,
-      ]);
+      await viem.assertions.emitWithArgs(hash, s.market, "TaskAccepted", [taskId, addr(workerW), res.digest, true, false]);
       await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, false]);
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
-      // The audit only anchors its draw to this block; the auditors are drawn from a later one.
       const { blockNumber } = await s.wait(hash);
       await viem.assertions.emitWithArgs(hash, s.market, "RandomnessAnchored", [taskId, blockNumber]);
-      const before = await s.market.read.auditOf([taskId]);
-      for (const m of before.members) assert.equal(m.account, ZERO_ADDRESS, "no auditor drawn by settle itself");
-      assert.equal(before.anchorBlock, Number(blockNumber));
-      assert.equal(before.commitDeadline, 0);
-      await s.drawAuditors(taskId);
+      assert.equal(await status(taskId), TaskStatus.Auditing);
       const a = await s.market.read.auditOf([taskId]);
-      const expected = pool.filter((p) => !verifiers.includes(p)).map((p) => getAddress(p.account.address));
-      assert.deepEqual(new Set(a.members.map((m) => m.account)), new Set(expected), "three fresh auditors");
-      for (const m of a.members) {
-        assert.equal(m.status, Contribution.Drawn);
-        assert.equal((await account(m.account)).lockedStake, LOCK);
-      }
-      assert.equal(a.forced, false);
-      assert.notEqual(a.commitDeadline, 0);
-      // The worker is paid at acceptance; the audit may still reverse it.
-      assert.equal((await account(workerW.account.address)).balance, BOUNTY);
-      await conserved([taskId]);
-    });
-
-    it("test_settle_drawsNoAuditWhenRateIsZero", async () => {
-      const { s, revealed, workerW, conserved } = await world({ auditRateBps: 0 });
-      const { taskId, res } = await revealed("good", "good");
-      await viem.assertions.emitWithArgs(s.market.write.settle([taskId]), s.market, "TaskAccepted", [
-        taskId,
-        getAddress(workerW.account.address),
-        res.digest,
-        false,
-      ]);
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
-      for (const m of (await s.market.read.auditOf([taskId])).members) assert.equal(m.account, ZERO_ADDRESS);
-      await conserved([taskId]);
-    });
-  });
-
-  describe("clean audit", () => {
-    it("test_finalizeAudit_cleanAuditPaysAuditorsFeeFromTreasury", async () => {
-      // A 3% platform fee puts exactly three auditor fees in the treasury.
-      const { s, accepted, account, audit, conserved } = await world({ auditRateBps: 10_000, platformFeeBps: 300 });
-      const { taskId } = await accepted("good");
-      assert.equal(await s.ledger.read.treasury(), 30n);
-      const list = await audit(taskId, ["good", "good", "good"]);
-      await viem.assertions.emitWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "AuditClean", [taskId]);
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
-      for (const a of list) {
-        const acc = await account(a.account.address);
-        assert.deepEqual([acc.balance, acc.earned, acc.stake, acc.lockedStake], [FEE, FEE, POOL_STAKE, 0n]);
-      }
-      assert.equal(await s.ledger.read.treasury(), 0n);
-      await conserved([taskId]);
-    });
-
-    it("test_finalizeAudit_cleanAuditPaysOnlyWhatTreasuryHolds", async () => {
-      const { s, accepted, account, audit, conserved } = await world({ auditRateBps: 10_000 });
-      const { taskId } = await accepted("good");
-      assert.equal(await s.ledger.read.treasury(), 10n, "one platform fee");
-      const list = await audit(taskId, ["good", "good", "good"]);
-      await s.wait(await s.market.write.finalizeAudit([taskId]));
-      const paid = [];
-      for (const a of list) paid.push((await account(a.account.address)).balance);
-      assert.deepEqual(paid, [10n, 0n, 0n], "auditors are paid in member order up to the treasury balance");
-      assert.equal(await s.ledger.read.treasury(), 0n);
-      await conserved([taskId]);
-    });
-
-    it("test_finalizeAudit_slashesDissentingAndSilentAuditorsOfCleanAudit", async () => {
-      const { s, accepted, account, audit, conserved } = await world({ auditRateBps: 10_000, platformFeeBps: 300 });
-      const { taskId } = await accepted("good");
-      const list = await audit(taskId, ["good", "other", null]);
-      await viem.assertions.emitWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "AuditClean", [taskId]);
-      const [ok, wrong, silent] = await Promise.all(list.map((a) => account(a.account.address)));
-      assert.deepEqual([ok!.balance, ok!.stake], [FEE, POOL_STAKE]);
-      assert.deepEqual([wrong!.balance, wrong!.stake, wrong!.lockedStake], [0n, POOL_STAKE - LOCK, 0n]);
-      assert.deepEqual([silent!.balance, silent!.stake, silent!.lockedStake], [0n, POOL_STAKE - LOCK, 0n]);
-      assert.equal(await s.ledger.read.treasury(), 30n - FEE + 2n * LOCK);
-      await conserved([taskId]);
-    });
-
-    it("test_finalizeAudit_revertsWhenRoundNotOver", async () => {
-      const { s, accepted, auditors } = await world({ auditRateBps: 10_000 });
-      const { taskId } = await accepted("good");
-      assert.equal((await auditors(taskId)).length, 3);
-      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "RoundNotOver", [
-        taskId,
-      ]);
-    });
-
-    it("test_finalizeAudit_lapsesWithoutAuditorsAfterAuditWindow", async () => {
-      // Two pool members only: both serve as verifiers, nobody is left to audit.
-      const { s, accepted, requesterW, workerW, pool, account, conserved } = await world({ auditRateBps: 10_000 }, 2);
-      const { taskId } = await accepted("good");
-      for (const m of (await s.market.read.auditOf([taskId])).members) assert.equal(m.account, ZERO_ADDRESS);
-      const { acceptedAt } = await s.market.read.roundOf([taskId]);
-      await time.setNextBlockTimestamp(acceptedAt + AUDIT_WINDOW);
-      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "RoundNotOver", [
-        taskId,
-      ]);
-      await time.setNextBlockTimestamp(acceptedAt + AUDIT_WINDOW + 1);
-      // A lapsed audit is not restarted by a late draw, even once the pool could fill it.
-      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.drawAuditors([taskId]), s.market, "AuditWindowClosed", [
-        taskId,
-        BigInt(acceptedAt + AUDIT_WINDOW),
-      ]);
-      await s.wait(await s.market.write.finalizeAudit([taskId]));
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
-      assert.equal((await account(workerW.account.address)).balance, BOUNTY, "payment stands");
-      for (const v of pool) assert.equal((await account(v.account.address)).stake, POOL_STAKE);
-      void requesterW;
-      await conserved([taskId]);
-    });
-  });
-
-  describe("fraud", () => {
-    it("test_finalizeAudit_fraudSlashesReversesBansAndRewards", async () => {
-      const { s, accepted, requesterW, workerW, worker, account, audit, conserved } = await world({ auditRateBps: 10_000 });
-      // Worker and both verifiers collude on a wrong output.
-      const { taskId, verifiers } = await accepted("forged");
-      const honest = s.result(taskId, workerW.account.address, "honest"); // digest the auditors will reveal
-      const list = await audit(taskId, ["honest", "honest", "honest"]);
-      const at = (await time.latest()) + 2;
-      await time.setNextBlockTimestamp(at);
-      const hash = await s.market.write.finalizeAudit([taskId]);
-      await viem.assertions.emitWithArgs(hash, s.market, "FraudProven", [
-        taskId,
-        getAddress(workerW.account.address),
-        FRAUD_SLASH,
-        honest.digest,
-      ]);
-      await viem.assertions.emitWithArgs(hash, s.ledger, "Slashed", [getAddress(workerW.account.address), FRAUD_SLASH, WORKER_STAKE]);
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Fraudulent);
-
-      // Worker: stake first, then into debt; the payment is reversed.
+      for (const m of a.members) assert.equal(m.account, ZERO_ADDRESS, "settle draws no auditor itself");
+      assert.deepEqual([a.forced, a.anchorBlock, a.commitDeadline], [false, Number(blockNumber), 0]);
+      assert.equal((await s.registry.read.workerOf([workerW.account.address])).openAudits, 1);
+      // Nothing is paid: the escrow is whole and every lock of the round stays.
+      assert.equal((await s.ledger.read.escrowOf([taskId])).amount, ESCROW);
       const wk = await account(workerW.account.address);
-      assert.equal(wk.stake, 0n);
-      assert.equal(wk.lockedStake, 0n);
-      assert.equal(wk.balance, BOUNTY - BOUNTY - (FRAUD_SLASH - WORKER_STAKE), "balance negative: -8000");
-      assert.equal(wk.earned, 0n, "reversed payment is no longer earned credit");
-      // Requester gets the bounty back.
-      const req = await account(requesterW.account.address);
-      assert.equal(req.balance, BOUNTY);
-      assert.equal(req.genesis, GENESIS - ESCROW);
-      assert.equal(await s.ledger.read.owed([requesterW.account.address, workerW.account.address]), 0n);
-      assert.equal(await s.ledger.read.owed([workerW.account.address, requesterW.account.address]), 0n);
-      // Banned 30 days.
-      const w = await s.registry.read.workerOf([workerW.account.address]);
-      assert.equal(w.bannedUntil, at + BAN);
-      assert.equal(await s.registry.read.isBanned([workerW.account.address]), true);
-      const next = await s.post(requesterW, { bounty: BOUNTY });
-      await viem.assertions.revertWithCustomErrorWithArgs(worker.market.write.claim([next]), s.market, "WorkerBanned", [
-        getAddress(workerW.account.address),
-        BigInt(at + BAN),
-      ]);
-      // Verifiers that vouched for the fraud are slashed (they keep the fee they were paid).
+      assert.deepEqual([wk.genesis, wk.lockedStake], [GENESIS - WORKER_STAKE, CLAIM_LOCK]);
       for (const v of verifiers) {
         const acc = await account(v.account.address);
-        assert.deepEqual([acc.stake, acc.lockedStake, acc.balance], [POOL_STAKE - LOCK, 0n, FEE]);
+        assert.deepEqual([acc.genesis, acc.stake, acc.lockedStake], [GENESIS - POOL_STAKE, POOL_STAKE, LOCK]);
       }
-      // Auditors split 50% of the bounty: 500 / 3 = 166 each (integer division).
-      for (const a of list) {
-        const acc = await account(a.account.address);
-        assert.deepEqual([acc.balance, acc.stake, acc.lockedStake], [166n, POOL_STAKE, 0n]);
-      }
-      assert.equal(await s.ledger.read.treasury(), 10n + FRAUD_SLASH + 2n * LOCK - 3n * 166n);
-      await conserved([taskId, next]);
+      assert.equal(await s.ledger.read.treasury(), 0n);
+      await check([taskId]);
     });
 
-    it("test_finalizeAudit_fraudByTwoOfThreeAuditorsSplitsHalfBountyAndSlashesTheThird", async () => {
-      const { s, accepted, account, audit, conserved } = await world({ auditRateBps: 10_000 });
-      const { taskId } = await accepted("forged");
-      const list = await audit(taskId, ["honest", "forged", "honest"]);
-      await s.wait(await s.market.write.finalizeAudit([taskId]));
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Fraudulent);
-      const [a0, a1, a2] = await Promise.all(list.map((a) => account(a.account.address)));
-      assert.deepEqual([a0!.balance, a2!.balance], [250n, 250n], "500 split between the two right auditors");
-      assert.deepEqual([a1!.balance, a1!.stake], [0n, POOL_STAKE - LOCK], "auditor siding with the fraud slashed");
-      await conserved([taskId]);
+    it("test_settle_drawsNoAuditAtZeroRate", async () => {
+      const { s, revealed, workerW, addr, check, status } = await world({ auditRateBps: 0 });
+      const { taskId, res } = await revealed("good");
+      await viem.assertions.emitWithArgs(s.market.write.settle([taskId]), s.market, "TaskAccepted", [
+        taskId,
+        addr(workerW),
+        res.digest,
+        false,
+        false,
+      ]);
+      assert.equal(await status(taskId), TaskStatus.Accepted);
+      const a = await s.market.read.auditOf([taskId]);
+      assert.deepEqual([a.acceptedAt, a.anchorBlock], [0, 0], "no audit started");
+      assert.equal((await s.ledger.read.escrowOf([taskId])).amount, ESCROW);
+      await check([taskId]);
     });
 
-    it("test_finalizeAudit_oneDissentingAuditorIsNotFraud", async () => {
-      const { s, accepted, workerW, account, audit, conserved } = await world({ auditRateBps: 10_000 });
-      const { taskId } = await accepted("good");
-      await audit(taskId, ["good", "other", "good"]);
-      await viem.assertions.emitWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "AuditClean", [taskId]);
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
-      assert.equal((await account(workerW.account.address)).balance, BOUNTY);
-      assert.equal(await s.registry.read.isBanned([workerW.account.address]), false);
-      await conserved([taskId]);
-    });
-
-    it("test_finalizeAudit_twoDissentersWhoDisagreeWithEachOtherAreNotFraud", async () => {
-      const { s, accepted, workerW, account, audit, conserved } = await world({ auditRateBps: 10_000 });
-      const { taskId } = await accepted("good");
-      const list = await audit(taskId, ["other", "good", "third"]);
-      await viem.assertions.emitWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "AuditClean", [taskId]);
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
-      assert.equal((await account(workerW.account.address)).balance, BOUNTY, "payment stands");
-      assert.equal(await s.registry.read.isBanned([workerW.account.address]), false);
-      const [a0, a1, a2] = await Promise.all(list.map((a) => account(a.account.address)));
-      assert.deepEqual([a0!.stake, a2!.stake], [POOL_STAKE - LOCK, POOL_STAKE - LOCK], "both wrong auditors slashed");
-      assert.equal(a1!.stake, POOL_STAKE, "the auditor who matched the accepted result keeps its stake");
-      await conserved([taskId]);
+    it("test_settle_auditsWhenTheLastRevealHashIsStale", async () => {
+      // A 0.01% rate: with a readable hash an audit is all but impossible, so this audit is the stale-hash rule.
+      const { s, revealed, workerW, addr, check, status } = await world({ auditRateBps: 1 });
+      const { taskId, res } = await revealed("good");
+      await networkHelpers.mine(HORIZON);
+      const { anchorBlock } = await s.market.read.roundOf([taskId]);
+      assert.ok((await s.publicClient.getBlockNumber()) + 1n > BigInt(anchorBlock) + BigInt(HORIZON), "hash unreadable at settle");
+      const hash = await s.market.write.settle([taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "TaskAccepted", [taskId, addr(workerW), res.digest, true, false]);
+      await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, false]);
+      assert.equal(await status(taskId), TaskStatus.Auditing);
+      await check([taskId]);
     });
   });
 
-  describe("forceAudit", () => {
-    it("test_forceAudit_requesterPaysThreeAuditorFees", async () => {
-      const { s, accepted, requester, requesterW, account, audit, conserved } = await world({ auditRateBps: 0 });
-      const { taskId } = await accepted("good");
-      const forced = await requester.market.write.forceAudit([taskId]);
-      await viem.assertions.emitWithArgs(forced, s.market, "AuditStarted", [taskId, true]);
-      await viem.assertions.emitWithArgs(forced, s.market, "RandomnessAnchored", [taskId, (await s.wait(forced)).blockNumber]);
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
-      for (const m of (await s.market.read.auditOf([taskId])).members) assert.equal(m.account, ZERO_ADDRESS, "drawn later");
-      await s.drawAuditors(taskId);
-      assert.equal((await s.market.read.auditOf([taskId])).forced, true);
-      assert.equal((await s.ledger.read.escrowOf([taskId])).amount, 3n * FEE);
-      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW - 3n * FEE);
-      const list = await audit(taskId, ["good", "good", "good"]);
-      await viem.assertions.emitWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "AuditClean", [taskId]);
-      for (const a of list) assert.equal((await account(a.account.address)).balance, FEE, "paid from the requester's escrow");
-      assert.equal((await s.ledger.read.escrowOf([taskId])).amount, 0n);
-      assert.equal(await s.ledger.read.treasury(), FEE, "treasury untouched: platform fee only");
-      await conserved([taskId]);
-    });
+  // ================================================================ forceAudit
 
-    it("test_forceAudit_refundsAuditorFeesOnFraud", async () => {
-      const { s, accepted, requester, requesterW, account, audit, conserved } = await world({ auditRateBps: 0 });
-      const { taskId } = await accepted("forged");
-      await s.wait(await requester.market.write.forceAudit([taskId]));
-      await s.drawAuditors(taskId);
-      const list = await audit(taskId, ["honest", "honest", "honest"]);
-      await s.wait(await s.market.write.finalizeAudit([taskId]));
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Fraudulent);
-      const req = await account(requesterW.account.address);
-      assert.equal(req.genesis, GENESIS - ESCROW, "the three auditor fees come back");
-      assert.equal(req.balance, BOUNTY, "and the bounty");
-      assert.equal((await s.ledger.read.escrowOf([taskId])).amount, 0n);
-      for (const a of list) assert.equal((await account(a.account.address)).balance, 166n, "rewarded from the slash");
-      await conserved([taskId]);
+  describe("forceAudit", () => {
+    it("test_forceAudit_startsAnAuditFundedByTheReserveWithoutNewEscrow", async () => {
+      const { s, accepted, requester, requesterW, account, check, status } = await world({ auditRateBps: 0 });
+      const { taskId } = await accepted("good");
+      const before = await account(requesterW.account.address);
+      const hash = await requester.market.write.forceAudit([taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, true]);
+      const { blockNumber } = await s.wait(hash);
+      await viem.assertions.emitWithArgs(hash, s.market, "RandomnessAnchored", [taskId, blockNumber]);
+      assert.equal(await status(taskId), TaskStatus.Auditing);
+      const a = await s.market.read.auditOf([taskId]);
+      assert.deepEqual([a.forced, a.anchorBlock], [true, Number(blockNumber)]);
+      for (const m of a.members) assert.equal(m.account, ZERO_ADDRESS, "auditors are drawn later");
+      // The audit reserve escrowed at post pays the auditors: the requester escrows nothing more.
+      assert.deepEqual(await account(requesterW.account.address), before);
+      assert.equal(before.genesis, GENESIS - ESCROW);
+      assert.equal((await s.ledger.read.escrowOf([taskId])).amount, ESCROW);
+      await check([taskId]);
     });
 
     it("test_forceAudit_revertsWhenNotRequester", async () => {
-      const { s, accepted, worker, workerW } = await world({ auditRateBps: 0 });
+      const { s, accepted, worker, workerW, addr } = await world({ auditRateBps: 0 });
       const { taskId } = await accepted("good");
       await viem.assertions.revertWithCustomErrorWithArgs(worker.market.write.forceAudit([taskId]), s.market, "NotRequester", [
         taskId,
-        getAddress(workerW.account.address),
+        addr(workerW),
       ]);
     });
 
-    it("test_forceAudit_revertsAfterAuditWindow", async () => {
-      const { s, accepted, requester, conserved } = await world({ auditRateBps: 0 });
-      const { taskId } = await accepted("good");
-      const { acceptedAt } = await s.market.read.roundOf([taskId]);
-      const closesAt = BigInt(acceptedAt + AUDIT_WINDOW);
-      await time.setNextBlockTimestamp(acceptedAt + AUDIT_WINDOW + 1);
-      await viem.assertions.revertWithCustomErrorWithArgs(requester.market.write.forceAudit([taskId]), s.market, "AuditWindowClosed", [
-        taskId,
-        closesAt,
-      ]);
-      await conserved([taskId]);
-    });
-
-    it("test_forceAudit_allowedAtLastSecondOfWindow", async () => {
-      const { s, accepted, requester } = await world({ auditRateBps: 0 });
-      const { taskId } = await accepted("good");
-      const { acceptedAt } = await s.market.read.roundOf([taskId]);
-      await time.setNextBlockTimestamp(acceptedAt + AUDIT_WINDOW);
-      await s.wait(await requester.market.write.forceAudit([taskId]));
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
-    });
-  });
-
-  describe("finalize", () => {
-    it("test_finalize_revertsWhileAuditWindowOpen", async () => {
-      const { s, accepted } = await world({ auditRateBps: 0 });
-      const { taskId } = await accepted("good");
-      const { acceptedAt } = await s.market.read.roundOf([taskId]);
-      await time.setNextBlockTimestamp(acceptedAt + AUDIT_WINDOW);
-      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalize([taskId]), s.market, "AuditWindowOpen", [
-        taskId,
-        BigInt(acceptedAt + AUDIT_WINDOW),
-      ]);
-    });
-
-    it("test_finalize_makesAcceptedTaskFinalAfterAuditWindow", async () => {
-      const { s, accepted, requester, workerW, account, conserved } = await world({ auditRateBps: 0 });
-      const { taskId } = await accepted("good");
-      const { acceptedAt } = await s.market.read.roundOf([taskId]);
-      await time.setNextBlockTimestamp(acceptedAt + AUDIT_WINDOW + 1);
-      await viem.assertions.emitWithArgs(s.market.write.finalize([taskId]), s.market, "TaskFinalized", [taskId]);
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
-      assert.equal((await account(workerW.account.address)).balance, BOUNTY);
+    it("test_forceAudit_revertsWhenNotAccepted", async () => {
+      const { s, forced, requester } = await world({ auditRateBps: 0 });
+      const { taskId } = await forced("good");
       await viem.assertions.revertWithCustomErrorWithArgs(requester.market.write.forceAudit([taskId]), s.market, "WrongStatus", [
-        taskId,
-        TaskStatus.Final,
-      ]);
-      await conserved([taskId]);
-    });
-
-    it("test_finalize_revertsWhileAuditing", async () => {
-      const { s, accepted } = await world({ auditRateBps: 10_000 });
-      const { taskId } = await accepted("good");
-      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalize([taskId]), s.market, "WrongStatus", [
         taskId,
         TaskStatus.Auditing,
       ]);
     });
+
+    it("test_forceAudit_revertsAuditWindowClosedAfterTheWindow", async () => {
+      const { s, accepted, requester, check, status } = await world({ auditRateBps: 0 });
+      const { taskId } = await accepted("good");
+      const { acceptedAt } = await s.market.read.roundOf([taskId]);
+      const closesAt = BigInt(acceptedAt + AUDIT_WINDOW);
+      assert.equal(await s.market.read.auditWindowClosesAt([taskId]), closesAt);
+      await time.setNextBlockTimestamp(closesAt + 1n);
+      await viem.assertions.revertWithCustomErrorWithArgs(requester.market.write.forceAudit([taskId]), s.market, "AuditWindowClosed", [
+        taskId,
+        closesAt,
+      ]);
+      assert.equal(await status(taskId), TaskStatus.Accepted);
+      await check([taskId]);
+    });
+
+    it("test_forceAudit_allowedAtTheLastSecondOfTheWindow", async () => {
+      const { s, accepted, requester, status } = await world({ auditRateBps: 0 });
+      const { taskId } = await accepted("good");
+      await time.setNextBlockTimestamp(await s.market.read.auditWindowClosesAt([taskId]));
+      await s.wait(await requester.market.write.forceAudit([taskId]));
+      assert.equal(await status(taskId), TaskStatus.Auditing);
+    });
+
+    it("test_forceAudit_windowIsExtendedByAPause", async () => {
+      const { s, accepted, requester, status } = await world({ auditRateBps: 0 });
+      const { taskId } = await accepted("good");
+      const { acceptedAt } = await s.market.read.roundOf([taskId]);
+      const PAUSE = 2 * 3600;
+      await s.wait(await s.market.write.pause());
+      const pausedAt = await time.latest();
+      await time.setNextBlockTimestamp(pausedAt + PAUSE);
+      await s.wait(await s.market.write.unpause());
+      assert.equal(await s.market.read.pausedTime(), BigInt(PAUSE));
+      const closesAt = BigInt(acceptedAt + AUDIT_WINDOW + PAUSE);
+      assert.equal(await s.market.read.auditWindowClosesAt([taskId]), closesAt);
+      const snapshot = await networkHelpers.takeSnapshot();
+      await time.setNextBlockTimestamp(closesAt + 1n);
+      await viem.assertions.revertWithCustomErrorWithArgs(requester.market.write.forceAudit([taskId]), s.market, "AuditWindowClosed", [
+        taskId,
+        closesAt,
+      ]);
+      await snapshot.restore();
+      // Past the window as it was before the pause, within it as the pause extended it.
+      await time.setNextBlockTimestamp(closesAt);
+      await s.wait(await requester.market.write.forceAudit([taskId]));
+      assert.equal(await status(taskId), TaskStatus.Auditing);
+    });
   });
 
-  describe("auditor draw and commits", () => {
-    it("test_drawAuditors_waitsForPoolThenRetriggers", async () => {
-      const { s, revealed, auditors, conserved } = await world({ auditRateBps: 10_000 }, 2);
-      const { taskId } = await revealed("good", "good");
-      await s.wait(await s.market.write.settle([taskId]));
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
-      // The short pool draws nobody and re-anchors to the block of this call.
+  // ================================================================ drawAuditors
+
+  describe("drawAuditors", () => {
+    it("test_drawAuditors_revertsAnchorNotReadyInTheAnchorBlock", async () => {
+      const { s, accepted, requester, check } = await world({ auditRateBps: 0 });
+      const { taskId } = await accepted("good");
+      const anchorBlock = (await s.publicClient.getBlockNumber()) + 1n;
+      await inOneBlock(async () => {
+        await requester.market.write.forceAudit([taskId]);
+        await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.drawAuditors([taskId]), s.market, "AnchorNotReady", [
+          taskId,
+          anchorBlock,
+        ]);
+      });
+      assert.equal((await s.market.read.auditOf([taskId])).anchorBlock, Number(anchorBlock));
+      // From the next block on the draw goes through.
+      await s.drawAuditors(taskId);
+      assert.notEqual((await s.market.read.auditOf([taskId])).commitDeadline, 0);
+      await check([taskId]);
+    });
+
+    it("test_drawAuditors_revertsAnchorLapsedAndTheAuditLapsesCleanWithoutReRoll", async () => {
+      const { s, accepted, requester, requesterW, workerW, check, status, account } = await world({ auditRateBps: 0 });
+      const { taskId } = await accepted("good");
+      await s.wait(await requester.market.write.forceAudit([taskId]));
+      const { anchorBlock } = await s.market.read.auditOf([taskId]);
+      await networkHelpers.mine(HORIZON);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.drawAuditors([taskId]), s.market, "AnchorLapsed", [
+        taskId,
+        BigInt(anchorBlock),
+      ]);
+      // The anchor is never replaced: the audit is over, clean, well within its time window.
+      assert.equal((await s.market.read.auditOf([taskId])).anchorBlock, anchorBlock);
+      assert.ok(BigInt(await time.latest()) < (await s.market.read.auditWindowClosesAt([taskId])));
+      const hash = await s.market.write.finalizeAudit([taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "AuditClean", [taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "TaskFinalized", [taskId, BOUNTY]);
+      assert.equal(await status(taskId), TaskStatus.Final);
+      assert.equal((await account(workerW.account.address)).genesis, GENESIS - WORKER_STAKE + BOUNTY);
+      // The unused audit reserve goes back to the requester.
+      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW + 3n * FEE);
+      await check([taskId]);
+    });
+
+    it("test_drawAuditors_revertsAuditWindowClosedOnceTheAuditLapsed", async () => {
+      // Two pool members: both are the verifiers, nobody is left to audit.
+      const { s, accepted, requester, check } = await world({ auditRateBps: 0 }, { poolSize: 2 });
+      const { taskId } = await accepted("good");
+      await s.wait(await requester.market.write.forceAudit([taskId]));
+      await s.drawAuditors(taskId); // short pool: draws nobody, re-anchors
+      for (const m of (await s.market.read.auditOf([taskId])).members) assert.equal(m.account, ZERO_ADDRESS);
+      const { acceptedAt: startedAt } = await s.market.read.auditOf([taskId]);
+      const lapsesAt = BigInt(startedAt + AUDIT_WINDOW);
+      // Even a pool that could fill the audit now does not restart it.
+      for (const w of s.wallets.slice(10, 13)) await s.registerWorker(w, POOL_STAKE);
+      await time.setNextBlockTimestamp(lapsesAt + 1n);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.drawAuditors([taskId]), s.market, "AuditWindowClosed", [
+        taskId,
+        lapsesAt,
+      ]);
+      await check([taskId]);
+    });
+
+    it("test_drawAuditors_readsThePoolAsOfTheAnchorBlock", async () => {
+      const { s, accepted, requester, account, check } = await world({ auditRateBps: 0 }, { poolSize: 2 });
+      const { taskId } = await accepted("good");
+      await s.wait(await requester.market.write.forceAudit([taskId]));
+      // Three members join after the anchor: the draw anchored before them cannot see them.
+      const fresh = s.wallets.slice(10, 13);
+      for (const w of fresh) await s.registerWorker(w, POOL_STAKE);
       const short = await s.market.write.drawAuditors([taskId]);
       const { blockNumber } = await s.wait(short);
       await viem.assertions.emitWithArgs(short, s.market, "RandomnessAnchored", [taskId, blockNumber]);
       let a = await s.market.read.auditOf([taskId]);
-      for (const m of a.members) assert.equal(m.account, ZERO_ADDRESS, "nobody left in the pool to audit");
-      assert.equal(a.commitDeadline, 0);
-      assert.equal(a.anchorBlock, Number(blockNumber));
-      const fresh = s.wallets.slice(10, 13);
-      for (const w of fresh) await s.registerWorker(w, POOL_STAKE);
-      const at = (await time.latest()) + 2;
+      for (const m of a.members) assert.equal(m.account, ZERO_ADDRESS, "nobody in the anchor block's pool can audit");
+      assert.deepEqual([a.poolShort, a.anchorBlock, a.commitDeadline], [true, Number(blockNumber), 0]);
+      // The short draw re-anchored to a block in which they were members: the next draw seats them.
+      const at = (await time.latest()) + 1;
       await time.setNextBlockTimestamp(at);
-      await viem.assertions.emitWithArgs(s.market.write.drawAuditors([taskId]), s.market, "CommitWindowOpened", [
+      const full = await s.market.write.drawAuditors([taskId]);
+      await viem.assertions.emitWithArgs(full, s.market, "CommitWindowOpened", [
         taskId,
         BigInt(at + defaultParams.commitWindow),
         BigInt(at + defaultParams.commitWindow + defaultParams.revealWindow),
       ]);
       a = await s.market.read.auditOf([taskId]);
-      assert.deepEqual(
-        new Set(a.members.map((m) => m.account)),
-        new Set(fresh.map((w) => getAddress(w.account.address))),
-      );
-      assert.equal((await auditors(taskId)).length, 3);
-      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.drawAuditors([taskId]), s.market, "NothingToDraw", [
-        taskId,
-      ]);
-      await conserved([taskId]);
+      assert.deepEqual(new Set(a.members.map((m) => m.account)), new Set(fresh.map((w) => getAddress(w.account.address))));
+      for (const m of a.members) {
+        assert.equal(m.status, Contribution.Drawn);
+        assert.equal((await account(m.account)).lockedStake, LOCK, "each auditor locks its duty stake");
+      }
+      assert.equal(a.poolShort, false);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.drawAuditors([taskId]), s.market, "NothingToDraw", [taskId]);
+      await check([taskId]);
     });
 
-    it("test_drawAuditors_revertsWhenNotAuditing", async () => {
+    it("test_drawAuditors_skipsMembersThatLeftThePoolSinceTheAnchor", async () => {
+      // Five members: two verify, three are left to audit; one of those leaves once the audit is anchored.
+      const { s, accepted, requester, pool, check } = await world({ auditRateBps: 0 });
+      const { taskId, verifiers } = await accepted("good");
+      await s.wait(await requester.market.write.forceAudit([taskId]));
+      const spare = pool.filter((w) => !verifiers.includes(w));
+      assert.equal(spare.length, 3);
+      const leaver = spare[0]!;
+      await s.wait(await (await s.as(leaver)).registry.write.leaveVerifierPool());
+      await s.drawAuditors(taskId);
+      const a = await s.market.read.auditOf([taskId]);
+      const seated = a.members.map((m) => m.account).filter((m) => m !== ZERO_ADDRESS);
+      assert.deepEqual(new Set(seated), new Set(spare.slice(1).map((w) => getAddress(w.account.address))));
+      assert.equal(a.poolShort, true, "one seat stays empty rather than go to a member that left");
+      assert.equal(a.commitDeadline, 0);
+      await check([taskId]);
+    });
+
+    it("test_drawAuditors_excludesTheRequesterTheWorkerAndTheVerifiers", async () => {
+      const { s, accepted, requester, requesterW, workerW, pool, check } = await world(
+        { auditRateBps: 0 },
+        { requesterInPool: true, workerInPool: true },
+      );
+      assert.equal(await s.registry.read.poolSize(), 7n);
+      const { taskId, verifiers } = await accepted("good");
+      await s.wait(await requester.market.write.forceAudit([taskId]));
+      await s.drawAuditors(taskId);
+      const a = await s.market.read.auditOf([taskId]);
+      const barred = [requesterW, workerW, ...verifiers].map((w) => getAddress(w.account.address));
+      const expected = pool.map((w) => getAddress(w.account.address)).filter((x) => !barred.includes(x));
+      assert.deepEqual(new Set(a.members.map((m) => m.account)), new Set(expected), "the three others audit");
+      assert.notEqual(a.commitDeadline, 0);
+      await check([taskId]);
+    });
+
+    it("test_drawAuditors_revertsWrongStatusWhenNotAuditing", async () => {
       const { s, accepted } = await world({ auditRateBps: 0 });
       const { taskId } = await accepted("good");
       await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.drawAuditors([taskId]), s.market, "WrongStatus", [
@@ -448,54 +435,477 @@ describe("TaskMarket audits", async () => {
       ]);
     });
 
-    it("test_commit_revertsWhenWorkerOrVerifierTriesToAudit", async () => {
-      const { s, accepted, worker, workerW } = await world({ auditRateBps: 10_000 });
-      const { taskId, verifiers } = await accepted("good");
+    it("test_commit_revertsNotDrawnWhenTheWorkerOrAVerifierTriesToAudit", async () => {
+      const { s, forced, worker, workerW, addr } = await world({ auditRateBps: 0 });
+      const { taskId, verifiers } = await forced("good");
       const own = s.result(taskId, workerW.account.address, "good");
       await viem.assertions.revertWithCustomErrorWithArgs(worker.market.write.commit([taskId, own.commitment]), s.market, "NotDrawn", [
         taskId,
-        getAddress(workerW.account.address),
+        addr(workerW),
       ]);
-      const v = verifiers[0]!;
+      const v = verifiers[0];
       const vr = s.result(taskId, v.account.address, "good");
       await viem.assertions.revertWithCustomErrorWithArgs((await s.as(v)).market.write.commit([taskId, vr.commitment]), s.market, "NotDrawn", [
         taskId,
-        getAddress(v.account.address),
+        addr(v),
       ]);
     });
 
-    it("test_reveal_auditRevealsOnlyAfterAllAuditorsCommitted", async () => {
-      const { s, accepted, auditors } = await world({ auditRateBps: 10_000 });
-      const { taskId } = await accepted("good");
+    it("test_reveal_auditRevealsOnlyOnceEveryAuditorCommitted", async () => {
+      const { s, forced, auditors, addr } = await world({ auditRateBps: 0 });
+      const { taskId } = await forced("good");
       const [a0, a1] = await auditors(taskId);
-      const r0 = s.result(taskId, a0!.account.address, "good");
-      await s.wait(await (await s.as(a0!)).market.write.commit([taskId, r0.commitment]));
-      await s.wait(await (await s.as(a1!)).market.write.commit([taskId, s.result(taskId, a1!.account.address, "good").commitment]));
+      const r0 = await s.commitAs(a0!, taskId, "good");
+      await s.commitAs(a1!, taskId, "good");
       await viem.assertions.revertWithCustomErrorWithArgs((await s.as(a0!)).market.write.reveal([taskId, r0.cid, r0.salt]), s.market, "RevealNotOpen", [
         taskId,
       ]);
-      await viem.assertions.revertWithCustomErrorWithArgs(
-        (await s.as(a0!)).market.write.commit([taskId, r0.commitment]),
-        s.market,
-        "AlreadyCommitted",
-        [taskId, getAddress(a0!.account.address)],
+      await viem.assertions.revertWithCustomErrorWithArgs((await s.as(a0!)).market.write.commit([taskId, r0.commitment]), s.market, "AlreadyCommitted", [
+        taskId,
+        addr(a0!),
+      ]);
+    });
+  });
+
+  // ================================================================ finalizeAudit: clean
+
+  describe("finalizeAudit: clean", () => {
+    it("test_finalizeAudit_cleanPaysLikeFinalizePlusTheAuditorsFeesFromTheReserve", async () => {
+      const { s, accepted, requesterW, workerW, account, audit, check, status } = await world({ auditRateBps: 10_000 });
+      const { taskId, verifiers } = await accepted("good");
+      const list = await audit(taskId, ["good", "good", "good"]);
+      const hash = await s.market.write.finalizeAudit([taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "AuditClean", [taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "TaskFinalized", [taskId, BOUNTY]);
+      assert.equal(await status(taskId), TaskStatus.Final);
+      const wk = await account(workerW.account.address);
+      assert.deepEqual(
+        [wk.balance, wk.genesis, wk.earned, wk.stake, wk.lockedStake],
+        [0n, GENESIS - WORKER_STAKE + BOUNTY, WORK_VALUE, WORKER_STAKE, 0n],
+        "the worker gets its bounty as genesis (the escrow was genesis) and its work value as work credit",
       );
+      for (const m of [...verifiers, ...list]) {
+        const acc = await account(m.account.address);
+        assert.deepEqual(
+          [acc.balance, acc.genesis, acc.earned, acc.stake, acc.lockedStake],
+          [0n, GENESIS - POOL_STAKE + FEE, FEE, POOL_STAKE, 0n],
+          "verifiers and auditors: fee paid, stake unlocked",
+        );
+      }
+      // The reserve paid the three auditors: nothing is left to refund.
+      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW);
+      assert.equal((await s.ledger.read.escrowOf([taskId])).amount, 0n);
+      assert.deepEqual([await s.ledger.read.treasury(), await s.ledger.read.treasuryGenesis()], [PLATFORM_FEE, PLATFORM_FEE]);
+      assert.equal(await s.ledger.read.owed([requesterW.account.address, workerW.account.address]), BOUNTY);
+      assert.equal((await s.registry.read.workerOf([workerW.account.address])).openAudits, 0);
+      await check([taskId]);
     });
 
-    it("test_forceAudit_lapsesWithoutAuditorsAndRefundsFees", async () => {
-      const { s, accepted, requester, requesterW, account, conserved } = await world({ auditRateBps: 0 }, 2);
+    it("test_finalizeAudit_cleanSlashesWrongAndSilentAuditorsAndRefundsTheirFees", async () => {
+      const { s, accepted, requesterW, account, audit, check, status } = await world({ auditRateBps: 10_000 });
+      const { taskId } = await accepted("good");
+      const list = await audit(taskId, ["good", "other", null]);
+      await viem.assertions.emitWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "AuditClean", [taskId]);
+      assert.equal(await status(taskId), TaskStatus.Final);
+      const [ok, wrong, silent] = await Promise.all(list.map((a) => account(a.account.address)));
+      assert.deepEqual([ok!.genesis, ok!.stake, ok!.lockedStake], [GENESIS - POOL_STAKE + FEE, POOL_STAKE, 0n]);
+      for (const bad of [wrong!, silent!]) {
+        assert.deepEqual([bad.genesis, bad.stake, bad.lockedStake], [GENESIS - POOL_STAKE, POOL_STAKE - LOCK, 0n]);
+      }
+      // The two unpaid auditor fees return to the requester.
+      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW + 2n * FEE);
+      assert.equal(await s.ledger.read.treasury(), PLATFORM_FEE + 2n * LOCK);
+      await check([taskId]);
+    });
+
+    it("test_finalizeAudit_twoDissentersWhoDisagreeWithEachOtherAreNotFraud", async () => {
+      const { s, accepted, workerW, account, audit, check, status } = await world({ auditRateBps: 10_000 });
+      const { taskId } = await accepted("good");
+      const list = await audit(taskId, ["other", "good", "third"]);
+      await viem.assertions.emitWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "AuditClean", [taskId]);
+      assert.equal(await status(taskId), TaskStatus.Final);
+      assert.equal((await account(workerW.account.address)).genesis, GENESIS - WORKER_STAKE + BOUNTY, "the worker is paid");
+      assert.equal(await s.registry.read.isBanned([workerW.account.address]), false);
+      const [a0, a1, a2] = await Promise.all(list.map((a) => account(a.account.address)));
+      assert.deepEqual([a0!.stake, a2!.stake], [POOL_STAKE - LOCK, POOL_STAKE - LOCK], "both wrong auditors slashed");
+      assert.deepEqual([a1!.stake, a1!.genesis], [POOL_STAKE, GENESIS - POOL_STAKE + FEE]);
+      await check([taskId]);
+    });
+
+    it("test_finalizeAudit_revertsRoundNotOver", async () => {
+      const { s, forced, auditors } = await world({ auditRateBps: 0 });
+      const { taskId } = await forced("good");
+      assert.equal((await auditors(taskId)).length, 3);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "RoundNotOver", [taskId]);
+    });
+
+    it("test_finalizeAudit_revertsRoundNotOverWhileAnUndrawnAuditIsInItsWindow", async () => {
+      const { s, accepted, requester } = await world({ auditRateBps: 0 }, { poolSize: 2 });
       const { taskId } = await accepted("good");
       await s.wait(await requester.market.write.forceAudit([taskId]));
-      await s.drawAuditors(taskId); // nobody to draw: re-anchors, does not revert
+      const { acceptedAt: startedAt } = await s.market.read.auditOf([taskId]);
+      await time.setNextBlockTimestamp(startedAt + AUDIT_WINDOW);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "RoundNotOver", [taskId]);
+    });
+
+    it("test_finalizeAudit_revertsWrongStatusWhenNotAuditing", async () => {
+      const { s, accepted } = await world({ auditRateBps: 0 });
+      const { taskId } = await accepted("good");
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "WrongStatus", [
+        taskId,
+        TaskStatus.Accepted,
+      ]);
+    });
+
+    it("test_finalizeAudit_lapsesCleanWithoutAuditorsAfterTheAuditWindow", async () => {
+      // Two pool members only: both serve as verifiers, nobody is left to audit the random audit.
+      const { s, accepted, requesterW, workerW, pool, account, check, status } = await world({ auditRateBps: 10_000 }, { poolSize: 2 });
+      const { taskId } = await accepted("good");
       for (const m of (await s.market.read.auditOf([taskId])).members) assert.equal(m.account, ZERO_ADDRESS);
-      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW - 3n * FEE);
-      const { acceptedAt } = await s.market.read.roundOf([taskId]);
-      await time.increaseTo(acceptedAt + AUDIT_WINDOW + 1);
-      await s.wait(await s.market.write.finalizeAudit([taskId]));
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
-      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW, "unused auditor fees refunded");
+      const { acceptedAt: startedAt } = await s.market.read.auditOf([taskId]);
+      await time.setNextBlockTimestamp(startedAt + AUDIT_WINDOW + 1);
+      const hash = await s.market.write.finalizeAudit([taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "AuditClean", [taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "TaskFinalized", [taskId, BOUNTY]);
+      assert.equal(await status(taskId), TaskStatus.Final);
+      assert.equal((await account(workerW.account.address)).genesis, GENESIS - WORKER_STAKE + BOUNTY);
+      for (const v of pool) {
+        const acc = await account(v.account.address);
+        assert.deepEqual([acc.genesis, acc.stake, acc.lockedStake], [GENESIS - POOL_STAKE + FEE, POOL_STAKE, 0n]);
+      }
+      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW + 3n * FEE, "reserve refunded");
+      await check([taskId]);
+    });
+
+    it("test_finalizeAudit_auditorsOfAnAuditThatNeverRanAreJustUnlocked", async () => {
+      // Three pool members: two verify, the third is the only auditor the pool can give; the audit never fills.
+      const { s, forced, requesterW, account, check, status, auditors } = await world({ auditRateBps: 0 }, { poolSize: 3 });
+      const { taskId } = await forced("good");
+      const [only] = await auditors(taskId);
+      assert.ok(only);
+      assert.equal((await auditors(taskId)).length, 1);
+      assert.equal((await account(only.account.address)).lockedStake, LOCK);
+      const { acceptedAt: startedAt } = await s.market.read.auditOf([taskId]);
+      await time.setNextBlockTimestamp(startedAt + AUDIT_WINDOW + 1);
+      await viem.assertions.emitWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "AuditClean", [taskId]);
+      assert.equal(await status(taskId), TaskStatus.Final);
+      const acc = await account(only.account.address);
+      assert.deepEqual(
+        [acc.genesis, acc.stake, acc.lockedStake, acc.earned],
+        [GENESIS - POOL_STAKE, POOL_STAKE, 0n, 0n],
+        "no pay, no slash: the audit never ran",
+      );
+      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW + 3n * FEE);
+      await check([taskId]);
+    });
+  });
+
+  // ================================================================ finalizeAudit: fraud
+
+  describe("finalizeAudit: fraud", () => {
+    it("test_finalizeAudit_fraudSlashesTheWorkerBansItAndRefundsTheEscrowAsGenesis", async () => {
+      const { s, accepted, requesterW, workerW, worker, typeId, addr, account, audit, check, status } = await world({ auditRateBps: 10_000 });
+      // The worker and both verifiers collude on a wrong output.
+      const { taskId, verifiers } = await accepted("forged");
+      const honest = s.result(taskId, workerW.account.address, "honest"); // the digest the auditors reveal
+      const list = await audit(taskId, ["honest", "honest", "honest"]);
+      const hash = await s.market.write.finalizeAudit([taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "FraudProven", [taskId, addr(workerW), FRAUD_SLASH, honest.digest]);
+      // Slashed 10x the bounty: its 2000 stake, the rest as debt; only the stake was recovered.
+      await viem.assertions.emitWithArgs(hash, s.ledger, "Slashed", [addr(workerW), FRAUD_SLASH, WORKER_STAKE, WORKER_STAKE]);
+      const each = REWARD / 3n; // 166: the recovered 2000 covers the full share
+      for (const a of list) await viem.assertions.emitWithArgs(hash, s.ledger, "SlashRewarded", [addr(workerW), addr(a), each, each]);
+      assert.equal(await status(taskId), TaskStatus.Fraudulent);
+
+      const wk = await account(workerW.account.address);
+      assert.deepEqual(
+        [wk.balance, wk.genesis, wk.earned, wk.stake, wk.lockedStake],
+        [WORKER_STAKE - FRAUD_SLASH, GENESIS - WORKER_STAKE, 0n, 0n, 0n],
+        "never paid, slashed into debt",
+      );
+      // The escrow returns to the requester as it was paid in (genesis), less the auditors' fees.
+      assert.deepEqual(
+        [(await account(requesterW.account.address)).genesis, (await account(requesterW.account.address)).balance],
+        [GENESIS - 3n * FEE, 0n],
+      );
       assert.equal((await s.ledger.read.escrowOf([taskId])).amount, 0n);
-      await conserved([taskId]);
+      assert.equal(await s.ledger.read.owed([requesterW.account.address, workerW.account.address]), 0n);
+      // Banned for the ban duration, out of every claim meanwhile.
+      const { timestamp } = await s.publicClient.getBlock({ blockNumber: (await s.wait(hash)).blockNumber });
+      assert.equal(BigInt((await s.registry.read.workerOf([workerW.account.address])).bannedUntil), timestamp + BigInt(BAN));
+      const next = await s.post(requesterW, { typeId, bounty: BOUNTY });
+      await viem.assertions.revertWithCustomErrorWithArgs(worker.market.write.claim([next]), s.market, "WorkerBanned", [
+        addr(workerW),
+        timestamp + BigInt(BAN),
+      ]);
+      // The verifiers that vouched for the fraud: unlocked and slashed their lock, no fee.
+      for (const v of verifiers) {
+        const acc = await account(v.account.address);
+        assert.deepEqual([acc.genesis, acc.stake, acc.lockedStake], [GENESIS - POOL_STAKE, POOL_STAKE - LOCK, 0n]);
+      }
+      // The auditors: their fee from the reserve and their reward share, as genesis (the slashed stake was).
+      for (const a of list) {
+        const acc = await account(a.account.address);
+        assert.deepEqual([acc.balance, acc.genesis, acc.stake, acc.lockedStake], [0n, GENESIS - POOL_STAKE + FEE + each, POOL_STAKE, 0n]);
+      }
+      assert.equal(await s.ledger.read.treasury(), FRAUD_SLASH + 2n * LOCK - 3n * each, "no platform fee on fraud");
+      assert.equal(await s.ledger.read.treasuryGenesis(), WORKER_STAKE + 2n * LOCK - 3n * each);
+      assert.equal((await s.registry.read.workerOf([workerW.account.address])).openAudits, 0);
+      await check([taskId, next]);
+    });
+
+    it("test_finalizeAudit_fraudByAWellStakedWorkerPaysTheFullRewardWithoutDebt", async () => {
+      const { s, forced, workerW, addr, account, audit, check } = await world({ auditRateBps: 0 }, { workerStake: GENESIS });
+      const { taskId } = await forced("forged");
+      const list = await audit(taskId, ["honest", "honest", "honest"]);
+      const hash = await s.market.write.finalizeAudit([taskId]);
+      await viem.assertions.emitWithArgs(hash, s.ledger, "Slashed", [addr(workerW), FRAUD_SLASH, FRAUD_SLASH, FRAUD_SLASH]);
+      const wk = await account(workerW.account.address);
+      assert.deepEqual([wk.balance, wk.genesis, wk.stake, wk.lockedStake], [0n, 0n, 0n, 0n], "the stake covered the whole slash");
+      for (const a of list) {
+        await viem.assertions.emitWithArgs(hash, s.ledger, "SlashRewarded", [addr(workerW), addr(a), REWARD / 3n, REWARD / 3n]);
+        assert.equal((await account(a.account.address)).genesis, GENESIS - POOL_STAKE + FEE + REWARD / 3n);
+      }
+      await check([taskId]);
+    });
+
+    it("test_finalizeAudit_fraudRewardIsCappedByWhatTheSlashRecovered", async () => {
+      // The worker stakes just enough for its claim: the 10x slash lands almost all as debt.
+      const stake = 200n;
+      const { s, forced, workerW, addr, account, audit, check } = await world({ auditRateBps: 0 }, { workerStake: stake });
+      const { taskId } = await forced("forged");
+      const list = await audit(taskId, ["honest", "honest", "honest"]);
+      const hash = await s.market.write.finalizeAudit([taskId]);
+      await viem.assertions.emitWithArgs(hash, s.ledger, "Slashed", [addr(workerW), FRAUD_SLASH, stake, stake]);
+      const each = stake / 3n; // 66 < 166: the debt part pays nobody
+      assert.ok(each < REWARD / 3n);
+      for (const a of list) {
+        await viem.assertions.emitWithArgs(hash, s.ledger, "SlashRewarded", [addr(workerW), addr(a), each, each]);
+        assert.equal((await account(a.account.address)).genesis, GENESIS - POOL_STAKE + FEE + each);
+      }
+      const wk = await account(workerW.account.address);
+      assert.deepEqual([wk.balance, wk.stake], [stake - FRAUD_SLASH, 0n]);
+      // The rewards never exceed what was recovered.
+      assert.ok(3n * each <= stake);
+      assert.equal(await s.ledger.read.treasury(), FRAUD_SLASH + 2n * LOCK - 3n * each);
+      await check([taskId]);
+    });
+
+    it("test_finalizeAudit_fraudByTwoOfThreeAuditorsSharesTheRewardAndSlashesTheThird", async () => {
+      const { s, forced, requesterW, account, audit, check, status } = await world({ auditRateBps: 0 });
+      const { taskId } = await forced("forged");
+      const list = await audit(taskId, ["honest", "forged", "honest"]);
+      await s.wait(await s.market.write.finalizeAudit([taskId]));
+      assert.equal(await status(taskId), TaskStatus.Fraudulent);
+      const [a0, a1, a2] = await Promise.all(list.map((a) => account(a.account.address)));
+      const each = REWARD / 2n;
+      for (const right of [a0!, a2!]) assert.deepEqual([right.genesis, right.stake], [GENESIS - POOL_STAKE + FEE + each, POOL_STAKE]);
+      assert.deepEqual([a1!.genesis, a1!.stake, a1!.lockedStake], [GENESIS - POOL_STAKE, POOL_STAKE - LOCK, 0n], "siding with the fraud");
+      // The unpaid auditor's fee is refunded with the rest.
+      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - 2n * FEE);
+      await check([taskId]);
+    });
+
+    it("test_finalizeAudit_fraudMakesTheHonestDissentingVerifierWholeAndRewardsIt", async () => {
+      const { s, forced, account, audit, check, status } = await world({ auditRateBps: 0 });
+      // The worker and verifier 1 accept garbage; verifier 2 dissents with the true output.
+      const { taskId, verifiers } = await forced("forged", ["forged", "honest"]);
+      const [vouching, dissenter] = verifiers;
+      assert.equal((await account(dissenter.account.address)).lockedStake, LOCK, "the dissenter stays locked meanwhile");
+      const list = await audit(taskId, ["honest", "honest", "honest"]);
+      await s.wait(await s.market.write.finalizeAudit([taskId]));
+      assert.equal(await status(taskId), TaskStatus.Fraudulent);
+      const each = REWARD / 4n; // three auditors and the dissenter
+      const d = await account(dissenter.account.address);
+      assert.deepEqual(
+        [d.genesis, d.earned, d.stake, d.lockedStake],
+        [GENESIS - POOL_STAKE + FEE + each, FEE, POOL_STAKE, 0n],
+        "unlocked, its fee and a reward share",
+      );
+      const v = await account(vouching.account.address);
+      assert.deepEqual([v.genesis, v.stake, v.lockedStake], [GENESIS - POOL_STAKE, POOL_STAKE - LOCK, 0n]);
+      for (const a of list) assert.equal((await account(a.account.address)).genesis, GENESIS - POOL_STAKE + FEE + each);
+      await check([taskId]);
+    });
+
+    it("test_finalizeAudit_fraudSlashesADissenterWithYetAnotherWrongResult", async () => {
+      const { s, forced, account, audit, check } = await world({ auditRateBps: 0 });
+      const { taskId, verifiers } = await forced("forged", ["forged", "third"]);
+      const list = await audit(taskId, ["honest", "honest", "honest"]);
+      await s.wait(await s.market.write.finalizeAudit([taskId]));
+      for (const v of verifiers) {
+        const acc = await account(v.account.address);
+        assert.deepEqual([acc.genesis, acc.stake, acc.lockedStake], [GENESIS - POOL_STAKE, POOL_STAKE - LOCK, 0n]);
+      }
+      for (const a of list) assert.equal((await account(a.account.address)).genesis, GENESIS - POOL_STAKE + FEE + REWARD / 3n);
+      await check([taskId]);
+    });
+
+    it("test_finalizeAudit_oneDissentingAuditorIsNotFraud", async () => {
+      const { s, forced, workerW, account, audit, check, status } = await world({ auditRateBps: 0 });
+      const { taskId } = await forced("good");
+      await audit(taskId, ["good", "other", "good"]);
+      await viem.assertions.emitWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "AuditClean", [taskId]);
+      assert.equal(await status(taskId), TaskStatus.Final);
+      assert.equal(await s.registry.read.isBanned([workerW.account.address]), false);
+      assert.equal((await account(workerW.account.address)).genesis, GENESIS - WORKER_STAKE + BOUNTY);
+      await check([taskId]);
+    });
+  });
+
+  // ================================================================ input-rejected acceptances
+
+  describe("audits of input-rejected acceptances", () => {
+    it("test_finalizeAudit_cleanAuditOfAnInputRejectedResultEndsInputRejected", async () => {
+      const { s, revealed, requesterW, workerW, addr, account, audit, check, status } = await world({ auditRateBps: 10_000 });
+      const { taskId, res, verifiers } = await revealed("rejected");
+      await viem.assertions.emitWithArgs(s.market.write.settle([taskId]), s.market, "TaskAccepted", [
+        taskId,
+        addr(workerW),
+        res.digest,
+        true,
+        true,
+      ]);
+      assert.equal((await s.market.read.roundOf([taskId])).inputRejected, true);
+      await s.drawAuditors(taskId);
+      const list = await audit(taskId, ["rejected", "rejected", "rejected"]);
+      const hash = await s.market.write.finalizeAudit([taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "AuditClean", [taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "TaskFinalized", [taskId, REJECT_PAY]);
+      assert.equal(await status(taskId), TaskStatus.InputRejected);
+      const wk = await account(workerW.account.address);
+      assert.deepEqual([wk.genesis, wk.earned, wk.lockedStake], [GENESIS - WORKER_STAKE + REJECT_PAY, 0n, 0n], "reject pay, no work credit");
+      for (const m of [...verifiers, ...list]) {
+        const acc = await account(m.account.address);
+        assert.deepEqual([acc.genesis, acc.earned, acc.stake, acc.lockedStake], [GENESIS - POOL_STAKE + FEE, 0n, POOL_STAKE, 0n]);
+      }
+      // The requester pays the reject pay, five fees and the platform fee; the rest of the bounty comes back.
+      const paid = REJECT_PAY + 5n * FEE + PLATFORM_FEE;
+      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - paid);
+      await check([taskId]);
+    });
+
+    it("test_finalizeAudit_auditProvesAFalseInputRejectionFraudulent", async () => {
+      const { s, revealed, requesterW, workerW, account, audit, check, status } = await world({ auditRateBps: 10_000 });
+      // The worker and both verifiers claim the input cannot be processed; the auditors process it.
+      const { taskId } = await revealed("rejected");
+      await s.wait(await s.market.write.settle([taskId]));
+      await s.drawAuditors(taskId);
+      await audit(taskId, ["real", "real", "real"]);
+      await s.wait(await s.market.write.finalizeAudit([taskId]));
+      assert.equal(await status(taskId), TaskStatus.Fraudulent);
+      assert.equal(await s.registry.read.isBanned([workerW.account.address]), true);
+      const wk = await account(workerW.account.address);
+      assert.deepEqual([wk.balance, wk.stake, wk.genesis], [WORKER_STAKE - FRAUD_SLASH, 0n, GENESIS - WORKER_STAKE]);
+      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - 3n * FEE);
+      await check([taskId]);
+    });
+  });
+
+  // ================================================================ stake locked until final
+
+  describe("stake stays locked until the task is final", () => {
+    it("test_unstake_revertsStakeStillLockedUntilTheAcceptedTaskIsFinal", async () => {
+      const { s, accepted, worker, workerW, addr, account, check } = await world({ auditRateBps: 0 });
+      const { taskId, verifiers } = await accepted("good");
+      const v = await s.as(verifiers[0]);
+      await s.wait(await worker.registry.write.requestUnstake());
+      await s.wait(await v.registry.write.requestUnstake());
+      // Past the cooldown and the audit window, but nobody finalized: the locks stand.
+      await time.increaseTo((await s.market.read.auditWindowClosesAt([taskId])) + BigInt(defaultParams.unstakeCooldown));
+      await viem.assertions.revertWithCustomErrorWithArgs(worker.registry.write.unstake([1n]), s.registry, "StakeStillLocked", [
+        addr(workerW),
+        CLAIM_LOCK,
+      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(v.registry.write.unstake([1n]), s.registry, "StakeStillLocked", [
+        addr(verifiers[0]),
+        LOCK,
+      ]);
+      await s.wait(await s.market.write.finalize([taskId]));
+      await s.wait(await worker.registry.write.unstake([WORKER_STAKE]));
+      await s.wait(await v.registry.write.unstake([POOL_STAKE]));
+      assert.deepEqual([(await account(workerW.account.address)).stake, (await account(verifiers[0].account.address)).stake], [0n, 0n]);
+      await check([taskId]);
+    });
+
+    it("test_unstake_revertsStakeUnderAuditAndAuditorsStayLockedUntilTheAuditIsFinal", async () => {
+      const { s, forced, worker, workerW, auditors, addr, check } = await world({ auditRateBps: 0 });
+      const { taskId } = await forced("good");
+      const [first] = await auditors(taskId);
+      const a = await s.as(first!);
+      await s.wait(await worker.registry.write.requestUnstake());
+      await s.wait(await a.registry.write.requestUnstake());
+      await time.increase(AUDIT_WINDOW + defaultParams.unstakeCooldown);
+      await viem.assertions.revertWithCustomErrorWithArgs(worker.registry.write.unstake([1n]), s.registry, "StakeUnderAudit", [
+        addr(workerW),
+        1n,
+      ]);
+      await viem.assertions.revertWithCustomErrorWithArgs(a.registry.write.unstake([1n]), s.registry, "StakeStillLocked", [addr(first!), LOCK]);
+      // The auditors never committed and the reveal window is long closed: the audit ends clean, and the silent
+      // auditors lose their lock.
+      await s.wait(await s.market.write.finalizeAudit([taskId]));
+      await s.wait(await worker.registry.write.unstake([WORKER_STAKE]));
+      await s.wait(await a.registry.write.unstake([POOL_STAKE - LOCK]));
+      await check([taskId]);
+    });
+  });
+
+  // ================================================================ finalize
+
+  describe("finalize", () => {
+    it("test_finalize_revertsAuditWindowOpen", async () => {
+      const { s, accepted } = await world({ auditRateBps: 0 });
+      const { taskId } = await accepted("good");
+      const { acceptedAt } = await s.market.read.roundOf([taskId]);
+      const closesAt = BigInt(acceptedAt + AUDIT_WINDOW);
+      await time.setNextBlockTimestamp(closesAt);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalize([taskId]), s.market, "AuditWindowOpen", [taskId, closesAt]);
+    });
+
+    it("test_finalize_paysOutAfterTheAuditWindowAndRefundsTheReserve", async () => {
+      const { s, accepted, requester, requesterW, workerW, account, check, status } = await world({ auditRateBps: 0 });
+      const { taskId, verifiers } = await accepted("good");
+      await time.setNextBlockTimestamp((await s.market.read.auditWindowClosesAt([taskId])) + 1n);
+      await viem.assertions.emitWithArgs(s.market.write.finalize([taskId]), s.market, "TaskFinalized", [taskId, BOUNTY]);
+      assert.equal(await status(taskId), TaskStatus.Final);
+      const wk = await account(workerW.account.address);
+      assert.deepEqual([wk.genesis, wk.earned, wk.lockedStake], [GENESIS - WORKER_STAKE + BOUNTY, WORK_VALUE, 0n]);
+      for (const v of verifiers) assert.equal((await account(v.account.address)).genesis, GENESIS - POOL_STAKE + FEE);
+      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW + 3n * FEE);
+      assert.equal(await s.ledger.read.treasury(), PLATFORM_FEE);
+      await viem.assertions.revertWithCustomErrorWithArgs(requester.market.write.forceAudit([taskId]), s.market, "WrongStatus", [
+        taskId,
+        TaskStatus.Final,
+      ]);
+      await check([taskId]);
+    });
+
+    it("test_finalize_slashesTheDissentingVerifierAndRefundsItsFee", async () => {
+      const { s, accepted, requesterW, account, check } = await world({ auditRateBps: 0 });
+      const { taskId, verifiers } = await accepted("good", ["good", "other"]);
+      const [agreeing, dissenter] = verifiers;
+      assert.deepEqual(
+        [(await account(dissenter.account.address)).stake, (await account(dissenter.account.address)).lockedStake],
+        [POOL_STAKE, LOCK],
+        "not slashed at acceptance: an audit might prove it right",
+      );
+      await time.increaseTo((await s.market.read.auditWindowClosesAt([taskId])) + 1n);
+      await s.wait(await s.market.write.finalize([taskId]));
+      const d = await account(dissenter.account.address);
+      assert.deepEqual([d.genesis, d.stake, d.lockedStake], [GENESIS - POOL_STAKE, POOL_STAKE - LOCK, 0n]);
+      assert.equal((await account(agreeing.account.address)).genesis, GENESIS - POOL_STAKE + FEE);
+      assert.equal((await account(requesterW.account.address)).genesis, GENESIS - ESCROW + 3n * FEE + FEE);
+      assert.equal(await s.ledger.read.treasury(), PLATFORM_FEE + LOCK);
+      await check([taskId]);
+    });
+
+    it("test_finalize_revertsWrongStatusWhileAuditing", async () => {
+      const { s, accepted } = await world({ auditRateBps: 10_000 });
+      const { taskId } = await accepted("good");
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalize([taskId]), s.market, "WrongStatus", [
+        taskId,
+        TaskStatus.Auditing,
+      ]);
     });
   });
 });

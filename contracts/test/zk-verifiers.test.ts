@@ -1,15 +1,16 @@
 /**
  * The REAL zk verifiers (generated Groth16 verifiers behind ZkDownscaleProofVerifier / ZkMatmulProofVerifier,
  * registered at genesis by deploy-protocol.ts) with real proofs made by the task types in Node:
- * post with the real input commitment, claim, submitProof -> paid in one transaction; a tampered proof, wrong
- * public signals, or a proof made for another task reverts InvalidProof and leaves credits untouched.
- * Three proofs in all (~5-15 s each on 2 cores).
+ * post with the real input commitment, claim, submitProof -> accepted (nothing paid: the requester may still
+ * dispute the published output within the audit window), finalize after the window -> paid; a tampered proof,
+ * wrong public signals, or a proof made for another task reverts InvalidProof and leaves credits untouched. Both
+ * adapters say on chain that their keys are development keys. Three proofs in all (~5-15 s each on 2 cores).
  */
 import assert from "node:assert/strict";
 import { after, describe, it } from "node:test";
 import { network } from "hardhat";
 import { type Address, type Hex, bytesToHex, getAddress, toHex } from "viem";
-import { VerificationMode, defaultParams } from "../../lib/protocol/params.ts";
+import { VerificationMode, bpsShare, defaultParams, escrowFor } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { genesisTaskTypes } from "../deploy/deploy-protocol.ts";
 import { setupProtocol } from "../test-support/fixture.ts";
@@ -18,6 +19,9 @@ import * as matmul from "../../wasm-tasks/zk-matmul/index.ts";
 import { decodeOutput } from "../../wasm-tasks/zk-common/proof.ts";
 
 const BOUNTY = 1_000n;
+const ESCROW = escrowFor(BOUNTY, VerificationMode.Zk);
+const PLATFORM_FEE = bpsShare(BOUNTY, defaultParams.platformFeeBps);
+const CLAIM_LOCK = bpsShare(BOUNTY, defaultParams.claimStakeBps);
 const DOWNSCALE = genesisTaskTypes.findIndex((t) => t.name === "zk-downscale");
 const MATMUL = genesisTaskTypes.findIndex((t) => t.name === "zk-matmul");
 
@@ -30,7 +34,7 @@ const matrices = new Uint8Array(512).map((_, i) => (i * 89 + 3) & 0xff);
 
 describe("zk task types with the real Groth16 verifiers", async () => {
   const connection = await network.create({ chainType: "l1" });
-  const { viem } = connection;
+  const { viem, networkHelpers } = connection;
 
   async function world() {
     const s = await setupProtocol(connection);
@@ -40,18 +44,23 @@ describe("zk task types with the real Groth16 verifiers", async () => {
     await s.registerWorker(requesterW, 0n, false);
     const worker = await s.registerWorker(workerW, 2_000n, false);
     const other = await s.registerWorker(otherW, 2_000n, false);
-    const everyone = s.wallets.map((w) => w.account.address);
     const snapshot = () =>
       Promise.all([
         s.ledger.read.accountOf([requesterW.account.address]),
         s.ledger.read.accountOf([workerW.account.address]),
         s.ledger.read.treasury(),
       ]);
-    const conserved = async (taskIds: Hex[]) => {
-      const t = await s.creditTotals(everyone, taskIds);
-      assert.equal(t.held, t.issued, "credit conservation");
+    const check = async (taskIds: Hex[]) => {
+      await s.conserved(taskIds);
+      await s.genesisKept(taskIds);
     };
-    return { s, requesterW, workerW, otherW, worker, other, snapshot, conserved };
+    /** Proved and accepted: nothing paid yet. After the audit window anyone finalizes it, which pays the worker. */
+    const finalizeAfterAuditWindow = async (taskId: Hex) => {
+      await networkHelpers.time.increaseTo((await s.market.read.auditWindowClosesAt([taskId])) + 1n);
+      await s.wait(await s.market.write.finalize([taskId]));
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Final);
+    };
+    return { s, requesterW, workerW, otherW, worker, other, snapshot, check, finalizeAfterAuditWindow };
   }
 
   /** Proves `input` for (taskId, worker) with the task type, as the worker's tab does after claiming. */
@@ -65,7 +74,7 @@ describe("zk task types with the real Groth16 verifiers", async () => {
     return { output, outputCommitment: decoded.publicSignals[1]!, proof: bytesToHex(decoded.proof) };
   }
 
-  it("registers zk-downscale and zk-matmul at genesis as zk-only types with their adapters", async () => {
+  it("test_genesis_registersZkDownscaleAndZkMatmulAsZkOnlyTypesWithTheirAdapters", async () => {
     const { s } = await world();
     for (const id of [DOWNSCALE, MATMUL]) {
       const t = await s.taskTypes.read.taskType([id]);
@@ -75,8 +84,21 @@ describe("zk task types with the real Groth16 verifiers", async () => {
     }
   });
 
-  it("zk-downscale: post -> claim -> real proof pays in one tx; tampered proof / wrong signals / other task revert", async () => {
-    const { s, requesterW, workerW, otherW, worker, snapshot, conserved } = await world();
+  it("test_developmentKeys_trueOnBothRealAdaptersWhichWrapADeployedGroth16Verifier", async () => {
+    const { s } = await world();
+    const adapters = [
+      await viem.getContractAt("ZkDownscaleProofVerifier", s.zkAdapters["zk-downscale"]!),
+      await viem.getContractAt("ZkMatmulProofVerifier", s.zkAdapters["zk-matmul"]!),
+    ];
+    for (const adapter of adapters) {
+      assert.equal(await adapter.read.developmentKeys(), true, "the committed keys come from a development ceremony");
+      const groth16 = await adapter.read.groth16();
+      assert.notEqual(await s.publicClient.getCode({ address: groth16 }), undefined);
+    }
+  });
+
+  it("test_zkDownscale_realProofAcceptsFinalizePaysAndTamperedOrForeignProofsRevert", async () => {
+    const { s, requesterW, workerW, otherW, worker, snapshot, check, finalizeAfterAuditWindow } = await world();
     const inputCommitment = await downscale.inputCommitment(tile);
     const post = () => s.post(requesterW, { typeId: DOWNSCALE, mode: VerificationMode.Zk, bounty: BOUNTY, zkInputCommitment: inputCommitment, spec: toHex('{"width":64,"height":64}') });
     const taskId = await post();
@@ -127,16 +149,25 @@ describe("zk task types with the real Groth16 verifiers", async () => {
     await viem.assertions.emitWithArgs(hash, s.market, "TaskProved", [taskId, getAddress(worker_), outputCommitment, outputCid]);
     const receipt = await s.wait(hash);
     assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
-    const wk = await s.ledger.read.accountOf([worker_]);
-    assert.equal(wk.balance - before[1].balance, BOUNTY, "bounty paid in the submitProof transaction");
-    assert.equal((await s.ledger.read.escrowOf([taskId])).amount, 0n);
-    assert.equal(await s.ledger.read.treasury(), before[2] + (BOUNTY * BigInt(defaultParams.platformFeeBps)) / 10_000n);
-    await conserved([taskId, otherTask]);
+    // Accepted, not paid: the escrow is whole and the worker's claim lock stays until the task is final.
+    assert.deepEqual(await snapshot(), before, "submitProof moves no credit");
+    assert.equal((await s.ledger.read.escrowOf([taskId])).amount, ESCROW);
+    assert.equal((await s.ledger.read.accountOf([worker_])).lockedStake, 2n * CLAIM_LOCK, "both claims still locked");
+    await check([taskId, otherTask]);
     console.log(`    submitProof with the real zk-downscale verifier: ${receipt.gasUsed} gas`);
+    await finalizeAfterAuditWindow(taskId);
+    const wk = await s.ledger.read.accountOf([worker_]);
+    // The requester's escrow was genesis credit: so is the pay.
+    assert.equal(wk.genesis - before[1].genesis, BOUNTY, "bounty paid at finalize, as genesis");
+    assert.equal(wk.balance, before[1].balance);
+    assert.equal(wk.lockedStake, CLAIM_LOCK, "only the unproved task's claim stays locked");
+    assert.equal((await s.ledger.read.escrowOf([taskId])).amount, 0n);
+    assert.equal(await s.ledger.read.treasury(), before[2] + PLATFORM_FEE);
+    await check([taskId, otherTask]);
   });
 
-  it("zk-matmul: real proof pays in one tx; a tampered proof reverts", async () => {
-    const { s, requesterW, workerW, worker, snapshot, conserved } = await world();
+  it("test_zkMatmul_realProofAcceptsFinalizePaysAndATamperedProofReverts", async () => {
+    const { s, requesterW, workerW, worker, snapshot, check, finalizeAfterAuditWindow } = await world();
     const inputCommitment = await matmul.inputCommitment(matrices);
     const taskId = await s.post(requesterW, { typeId: MATMUL, mode: VerificationMode.Zk, bounty: BOUNTY, zkInputCommitment: inputCommitment, spec: toHex('{"m":16,"k":16,"n":16}') });
     await s.wait(await worker.market.write.claim([taskId]));
@@ -152,10 +183,12 @@ describe("zk task types with the real Groth16 verifiers", async () => {
     assert.deepEqual(await snapshot(), before);
     await s.wait(await worker.market.write.submitProof([taskId, outputCommitment, proof, toHex("bafy-zk-out")]));
     assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
-    assert.equal((await s.ledger.read.accountOf([workerW.account.address])).balance - before[1].balance, BOUNTY);
+    assert.deepEqual(await snapshot(), before, "accepted, nothing paid yet");
+    await finalizeAfterAuditWindow(taskId);
+    assert.equal((await s.ledger.read.accountOf([workerW.account.address])).genesis - before[1].genesis, BOUNTY);
     // The requester's check of the downloaded output against the proven commitment.
     assert.equal((await matmul.checkOutput(output, outputCommitment)).ok, true);
     assert.equal((await matmul.checkOutput(output, outputCommitment + 1n)).ok, false);
-    await conserved([taskId]);
+    await check([taskId]);
   });
 });
