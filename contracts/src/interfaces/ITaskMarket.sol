@@ -187,10 +187,10 @@ interface ITaskMarket {
     event ClaimExpiredReopened(TaskId indexed taskId, address indexed worker);
     event ResultCommitted(TaskId indexed taskId, address indexed account, uint256 member);
     event VerifierDrawn(TaskId indexed taskId, address indexed verifier, uint256 member);
-    /// @notice Every member of a round (verifiers or auditors) is drawn: they may commit until `commitDeadline`.
     /// @notice The round's next draw (verifiers, auditors, or the audit decision at settle) will be seeded by
     /// the hash of `blockNumber`: call `drawVerifiers`, `drawAuditors` or `settle` from a later block.
     event RandomnessAnchored(TaskId indexed taskId, uint256 blockNumber);
+    /// @notice Every member of a round (verifiers or auditors) is drawn: they may commit until `commitDeadline`.
     event CommitWindowOpened(TaskId indexed taskId, uint256 commitDeadline, uint256 revealDeadline);
     event VerifierReplaced(TaskId indexed taskId, address indexed silent, uint256 member);
     event ResultRevealed(TaskId indexed taskId, address indexed account, bytes32 digest, bytes cid);
@@ -252,10 +252,10 @@ interface ITaskMarket {
     /// The random audit is drawn from the hash of the last reveal's block; if that is over 256 blocks old the task is
     /// audited. Settling in the same block as the last reveal reverts RevealInThisBlock.
     function settle(TaskId taskId) external;
-    /// @notice zk mode: pays the worker at once when the proof verifies. The task is then Accepted, not Final: the
-    /// proof settles the computation, not whether `outputCid` holds the proven output, so the requester may
-    /// dispute the published bytes with `forceAudit` within the audit window (auditors recompute the output and
-    /// reveal its CID). No random audit is ever drawn for a zk task.
+    /// @notice zk mode: accepts the task at once when the proof verifies; the worker is paid at `finalize`, after the
+    /// audit window. The task is Accepted, not Final: the proof settles the computation, not whether `outputCid`
+    /// holds the proven output, so the requester may dispute the published bytes with `forceAudit` within the audit
+    /// window (auditors recompute the output and reveal its CID). No random audit is ever drawn for a zk task.
     function submitProof(TaskId taskId, uint256 outputCommitment, bytes calldata proof, bytes calldata outputCid)
         external;
     /// @notice The requester's dispute of an accepted task (replicated or zk), within the audit window. The three
