@@ -198,7 +198,7 @@ describe("TaskMarket post / cancel / expire", async () => {
       const me = requesterW.account.address;
       const predicted0 = await s.market.read.nextTaskId([me]);
       assert.equal(predicted0, computeTaskId(chainId, s.market.address, me, 0n));
-      const { result: returned } = await requester.market.simulate.post([await params()], { account: requesterW.account });
+      const { result: returned } = await requester.market.simulate.post([await params()], { account: requesterW.account.address });
       assert.equal(returned, predicted0, "post returns the predicted id");
       const id0 = await s.post(requesterW);
       assert.equal(id0, predicted0);
