@@ -5,13 +5,13 @@
  * bounty and 1 reputation; a released claim costs nothing.
  */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { afterEach, describe, it } from "node:test";
 import { network } from "hardhat";
 import { type Address, type Hex, getAddress, parseEther } from "viem";
 import { VerificationMode, bpsShare, defaultParams } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { ruleProof } from "../test-support/economic-attacks.ts";
-import { IMAGE_RESIZE, ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
+import { IMAGE_RESIZE, type Setup, ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
 
 const CLAIM_WINDOW = defaultParams.claimWindow;
 const BOUNTY = 1_000n;
@@ -24,8 +24,20 @@ describe("TaskMarket claim / release / expireClaim", async () => {
   const { viem, networkHelpers } = connection;
   const { time } = networkHelpers;
 
+  /** The world of the running test: after it, both ledger invariants are checked over every task it posted. */
+  let current: Setup | undefined;
+  afterEach(async () => {
+    const s = current;
+    current = undefined;
+    if (!s) return;
+    const ids = (await s.market.getEvents.TaskPosted({}, { fromBlock: 0n })).map((e) => e.args.taskId!);
+    await s.conserved(ids);
+    await s.genesisKept(ids);
+  });
+
   async function world() {
     const s = await setupProtocol(connection, { auditRateBps: 0 });
+    current = s;
     const requesterW = s.wallets[1]!;
     const workerW = s.wallets[2]!;
     const otherW = s.wallets[3]!;

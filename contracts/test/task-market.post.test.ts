@@ -6,13 +6,13 @@
  * A task whose result was revealed is never cancelled, and if it expires its bounty goes to the treasury.
  */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { afterEach, describe, it } from "node:test";
 import { network } from "hardhat";
 import { type Hex, getAddress, keccak256, toHex } from "viem";
 import { computeTaskId } from "../../lib/protocol/hashes.ts";
 import { VerificationMode, bpsShare, defaultParams, escrowFor, workValue } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
-import { IMAGE_RESIZE, ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
+import { IMAGE_RESIZE, type Setup, ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
 
 const GENESIS = defaultParams.genesisGrant;
 const BOUNTY = 1_000n;
@@ -27,8 +27,20 @@ describe("TaskMarket post / cancel / expire", async () => {
   const { viem, networkHelpers } = connection;
   const { time } = networkHelpers;
 
+  /** The world of the running test: after it, both ledger invariants are checked over every task it posted. */
+  let current: Setup | undefined;
+  afterEach(async () => {
+    const s = current;
+    current = undefined;
+    if (!s) return;
+    const ids = (await s.market.getEvents.TaskPosted({}, { fromBlock: 0n })).map((e) => e.args.taskId!);
+    await s.conserved(ids);
+    await s.genesisKept(ids);
+  });
+
   async function world() {
     const s = await setupProtocol(connection, { auditRateBps: 0 });
+    current = s;
     const requesterW = s.wallets[1]!;
     const workerW = s.wallets[2]!;
     const requester = await s.registerWorker(requesterW, 0n, false);

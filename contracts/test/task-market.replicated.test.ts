@@ -6,7 +6,7 @@
  * Bounty 1000 mCC: escrow 1060 (platform fee 10, audit reserve 30, two verifier fees of 10), stake locks 100.
  */
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { afterEach, describe, it } from "node:test";
 import { network } from "hardhat";
 import { type Address, type Hex, encodeAbiParameters, getAddress, keccak256, parseEventLogs, toHex } from "viem";
 import { cidDigest } from "../../lib/protocol/hashes.ts";
@@ -20,7 +20,7 @@ import {
   workValue,
 } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
-import { IMAGE_RESIZE, ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
+import { IMAGE_RESIZE, type Setup, ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
 
 const GENESIS = defaultParams.genesisGrant;
 const COMMIT_WINDOW = defaultParams.commitWindow;
@@ -51,6 +51,17 @@ describe("TaskMarket replicated rounds", async () => {
   const { viem, networkHelpers } = connection;
   const { time } = networkHelpers;
 
+  /** The world of the running test: after it, both ledger invariants are checked over every task it posted. */
+  let current: Setup | undefined;
+  afterEach(async () => {
+    const s = current;
+    current = undefined;
+    if (!s) return;
+    const ids = (await s.market.getEvents.TaskPosted({}, { fromBlock: 0n })).map((e) => e.args.taskId!);
+    await s.conserved(ids);
+    await s.genesisKept(ids);
+  });
+
   const automine = (on: boolean) => connection.provider.request({ method: "evm_setAutomine", params: [on] });
   /** Runs `send` with automine off (its transactions go to the mempool), then mines them all in one block. */
   async function inOneBlock<T>(send: () => Promise<T>): Promise<T> {
@@ -66,6 +77,7 @@ describe("TaskMarket replicated rounds", async () => {
 
   async function world(verifierCount = 2, params: Partial<ProtocolParams> = {}) {
     const s = await setupProtocol(connection, { auditRateBps: 0, ...params });
+    current = s;
     const requesterW = s.wallets[1]!;
     const workerW = s.wallets[2]!;
     const requester = await s.registerWorker(requesterW, 0n, false);
