@@ -832,7 +832,7 @@ describe("TaskMarket replicated rounds", async () => {
       const [a, silent] = verifiers;
       const sl = await account(silent.account.address);
       assert.deepEqual([sl.stake, sl.lockedStake, sl.balance], [VERIFIER_STAKE - LOCK, 0n, 0n]);
-      assert.equal(await reputation(silent.account.address), 0);
+      assert.equal(await reputation(silent.account.address), -1, "silence costs reputation as well as the lock");
       assert.equal((await account(a.account.address)).lockedStake, LOCK, "the agreeing verifier stays locked");
       assert.equal(await s.ledger.read.treasury(), LOCK);
       assert.equal(await s.ledger.read.treasuryGenesis(), LOCK, "its stake was genesis credit");
@@ -1187,19 +1187,22 @@ describe("TaskMarket replicated rounds", async () => {
       await invariants([taskId]);
     });
 
-    it("test_settle_drawLapsed_releasesAVerifierDrawnIntoAShortPoolWithoutSlash", async () => {
+    it("test_settle_lapsedDrawOfAShortPool_isNobodysFaultAndReleasesTheDrawnVerifier", async () => {
       const { s, committed, pool, workerW, account, invariants } = await world(1);
       const { taskId } = await committed();
       assert.equal((await s.market.read.roundOf([taskId])).poolShort, true);
       await networkHelpers.mine(HORIZON + 1);
+      // A pool too short to fill the round is nobody's doing: the worker is not slashed for its lapse.
       await viem.assertions.emitWithArgs(s.market.write.settle([taskId]), s.market, "TaskRejected", [
         taskId,
         getAddress(workerW.account.address),
-        Reject.DrawLapsed,
+        Reject.NoConsensus,
       ]);
       const v = await account(pool[0]!.account.address);
       assert.deepEqual([v.stake, v.lockedStake], [VERIFIER_STAKE, 0n], "its commit window never opened");
-      assert.equal((await account(workerW.account.address)).stake, WORKER_STAKE - LOCK);
+      const wk = await account(workerW.account.address);
+      assert.deepEqual([wk.stake, wk.lockedStake], [WORKER_STAKE, 0n]);
+      assert.equal(await s.market.read.excluded([taskId, workerW.account.address]), false);
       await invariants([taskId]);
     });
 

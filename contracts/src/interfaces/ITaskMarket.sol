@@ -12,7 +12,8 @@ import {TaskId} from "../libraries/ProtocolHashes.sol";
 /// - Draws read a fixed pool. Verifiers and auditors are drawn from the hash of an anchor block fixed in an earlier
 ///   transaction, out of the verifier pool as it stood in that block (WorkerRegistry keeps its history). A draw
 ///   whose anchor hash is no longer readable (over 256 blocks) is never re-rolled: a verifier draw lapses against
-///   the worker (slashed and excluded, reason DrawLapsed), an audit's auditor draw lapses as a clean audit. Each
+///   the worker (slashed and excluded, reason DrawLapsed) unless the pool was too short to fill it (then nobody is
+///   blamed), an audit's auditor draw lapses as a clean audit. Each
 ///   party's engine calls the draw as soon as it is due.
 /// - Pay that an audit may reverse is pending. Acceptance moves no credit: the bounty and the fees stay in the
 ///   task's escrow, and the locks of the worker and verifiers stay, until the task is final (`finalize` after the
@@ -64,7 +65,7 @@ interface ITaskMarket {
         VerifiersDisagreed, // both verifiers agree against the worker: worker slashed and excluded
         WorkerSilent, // worker committed but never revealed: worker slashed and excluded
         NoConsensus, // no two agree, or the pool was too short until the deadline: the worker loses the claim
-        DrawLapsed // nobody drew the verifiers within 256 blocks of the anchor: worker slashed and excluded
+        DrawLapsed // nobody drew the verifiers within 256 blocks of the anchor (pool not short): worker slashed and excluded
     }
 
     struct Task {
@@ -245,7 +246,7 @@ interface ITaskMarket {
     ///   silent verifier is slashed, a dissenting one stays locked until the task is final.
     /// - both verifiers agree against the worker, or the worker stayed silent, or its draw lapsed: the worker is
     ///   slashed and excluded, the verifiers that revealed are paid their fee out of its slash, and the task
-    ///   returns to the queue.
+    ///   returns to the queue. A lapsed draw of a pool that was too short is nobody's fault (NoConsensus).
     /// - the worker revealed but silent verifiers left no decision: they are slashed and replaced, and the round
     ///   goes on (the worker's reveal stands).
     /// - otherwise (no two agree): the task returns to the queue; nobody who revealed is blamed.

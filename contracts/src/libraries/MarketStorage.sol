@@ -16,6 +16,8 @@ struct MarketStorage {
     mapping(TaskId taskId => ITaskMarket.Round) audits;
     mapping(TaskId taskId => uint256) zkInputCommitment;
     mapping(TaskId taskId => mapping(address account => bool)) excluded;
+    /// @dev How many accounts `excluded` holds per task: a draw asks the pool for that many candidates more.
+    mapping(TaskId taskId => uint256) excludedCount;
     mapping(address requester => uint256) nonces;
     /// @dev Active claims per worker, kept as `count + 1` once the worker has claimed anything: the slot then
     /// never returns to zero, so each claim pays a 5k storage update instead of a 22k slot creation.

@@ -163,7 +163,7 @@ library ReplicationRound {
         if (r.members[i].status == ITaskMarket.ContributionStatus.Committed) r.commits -= 1;
         c.ledger.unlockAndSlash(silent, lock, slashAmount);
         c.registry.adjustReputation(silent, -1);
-        $.excluded[taskId][silent] = true;
+        TaskRules.exclude($, taskId, silent);
         delete r.members[i];
         r.sealOrDigest[i] = bytes32(0);
         emit ITaskMarket.VerifierReplaced(taskId, silent, i);
@@ -203,9 +203,11 @@ library ReplicationRound {
         }
         bool verifiersAgree =
             TaskRules.revealed(r, 1) && TaskRules.revealedWith(r, 2, r.sealOrDigest[1]);
-        if (lapsed) {
+        if (lapsed && !r.poolShort) {
             _reject($, c, taskId, t, r, ITaskMarket.RejectReason.DrawLapsed);
         } else if (drawPending) {
+            // The pool was too short to fill the round (and nobody retried in time, or the deadline passed):
+            // nobody is to blame.
             _reject($, c, taskId, t, r, ITaskMarket.RejectReason.NoConsensus);
         } else if (verifiersAgree) {
             _reject(
@@ -259,6 +261,7 @@ library ReplicationRound {
             if (m.status != ITaskMarket.ContributionStatus.Revealed) {
                 // Silent: nothing an audit could prove right. Slashed now.
                 c.ledger.unlockAndSlash(m.account, lock, lock);
+                c.registry.adjustReputation(m.account, -1);
             } else if (r.sealOrDigest[i] == workerDigest) {
                 c.registry.adjustReputation(m.account, 1);
             }
@@ -300,7 +303,7 @@ library ReplicationRound {
                 mstore(rewarded, n)
             }
             c.ledger.slashAndReward(worker, c.claimLock(bounty), lock, rewarded, c.fee(bounty));
-            $.excluded[taskId][worker] = true;
+            TaskRules.exclude($, taskId, worker);
             c.registry.adjustReputation(worker, -1);
         } else {
             c.ledger.unlockStake(worker, c.claimLock(bounty));

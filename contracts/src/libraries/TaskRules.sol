@@ -43,6 +43,13 @@ library TaskRules {
         return r.members[i].status == ITaskMarket.ContributionStatus.Revealed;
     }
 
+    /// @dev Keeps `account` out of the task's claims and draws from now on.
+    function exclude(MarketStorage storage $, TaskId taskId, address account) internal {
+        if ($.excluded[taskId][account]) return;
+        $.excluded[taskId][account] = true;
+        $.excludedCount[taskId] += 1;
+    }
+
     // ---------------------------------------------------------------- amounts
 
     /// @dev Worker stake locked by a claim; it stays locked until the task is final or its round fails.
@@ -126,7 +133,10 @@ library TaskRules {
         if (missing == 0) return;
         uint256 seed = anchoredSeed(taskId, r, audit ? bytes32("auditors") : bytes32("verifiers"));
         uint256 lock = dutyLock(c, t.bounty);
-        address[] memory drawn = c.registry.draw(seed, r.anchorBlock, missing + 2, t.typeId, lock, exclude);
+        // Accounts excluded from the task are skipped below: ask for enough candidates that they cannot crowd out
+        // eligible ones.
+        uint256 wanted = missing + 2 + $.excludedCount[taskId];
+        address[] memory drawn = c.registry.draw(seed, r.anchorBlock, wanted, t.typeId, lock, exclude);
         uint256 next;
         for (uint256 i = first; i < 3 && next < drawn.length; ++i) {
             if (r.members[i].account != address(0)) continue;
