@@ -1,7 +1,7 @@
 /** A task's events as a timeline of plain sentences (the task page). Pure. */
 import type { Hex } from "viem";
 import { formatCredits } from "../../lib/protocol/params.ts";
-import type { ChainEvent } from "./events.ts";
+import type { ChainEvent } from "../../lib/client/events.ts";
 
 export type TimelineEntry = {
   key: string;

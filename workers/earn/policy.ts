@@ -55,3 +55,12 @@ export function pickTask<T extends OpenTask>(open: readonly T[], me: WorkerState
     .filter((t) => !skip.has(t.id.toLowerCase()) && whyNotTake(t, me, nowS) === undefined)
     .sort((a, b) => (a.bounty === b.bounty ? a.deadline - b.deadline : a.bounty > b.bounty ? -1 : 1))[0];
 }
+
+/**
+ * One of the best `among` tasks, chosen at random (`below(n)` gives 0..n-1): workers that all went for the top one
+ * would race for the same claim and all but one would lose a transaction.
+ */
+export function pickFrom<T extends OpenTask>(candidates: readonly T[], among: number, below: (n: number) => number): T | undefined {
+  const best = [...candidates].sort((a, b) => (a.bounty === b.bounty ? a.deadline - b.deadline : a.bounty > b.bounty ? -1 : 1)).slice(0, among);
+  return best.length ? best[below(best.length)] : undefined;
+}
