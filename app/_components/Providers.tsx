@@ -11,7 +11,7 @@ import { WagmiProvider, useAccount, useConnect, useDisconnect, useWalletClient }
 import { loadOrCreateBurnerKey, saveBurnerKey } from "../_lib/burner";
 import { appChain, appConfig } from "../_lib/config";
 import type { ChainDeployment, DeploymentsResult } from "../_lib/deployments";
-import { EventStore, type EventStoreState } from "../_lib/event-store";
+import { type EventStoreState, sharedEventStore } from "../_lib/event-store";
 import type { Signer } from "../_lib/send";
 import { publicClient, wagmiConfig } from "../_lib/wagmi";
 
@@ -81,20 +81,13 @@ function ContractsProvider({ children }: { children: ReactNode }) {
 
 // ---------- events ----------
 
-const stores = new Map<string, EventStore>();
 const EMPTY: EventStoreState = { status: "loading", events: [], lastBlock: -1n };
 const noop = () => () => {};
 
 /** All events of our contracts, live. */
 export function useChainEvents(): EventStoreState & { refresh: () => void } {
   const d = useDeployment();
-  const store = useMemo(() => {
-    if (!d) return undefined;
-    const key = d.contracts.TaskMarket.address;
-    let s = stores.get(key);
-    if (!s) stores.set(key, (s = new EventStore(d)));
-    return s;
-  }, [d]);
+  const store = useMemo(() => (d ? sharedEventStore(d) : undefined), [d]);
   const state = useSyncExternalStore(store?.subscribe ?? noop, store?.getSnapshot ?? (() => EMPTY), () => EMPTY);
   return { ...state, refresh: store?.refresh ?? (() => {}) };
 }

@@ -108,3 +108,13 @@ export class EventStore {
     }
   }
 }
+
+const shared = new Map<string, EventStore>();
+
+/** The one event store of a deployment in this page: the UI and the earn engine read the same events. */
+export function sharedEventStore(deployment: ChainDeployment): EventStore {
+  const key = deployment.contracts.TaskMarket.address.toLowerCase();
+  let s = shared.get(key);
+  if (!s) shared.set(key, (s = new EventStore(deployment)));
+  return s;
+}

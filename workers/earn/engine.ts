@@ -242,9 +242,10 @@ export class EarnEngine {
   /** Runs the benchmark again and registers the new rate. */
   async rerunBenchmark(): Promise<void> {
     const rateMilli = await this.benchmark();
+    await this.ports.store.put(`benchmark:${this.ports.send.account.toLowerCase()}`, { rateMilli });
     await this.send("WorkerRegistry", "update", [rateMilli, this.capabilities()], "benchmark");
     this.worker = await this.ports.chain.worker(this.ports.send.account);
-    this.publish({ rateMilli: this.worker.rateMilli });
+    this.publish({ rateMilli: this.worker.rateMilli, status: this.running ? "running" : "stopped" });
   }
 
   // ---------------------------------------------------------------- preparing
@@ -256,14 +257,21 @@ export class EarnEngine {
     await this.checkCode();
     this.worker = await this.ports.chain.worker(me);
     const capabilities = this.capabilities();
+    // The rate is measured here once per account and place (an account registered from the Account page has the
+    // reference rate until then).
+    const benchKey = `benchmark:${me.toLowerCase()}`;
+    const measured = await this.ports.store.get<{ rateMilli: number }>(benchKey);
     if (this.worker.registeredAt === 0) {
       const rateMilli = await this.benchmark();
+      await this.ports.store.put(benchKey, { rateMilli });
       this.publish({ status: "registering" });
       await this.send("WorkerRegistry", "register", [rateMilli, capabilities], "register");
       this.say(`registered with rate ${(rateMilli / 1000).toFixed(3)} for ${[...this.runnableTypes].map((id) => this.typeName(id)).join(", ")}`);
       this.worker = await this.ports.chain.worker(me);
-    } else if (BigInt(this.worker.capabilities) !== capabilities) {
-      await this.send("WorkerRegistry", "update", [this.worker.rateMilli, capabilities], "capabilities");
+    } else if (!measured || BigInt(this.worker.capabilities) !== capabilities) {
+      const rateMilli = measured?.rateMilli ?? (await this.benchmark());
+      await this.ports.store.put(benchKey, { rateMilli });
+      await this.send("WorkerRegistry", "update", [rateMilli, capabilities], `update: rate ${(rateMilli / 1000).toFixed(3)}`);
       this.worker = await this.ports.chain.worker(me);
     }
     this.publish({ rateMilli: this.worker.rateMilli });

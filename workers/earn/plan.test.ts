@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import type { Address, Hex } from "viem";
+import { TaskStatus } from "../../lib/protocol/status.ts";
+import type { TaskView } from "../../lib/client/tasks.ts";
+import { BACKUP_BLOCKS, type Observed, type PlanInput, dueSteps, roundOver, secretKey } from "./plan.ts";
+import type { RoundView, TaskState } from "./ports.ts";
+
+const ME = "0x00000000000000000000000000000000000000aa" as Address;
+const REQ = "0x00000000000000000000000000000000000000bb" as Address;
+const OTHER = "0x00000000000000000000000000000000000000cc" as Address;
+const V2 = "0x00000000000000000000000000000000000000dd" as Address;
+const ZERO = "0x0000000000000000000000000000000000000000" as Address;
+const ID = `0x${"11".repeat(32)}` as Hex;
+const D = (n: number) => `0x${n.toString(16).padStart(64, "0")}` as Hex;
+const M = { None: 0, Drawn: 1, Committed: 2, Revealed: 3 };
+
+function task(status: number, over: Partial<TaskView> = {}): TaskView {
+  return {
+    id: ID,
+    requester: REQ,
+    typeId: 0,
+    mode: 0,
+    bounty: 1000n,
+    deadline: 10_000,
+    claimWindow: 600,
+    inputBytes: 10,
+    workValue: 0n,
+    preferredWorker: undefined,
+    inputCid: "0x01",
+    spec: "0x7b7d",
+    status: status as TaskView["status"],
+    worker: undefined,
+    postedBlock: 1n,
+    acceptedDigest: undefined,
+    outputCid: undefined,
+    zkInputCommitment: undefined,
+    outputCommitment: undefined,
+    revealed: {},
+    inputRejected: false,
+    acceptedBlock: undefined,
+    workerPay: undefined,
+    events: [],
+    ...over,
+  };
+}
+const state = (status: number, over: Partial<TaskState> = {}): TaskState => ({
+  requester: REQ,
+  deadline: 10_000,
+  status,
+  revealed: false,
+  worker: ZERO,
+  claimDeadline: 0,
+  bounty: 1000n,
+  workValue: 0,
+  ...over,
+});
+function round(over: Partial<RoundView> & { members?: [Address, number][]; digests?: Hex[] } = {}): RoundView {
+  const { members, digests, ...rest } = over;
+  return {
+    commitDeadline: 1_000,
+    revealDeadline: 1_300,
+    acceptedAt: 0,
+    commits: 1,
+    reveals: 0,
+    replacements: 0,
+    forced: false,
+    anchorBlock: 10,
+    pauseMark: 0,
+    inputRejected: false,
+    poolShort: false,
+    members: (members ?? [[ME, M.Committed], [OTHER, M.Drawn], [V2, M.Drawn]]).map(([account, status]) => ({ account, status })),
+    sealOrDigest: digests ?? [D(1), D(0), D(0)],
+    ...rest,
+  };
+}
+const input = (over: Partial<PlanInput> = {}): PlanInput => ({
+  me: ME,
+  roles: new Set(["worker", "verifier", "auditor"]),
+  now: 500,
+  block: 20n,
+  params: { auditWindow: 86_400 },
+  secrets: new Set(),
+  ...over,
+});
+const kinds = (o: Observed[], p: PlanInput) => dueSteps(o, p).map((s) => s.kind);
+
+describe("plan: what the earn engine does next", () => {
+  it("a claim this account holds is worked until its claim deadline", () => {
+    const o = { task: task(TaskStatus.Claimed, { worker: ME }), state: state(TaskStatus.Claimed, { worker: ME, claimDeadline: 600 }) };
+    assert.deepEqual(kinds([o], input()), ["work"]);
+    assert.deepEqual(kinds([o], input({ now: 601 })), [], "an expired claim is left to be taken over");
+  });
+
+  it("the worker draws its verifiers once the anchor is mined, and never after the anchor lapsed", () => {
+    const r = round({ commitDeadline: 0, revealDeadline: 0, anchorBlock: 19 });
+    const o = { task: task(TaskStatus.Committed, { worker: ME }), state: state(TaskStatus.Committed, { worker: ME }), round: r };
+    assert.deepEqual(kinds([o], input({ block: 19n })), [], "the anchor's hash is not known in its own block");
+    assert.deepEqual(kinds([o], input({ block: 20n })), ["drawVerifiers"]);
+    assert.deepEqual(kinds([o], input({ block: 19n + 257n })), ["settle"], "a lapsed draw is settled, never re-rolled");
+  });
+
+  it("a pool member calls a draw that waited for its worker and requester only after BACKUP_BLOCKS", () => {
+    const r = round({ commitDeadline: 0, revealDeadline: 0, anchorBlock: 10, members: [[OTHER, M.Committed], [ZERO, 0], [ZERO, 0]] });
+    const o = { task: task(TaskStatus.Committed, { worker: OTHER }), state: state(TaskStatus.Committed, { worker: OTHER }), round: r };
+    assert.deepEqual(kinds([o], input({ block: 10n + BACKUP_BLOCKS })), []);
+    assert.deepEqual(kinds([o], input({ block: 11n + BACKUP_BLOCKS })), ["drawVerifiers"]);
+    assert.deepEqual(kinds([o], input({ block: 11n + BACKUP_BLOCKS, roles: new Set(["worker"]) })), [], "a worker-only engine is no pool member");
+  });
+
+  it("a drawn verifier computes while the commit window is open, and reveals once reveals open, if it holds the salt", () => {
+    const drawn = round({ members: [[OTHER, M.Committed], [ME, M.Drawn], [V2, M.Drawn]] });
+    const o = { task: task(TaskStatus.Committed, { worker: OTHER }), state: state(TaskStatus.Committed, { worker: OTHER }), round: drawn };
+    assert.deepEqual(kinds([o], input({ now: 999 })), ["verify"]);
+    assert.deepEqual(kinds([o], input({ now: 1001 })), [], "the commit window closed");
+    const committed = { ...o, round: round({ commits: 3, members: [[OTHER, M.Committed], [ME, M.Committed], [V2, M.Committed]] }) };
+    assert.deepEqual(kinds([committed], input()), [], "no salt, no reveal");
+    assert.deepEqual(kinds([committed], input({ secrets: new Set([secretKey("round", ID)]) })), ["reveal"]);
+    assert.deepEqual(kinds([committed], input({ now: 1301, secrets: new Set([secretKey("round", ID)]) })), ["settle"], "the reveal window closed");
+  });
+
+  it("reveals wait for every commit, or for the commit window to close", () => {
+    const r = round({ commits: 2, members: [[ME, M.Committed], [OTHER, M.Committed], [V2, M.Drawn]] });
+    const o = { task: task(TaskStatus.Committed, { worker: ME }), state: state(TaskStatus.Committed, { worker: ME }), round: r };
+    const secrets = new Set([secretKey("round", ID)]);
+    assert.deepEqual(kinds([o], input({ secrets })), []);
+    assert.deepEqual(kinds([o], input({ secrets, now: 1001 })), ["reveal", "replaceSilentVerifiers"]);
+  });
+
+  it("a silent verifier is replaced only while the round is undecided and replacements remain", () => {
+    const base = { task: task(TaskStatus.Revealing, { worker: ME }), state: state(TaskStatus.Revealing, { worker: ME }) };
+    const undecided = round({ commits: 2, members: [[ME, M.Revealed], [OTHER, M.Revealed], [V2, M.Drawn]], digests: [D(1), D(2), D(0)] });
+    assert.ok(kinds([{ ...base, round: undecided }], input({ now: 1001 })).includes("replaceSilentVerifiers"));
+    const decided = round({ commits: 2, members: [[ME, M.Revealed], [OTHER, M.Revealed], [V2, M.Drawn]], digests: [D(1), D(1), D(0)] });
+    assert.ok(!kinds([{ ...base, round: decided }], input({ now: 1001 })).includes("replaceSilentVerifiers"));
+    const spent = { ...undecided, replacements: 2 };
+    assert.ok(!kinds([{ ...base, round: spent }], input({ now: 1001 })).includes("replaceSilentVerifiers"));
+  });
+
+  it("settling waits a block after the last reveal, as the contract does", () => {
+    const r = round({ commits: 3, reveals: 3, anchorBlock: 20 });
+    assert.equal(roundOver(r, 10_000, 500, 20n), false);
+    assert.equal(roundOver(r, 10_000, 500, 21n), true);
+    assert.equal(roundOver(round({ commitDeadline: 0, poolShort: true }), 10_000, 10_001, 20n), true, "a short pool ends at the deadline");
+    assert.equal(roundOver(round({ commitDeadline: 0, poolShort: false }), 10_000, 10_001, 20n), false, "a draw simply due does not end the round");
+  });
+
+  it("an accepted task is finalized by those with a stake in it once its window closed", () => {
+    const o = { task: task(TaskStatus.Accepted, { worker: ME }), state: state(TaskStatus.Accepted, { worker: ME }), round: round(), auditWindowClosesAt: 2_000 };
+    assert.deepEqual(kinds([o], input({ now: 2_000 })), []);
+    assert.deepEqual(kinds([o], input({ now: 2_001 })), ["finalize"]);
+    const stranger = { ...o, task: task(TaskStatus.Accepted, { worker: OTHER }), state: state(TaskStatus.Accepted, { worker: OTHER }), round: round({ members: [[OTHER, M.Revealed], [V2, M.Revealed], [REQ, M.Revealed]] }) };
+    assert.deepEqual(kinds([stranger], input({ now: 2_001 })), [], "no stake, no call");
+  });
+
+  it("an auditor audits, reveals, and finalizes the audit when it is over; the requester draws its auditors", () => {
+    const audit = round({ commitDeadline: 0, revealDeadline: 0, anchorBlock: 15, members: [[ZERO, 0], [ZERO, 0], [ZERO, 0]] });
+    const asRequester = { task: task(TaskStatus.Auditing, { requester: ME, worker: OTHER }), state: state(TaskStatus.Auditing, { requester: ME, worker: OTHER }), round: round(), audit, auditLapsesAt: 90_000 };
+    assert.deepEqual(kinds([asRequester], input()), ["drawAuditors"]);
+    const drawn = round({ members: [[ME, M.Drawn], [OTHER, M.Drawn], [V2, M.Drawn]] });
+    const asAuditor = { task: task(TaskStatus.Auditing, { worker: OTHER }), state: state(TaskStatus.Auditing, { worker: OTHER }), audit: drawn, auditLapsesAt: 90_000 };
+    assert.deepEqual(kinds([asAuditor], input()), ["audit"]);
+    const over = { ...asAuditor, audit: round({ commits: 3, reveals: 3, anchorBlock: 15, members: [[ME, M.Revealed], [OTHER, M.Revealed], [V2, M.Revealed]] }) };
+    assert.deepEqual(kinds([over], input()), ["finalizeAudit"]);
+  });
+
+  it("duties come first: a reveal before new work, new work before finalizing", () => {
+    const reveal = { task: task(TaskStatus.Committed, { worker: ME, id: D(9) }), state: state(TaskStatus.Committed, { worker: ME }), round: round({ commits: 3 }) };
+    const work = { task: task(TaskStatus.Claimed, { worker: ME, id: D(8) }), state: state(TaskStatus.Claimed, { worker: ME, claimDeadline: 600 }) };
+    const fin = { task: task(TaskStatus.Accepted, { worker: ME, id: D(7) }), state: state(TaskStatus.Accepted, { worker: ME }), round: round(), auditWindowClosesAt: 100 };
+    assert.deepEqual(kinds([fin, work, reveal], input({ secrets: new Set([secretKey("round", D(9))]) })), ["reveal", "work", "finalize"]);
+  });
+
+  it("the requester expires its own open task past the deadline", () => {
+    const o = { task: task(TaskStatus.Open, { requester: ME }), state: state(TaskStatus.Open, { requester: ME }) };
+    assert.deepEqual(kinds([o], input({ now: 10_001 })), ["expire"]);
+    assert.deepEqual(kinds([{ ...o, task: task(TaskStatus.Open) }], input({ now: 10_001 })), []);
+  });
+});
