@@ -131,7 +131,10 @@ test("a zk task goes from post to acceptance in the browser: a worker tab proves
   await expect(nav.getByRole("link", { name: /Earn/ })).toContainText("●");
   await nav.getByRole("link", { name: /Earn/ }).click();
   await expect(job).toHaveAttribute("data-phase", "accepted", { timeout: 300_000 });
-  await expect(job.getByTestId("job-phase")).toContainText("0.5 CC earned, paid when the task's audit window closes");
+  await expect(job.getByTestId("job-phase")).toContainText("Accepted; paid when the task's audit window closes");
+  await expect(workerPage.getByTestId("pending")).toHaveText("0.5 CC", { timeout: 30_000 });
+  // The tab measured its rate before it worked: the benchmark ran in a Web Worker and the registry holds the result.
+  expect((await read<{ rateMilli: number }>("WorkerRegistry", "workerOf", [tabWorker])).rateMilli).not.toBe(1000);
   await workerPage.getByRole("button", { name: "Stop earning" }).click();
 
   // On chain: accepted by the proof, in one transaction; the bounty stays in escrow until the audit window closes.
@@ -242,10 +245,9 @@ test.describe("a worker outside the browser, with a real proof made in Node", ()
 
   test("three auditors, one of them the worker tab, recompute the output; the dispute ends in fraud and the requester is repaid", async () => {
     test.setTimeout(240_000);
-    // The pool: the worker tab joins from its Account page; two auditors join from here.
+    // The pool: the worker tab's engine joined it when it started earning (roles: work, verify and audit); two
+    // auditors join from here.
     await workerPage.goto("/account");
-    await workerPage.getByRole("button", { name: "Join the verifier pool" }).click();
-    // Once the registry says so, the card offers to leave instead.
     await expect(workerPage.getByRole("button", { name: "Leave the verifier pool" })).toBeVisible({ timeout: 60_000 });
     const typeCount = await read<bigint>("TaskTypeRegistry", "typeCount");
     for (const a of nodeAuditors) {
@@ -266,7 +268,7 @@ test.describe("a worker outside the browser, with a real proof made in Node", ()
     expect(drawn).toEqual([tabWorker, ...nodeAuditors.map((a) => a.address)].map((a) => a.toLowerCase()).sort());
 
     // The worker tab takes up its duty: recompute, publish, commit, then wait for the others.
-    const duty = workerPage.getByTestId("jobs").locator(`li[data-kind="audit"][data-task-id="${taskId}"]`);
+    const duty = workerPage.getByTestId("jobs").locator(`li[data-kind="auditor"][data-task-id="${taskId}"]`);
     await expect(duty).toHaveAttribute("data-phase", "waiting", { timeout: 90_000 });
     // The auditors here recompute the same bare output, commit, and reveal once all three have committed.
     const payload = computePayload(pixels, { width: 64, height: 64 });
@@ -274,27 +276,31 @@ test.describe("a worker outside the browser, with a real proof made in Node", ()
     await uploadCar(stack.ipfsUrl, added.cid, added.car);
     const cid = bytesToHex(added.cid.bytes);
     const salts = nodeAuditors.map((_, i) => `0x${String(i + 1).repeat(64)}` as Hex);
+    const requesterBefore = await ledgerOf(requester);
     for (const [i, a] of nodeAuditors.entries()) {
       await write("TaskMarket", "commit", [taskId, computeCommitment(taskId, a.address, cidDigest(cid), salts[i]!)], a);
     }
     for (const [i, a] of nodeAuditors.entries()) await write("TaskMarket", "reveal", [taskId, cid, salts[i]!], a);
-    await expect(duty).toHaveAttribute("data-phase", "revealed", { timeout: 60_000 });
+    // Once every auditor has committed, the tab reveals; every auditor then has a stake in finalizing the audit, and
+    // the tab's engine does it.
     // The tab revealed the same CID as the auditors here: the CID of the proven output, not the worker's.
-    const revealed = await client().getLogs({
-      address: contracts.TaskMarket!.address,
-      event: parseAbiItem("event ResultRevealed(bytes32 indexed taskId, address indexed account, bytes32 digest, bytes cid)"),
-      args: { taskId, account: tabWorker },
-      fromBlock: 0n,
-    });
-    expect(revealed.map((l) => l.args.cid)).toEqual([cid]);
+    const tabReveals = async () =>
+      (
+        await client().getLogs({
+          address: contracts.TaskMarket!.address,
+          event: parseAbiItem("event ResultRevealed(bytes32 indexed taskId, address indexed account, bytes32 digest, bytes cid)"),
+          args: { taskId, account: tabWorker },
+          fromBlock: 0n,
+        })
+      ).map((l) => l.args.cid);
+    await expect.poll(tabReveals, { timeout: 60_000 }).toEqual([cid]);
 
-    // Anyone may finalize once all have revealed: fraud. The worker is slashed and banned; the requester gets its
-    // escrow back (as the genesis credit it was paid with), less the three auditors' fees from the reserve.
-    const requesterBefore = await ledgerOf(requester);
+    // Fraud: the worker is slashed and banned; the requester gets its escrow back (as the genesis credit it was paid
+    // with), less the three auditors' fees from the reserve. Nobody had to click: the auditor tab finalized the audit.
+    await expect.poll(async () => (await taskOf(taskId)).status, { timeout: 90_000 }).toBe(TaskStatus.Fraudulent);
     await requesterPage.goto(`/tasks/${taskId}`);
-    await requesterPage.getByRole("button", { name: "Finalize the audit" }).click();
-    // The button gives way to the outcome: the status and the timeline say fraud.
     await expect(requesterPage.getByRole("heading", { name: /Fraudulent/ })).toBeVisible({ timeout: 60_000 });
+    await expect(duty).toHaveAttribute("data-phase", "paid", { timeout: 60_000 });
     expect((await taskOf(taskId)).status).toBe(TaskStatus.Fraudulent);
     expect(await read<boolean>("WorkerRegistry", "isBanned", [nodeWorker.address])).toBe(true);
     const requesterAfter = await ledgerOf(requester);
@@ -305,23 +311,25 @@ test.describe("a worker outside the browser, with a real proof made in Node", ()
   });
 });
 
-test("once the audit window has closed, the first task is finalized from its page and the worker tab is paid", async () => {
+test("once the audit window has closed, the worker tab's engine finalizes the first task and is paid", async () => {
   test.setTimeout(120_000);
   expect((await taskOf(firstTask)).status).toBe(TaskStatus.Accepted);
-  // Move the chain's clock past the audit window (1 day); the app judges windows by block time.
+  // Move the chain's clock past the audit window (1 day); the engine and the app judge windows by block time.
   const closesAt = await read<bigint>("TaskMarket", "auditWindowClosesAt", [firstTask]);
   const rpc = (method: string, params: unknown[]) =>
     fetch(stack.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
   await rpc("evm_setNextBlockTimestamp", [Number(closesAt) + 60]);
   await rpc("evm_mine", []);
-  await requesterPage.goto(`/tasks/${firstTask}`);
-  await requesterPage.getByRole("button", { name: "Finalize (audit window over)" }).click();
-  await expect(requesterPage.getByRole("heading", { name: /Final/ })).toBeVisible({ timeout: 60_000 });
-  expect((await taskOf(firstTask)).status).toBe(TaskStatus.Final);
+  // Nothing stalls for want of a caller: the worker, which is owed the pay, finalizes its task.
+  await expect.poll(async () => (await taskOf(firstTask)).status, { timeout: 90_000 }).toBe(TaskStatus.Final);
   // The requester paid from genesis credit, so the worker tab is paid in spend-only genesis credit.
   const after = await ledgerOf(tabWorker);
-  expect(after.genesis - workerBeforeFirst.genesis).toBe(BOUNTY);
+  expect(after.genesis - workerBeforeFirst.genesis).toBeGreaterThanOrEqual(BOUNTY);
   expect(after.balance).toBe(workerBeforeFirst.balance);
+  await workerPage.goto("/earn");
+  const job = workerPage.getByTestId("jobs").locator(`li[data-kind="worker"][data-task-id="${firstTask}"]`);
+  await expect(job).toHaveAttribute("data-phase", "paid", { timeout: 60_000 });
+  await requesterPage.goto(`/tasks/${firstTask}`);
   await expect(requesterPage.getByTestId("timeline")).toContainText("the worker was paid 0.5 CC", { timeout: 30_000 });
   await expectConserved();
 });
