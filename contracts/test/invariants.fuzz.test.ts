@@ -7,7 +7,8 @@
  * fuzz chose, mined blocks included), so a seed replays exactly the same chain, draws included. Seed and length:
  *   FUZZ_SEED (base seed; run k uses FUZZ_SEED + k), FUZZ_STEPS (steps per run), FUZZ_RUNS (number of runs).
  * Reproduce one run with `FUZZ_SEED=<its seed> FUZZ_RUNS=1 npx hardhat test nodejs contracts/test/invariants.fuzz.test.ts`;
- * a failure names its seed and step.
+ * a failure names its seed and step. The findings the contracts do not meet yet (F1, F2: see the tests at the end
+ * of this file) fail a run as any violation does; FUZZ_KNOWN=F1,F2 (or "all") counts them instead and goes on.
  *
  * The fuzz keeps a shadow of the ledger (every account, escrow, the treasury, the IOUs) driven only by the
  * ledger's events, and a model of the market (tasks, rounds, the verifier pool with its history). Before each
@@ -15,18 +16,21 @@
  * must do: the draw (replayed from the anchor block's hash and the pool as it stood in that block), every slash,
  * reward, payment, refund and IOU, and the statuses it leaves.
  *
- * Actions: post (inputs of any size: work values from the cost model), Sybil registration and posting (fresh
- * accounts, some past the genesis cap, each posting a task whose escrow is its whole credit, with the attacker as
- * preferred worker), cancel, expire, claim (and stale-claim takeover), release, expireClaim, commit, reveal (each
- * task may have a bad input, whose honest result is the type's canonical input-rejected output, and a colluding
- * ring that reports a lie, sometimes the input-rejected output on a good input; drawn members may stay absent or
- * silent), drawVerifiers, drawAuditors (often late, sometimes at a lapsed anchor), pool joins and leaves between
- * anchors and draws, replaceSilentVerifiers, settle, submitProof (sometimes a valid proof under a wrong output
- * CID), forceAudit, finalizeAudit, finalize, transfers (also of pay still pending in an audit window), stake,
- * unstake, register, clearCycle, pauses of each contract (the market's extends audit windows), time jumps, and
- * mining blocks (past 256, so anchors lapse).
+ * Actions: post (inputs of any size, work values from the cost model; a fifth spend the requester's whole credit,
+ * its credit line included; a "heavy" fuzz type values its tasks at a few CC of work), Sybil registration and
+ * posting (fresh accounts, some past the genesis cap, each posting a task whose escrow is its whole credit, with
+ * the attacker as preferred worker), cancel, expire, claim (and stale-claim takeover), release, expireClaim,
+ * commit, reveal (a task may have a bad input, whose honest result is the type's canonical input-rejected output,
+ * and a colluding ring that reports a lie, sometimes the input-rejected output on a good input; drawn members may
+ * stay absent or silent), drawVerifiers, drawAuditors (often late, sometimes at a lapsed anchor), pool joins and
+ * leaves, capability updates and claim releases between anchors and draws, replaceSilentVerifiers, settle,
+ * submitProof (sometimes a valid proof under a wrong output CID), forceAudit, finalizeAudit, finalize, transfers
+ * (also of pay still pending in an audit window), stake, unstake, register, clearCycle, pauses of each contract
+ * (the market's extends audit windows), time jumps, and mining blocks (past 256, so anchors lapse).
  *
- * Invariants, after every step:
+ * Invariants, after every step (a step re-reads what its events named; every 10 steps every live task, account and
+ * the pool order are re-read, every 100 steps every task and the IOU matrix too, so that a change no event
+ * announced is caught):
  *  (1) conservation: sum(balance + genesis + stake) + sum(escrow) + treasury == genesisIssued == the grants;
  *  (2) genesis never becomes transferable: sum(genesis + stakeGenesis) + sum(escrow.genesis) + treasuryGenesis
  *      == genesisIssued, and every movement carries its genesis share as the ledger's rules say (the shadow);
@@ -47,7 +51,8 @@
  * locks of the verifiers that revealed until final, of every drawn member while its round runs), less only what a
  * slash took; active claims and open audits match; no task is paid twice; IOUs are never owed both ways, and each
  * account's net IOU position is the worker pay it earned minus the pay it owed; nobody sits twice in a task; claims
- * and draws go only to registered, capable, unbanned, eligible accounts; a worker's stake does not leave while its
+ * and draws go only to registered, capable, unbanned accounts that could serve as of the draw's anchor block (F2);
+ * a worker's stake does not leave while its
  * accepted work can still be audited; every revert is an error the protocol declares, and EnforcedPause only from
  * the entry points a pause stops.
  */
@@ -88,8 +93,9 @@ import { ZERO_ADDRESS, setupProtocol } from "../test-support/fixture.ts";
 import { mulberry32 } from "../test-support/random.ts";
 
 const BASE_SEED = Number(process.env.FUZZ_SEED ?? 20_261_122) >>> 0;
-const STEPS = Number(process.env.FUZZ_STEPS ?? 2_000);
-const RUNS = Number(process.env.FUZZ_RUNS ?? 5);
+/** 4 x 2,500 = 10,000 steps by default (issue 9 asks for at least 10,000 in `npm test`). */
+const STEPS = Number(process.env.FUZZ_STEPS ?? 2_500);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 4);
 /**
  * Audits often (60% of the acceptances, plus forced ones), so that audits and fraud are reached in every run; a
  * genesis cap low enough that the Sybils of each run pass it.
@@ -296,6 +302,11 @@ async function runFuzz(seed: number, steps: number) {
 
   const zkVerifier = await s.viem.deployContract("FuzzProofVerifier");
   const zkType = await s.addType({ name: "zk-fuzz", modes: 2, zkVerifier: zkVerifier.address, workMsBase: 720_000, workMsPerMiB: 360_000 });
+  // A replicated type whose cost model values its tasks at up to a few CC of work, so that credit lines, and the
+  // transferable credit they let requesters spend, come into play (the genesis types value fuzz-sized inputs at
+  // about 1 mCC). Its canonical input-rejected output is a CID of the fuzz's own.
+  const heavyRejected = toHex("bafy-fuzz-input-rejected:heavy-fuzz");
+  const heavyType = await s.addType({ name: "heavy-fuzz", modes: 1, workMsBase: 1_800_000, workMsPerMiB: 180_000, rejectedDigest: cidDigest(heavyRejected) });
   const lens = await s.viem.deployContract("FuzzInvariantLens", [s.ledger.address, s.market.address, s.registry.address]);
   const typeCount = Number(await s.taskTypes.read.typeCount());
   const policies: { modes: number; model: { msBase: number; msPerMiB: number }; verifier: string }[] = [];
@@ -309,7 +320,7 @@ async function runFuzz(seed: number, steps: number) {
     rejectedDigest.set(i, lower(type.rejectedDigest) as Hex);
     if ((type.policy.modes & 1) !== 0) {
       replicatedTypes.push(i);
-      const cid = bytesToHex((await outputCid(inputRejectedOutput(type.name))).bytes);
+      const cid = i === heavyType ? heavyRejected : bytesToHex((await outputCid(inputRejectedOutput(type.name))).bytes);
       assert.equal(cidDigest(cid), lower(type.rejectedDigest), `rejected digest of type ${type.name}`);
       rejectedCid.set(i, cid);
     }
@@ -319,7 +330,7 @@ async function runFuzz(seed: number, steps: number) {
   // capabilities, stake, verifier pool, shady (on a "tainted" task it reports the same wrong result as the others)
   // A rare type: only two pool members and one worker can run it, so its verifier draws often come up short and
   // its rounds may never open (the case where nobody may be blamed for silence).
-  const rareType = replicatedTypes[replicatedTypes.length - 1]!;
+  const rareType = replicatedTypes.filter((x) => x !== heavyType).at(-1)!;
   const common = ALL_TYPES & ~(1n << BigInt(rareType));
   type Profile = { caps: bigint; stake: bigint; pool: boolean; shady: boolean; unregistered?: boolean };
   const profiles: Profile[] = [
@@ -993,6 +1004,7 @@ async function runFuzz(seed: number, steps: number) {
     }
     const verifiersAgree = revealedAt(r, 1) && revealedWith(r, 2, d[1]!);
     let reason: number;
+    if (lapsed && r.poolShort) count("rejected: draw lapsed after a short pool (worker blamed)");
     if (lapsed) reason = REASON.DrawLapsed;
     else if (drawPending) reason = REASON.NoConsensus;
     else if (verifiersAgree) reason = revealedAt(r, 0) ? REASON.VerifiersDisagreed : REASON.WorkerSilent;
@@ -1002,7 +1014,8 @@ async function runFuzz(seed: number, steps: number) {
       const silent = [1, 2].filter((i) => !revealedAt(r, i));
       return ok({
         slashes: silent.map((i) => [memberAt(r, i), lock]),
-        status: [[t.id, S.Revealing]],
+        // (Still Committed if this round's reveals did not move it: finding F1.)
+        status: [[t.id, S.Revealing, ...(v.status === S.Committed ? ["F1"] : [])] as [string, number]],
         check: (events) => {
           count("verifiers replaced after the worker revealed");
           const replaced = events.filter((x) => x.eventName === "VerifierReplaced").map((x) => `${argAddr(x, "silent")}@${argNum(x, "member")}`);
@@ -1723,8 +1736,16 @@ async function runFuzz(seed: number, steps: number) {
       make: () => {
         const who = rnd.chance(0.95) ? rnd.pick(registeredActors())! : randomActor();
         const zk = rnd.chance(0.3);
-        const typeId = zk ? (rnd.chance(0.95) ? zkType : rnd.pick(replicatedTypes)!) : rnd.chance(0.04) ? zkType : rnd.pick(replicatedTypes)!;
-        const bounty = rnd.chance(0.03) ? BigInt(rnd.int(Number(params.minBounty))) : BigInt(rnd.between(Number(params.minBounty), 2_500));
+        const typeId = zk ? (rnd.chance(0.95) ? zkType : rnd.pick(replicatedTypes)!) : rnd.chance(0.04) ? zkType : rnd.chance(0.35) ? heavyType : rnd.pick(replicatedTypes)!;
+        const mode = zk ? VerificationMode.Zk : VerificationMode.Replicated;
+        // A fifth of the posts spend all the requester can, its credit line included: the escrow then holds
+        // transferable credit, and so does the pay out of it.
+        const all = spendable(who.address) > 0n ? bountyFor(spendable(who.address), mode) : 0n;
+        const bounty = rnd.chance(0.03)
+          ? BigInt(rnd.int(Number(params.minBounty)))
+          : rnd.chance(0.2) && all >= params.minBounty
+            ? min(all, 2n ** 40n - 1n)
+            : BigInt(rnd.between(Number(params.minBounty), 2_500));
         const horizon = rnd.pick([2 * MINUTE, 10 * MINUTE, 30 * MINUTE, HOUR, 4 * HOUR, DAY, 2 * DAY])!;
         const deadline = rnd.chance(0.03) ? clock.now - rnd.int(100) : clock.now + horizon + rnd.int(300);
         const preferred = rnd.chance(0.15) ? randomActor().address : ZERO_ADDRESS;
@@ -1732,7 +1753,7 @@ async function runFuzz(seed: number, steps: number) {
         const claimWindow = rnd.chance(0.8) ? 0 : rnd.chance(0.9) ? params.claimWindow + rnd.int(3_000) : rnd.int(params.claimWindow);
         // Inputs of every size: the work value (the credit-line ceiling) follows the type's cost model.
         const inputBytes = rnd.chance(0.5) ? rnd.int(1 << 20) : rnd.chance(0.8) ? rnd.int(64 << 20) : rnd.int(2 ** 32);
-        return postAction(who, { typeId, mode: zk ? VerificationMode.Zk : VerificationMode.Replicated, bounty, deadline, claimWindow, inputBytes, preferred, zkInput });
+        return postAction(who, { typeId, mode, bounty, deadline, claimWindow, inputBytes, preferred, zkInput });
       },
     },
     {
@@ -2027,7 +2048,9 @@ async function runFuzz(seed: number, steps: number) {
       weight: 4,
       make: () => {
         const any = byStatus(S.Accepted);
-        const t = rnd.chance(0.95) ? choose(any.filter((x) => clock.now > closesAt(x.view!.round, clock.now)), any) : randomTask();
+        const due = any.filter((x) => clock.now > closesAt(x.view!.round, clock.now));
+        if (!due.length && rnd.chance(0.8)) return undefined;
+        const t = rnd.chance(0.95) ? choose(due, any) : randomTask();
         return t && taskAction("finalize", t, randomActor());
       },
     },
@@ -2092,7 +2115,7 @@ async function runFuzz(seed: number, steps: number) {
     {
       kind: "requestUnstake",
       weight: 1,
-      make: () => (rnd.chance(0.5) ? undefined : registryAction(randomActor(), "requestUnstake")),
+      make: () => registryAction(randomActor(), "requestUnstake"),
     },
     {
       kind: "unstake",
@@ -2220,7 +2243,7 @@ async function runFuzz(seed: number, steps: number) {
 
   function timeJump(): Action {
     const roll = rnd.next();
-    const jump = roll < 0.6 ? rnd.between(10, MINUTE) : roll < 0.88 ? rnd.between(MINUTE, 5 * MINUTE) : roll < 0.94 ? rnd.between(10 * MINUTE, HOUR) : rnd.between(DAY, 2 * DAY);
+    const jump = roll < 0.55 ? rnd.between(10, MINUTE) : roll < 0.8 ? rnd.between(MINUTE, 5 * MINUTE) : roll < 0.9 ? rnd.between(10 * MINUTE, HOUR) : rnd.between(DAY, 2 * DAY);
     return {
       kind: "time",
       send: async () => {
@@ -2391,11 +2414,13 @@ function printReport(seed: number, steps: number, ms: number, r: Awaited<ReturnT
 
 describe("protocol invariants under random action sequences", () => {
   const total = new Map<string, number>();
+  let completed = 0;
   for (let run = 0; run < RUNS; run++) {
     const seed = (BASE_SEED + run) >>> 0;
     it(`testFuzz_protocol_keepsInvariants: seed ${seed}, ${STEPS} steps`, async () => {
       const started = Date.now();
       const result = await runFuzz(seed, STEPS);
+      completed += 1;
       printReport(seed, STEPS, Date.now() - started, result);
       for (const [k, n] of result.outcomes) total.set(k, (total.get(k) ?? 0) + n);
       if (STEPS >= 500) {
@@ -2405,7 +2430,8 @@ describe("protocol invariants under random action sequences", () => {
     });
   }
 
-  it("the runs together reached every key outcome, fraud and input rejection included", { skip: RUNS * STEPS < 4_000 }, () => {
+  it("the runs together reached every key outcome, fraud and input rejection included", { skip: RUNS * STEPS < 4_000 }, (t) => {
+    if (completed < RUNS) return t.skip(`${RUNS - completed} of the runs failed`);
     for (const outcome of TOGETHER_OUTCOMES) assert.ok((total.get(outcome) ?? 0) > 0, `no ${outcome} in ${RUNS} runs`);
   });
 });
