@@ -2561,7 +2561,7 @@ describe("regressions found by the fuzz", () => {
 });
 
 describe("findings of the fuzz (issue 9): the contracts do not meet these rules yet", () => {
-  // F1. Seed 20261122, step 235 (FUZZ_KNOWN= FUZZ_RUNS=1): a reveal left a task Committed. TaskMarket's lifecycle and
+  // F1. Seed 20261122, step 718 (`FUZZ_KNOWN=F2 FUZZ_RUNS=1`): a reveal left a task Committed. TaskMarket's lifecycle and
   // the issue 9 notes say any replicated reveal makes the task Revealing; ReplicationRound.reveal only moves it
   // there on the task's first reveal ever (`if (!audit && !t.revealed)`), so on a task reopened after a round whose
   // results were revealed, the next round's reveals leave it Committed, and settle then takes it
@@ -2598,14 +2598,14 @@ describe("findings of the fuzz (issue 9): the contracts do not meet these rules 
   });
 
   /**
-   * F2. Seed 20261122, step 131 (FUZZ_KNOWN= FUZZ_RUNS=1): an account drawn though it could not serve as of its
-   * anchor block. WorkerRegistry.draw reads the pool as of the anchor, but whether each member can serve
-   * (capability, free stake) as of the draw, so a member that was ineligible when the seed became public makes
-   * itself eligible exactly when the seed puts its slot in the window: it calls update() to add the capability, or
-   * releases a claim (free) to unlock its stake. That is draw steering after the seed (issue 9, finding 1), and it
-   * contradicts the registry's NatSpec ("a party can only take its own accounts out that way, which never adds its
-   * accounts to the draw"). Each trial here plays one anchor twice from a chain snapshot: the draw as the anchor's
-   * pool stood, and the draw after the attacker's move.
+   * F2. Seed 20261122, step 369 (`FUZZ_RUNS=1`): an auditor drawn though its stake was below the verifier minimum
+   * as of its anchor block (a slash had taken it; it staked again after the anchor). WorkerRegistry.draw reads the
+   * pool as of the anchor, but whether each member can serve (capability, stake, free stake) as of the draw, so a
+   * member that could not serve when the seed became public makes itself eligible exactly when the seed puts its
+   * slot in the window: it calls update() to add the capability, stakes, or releases a claim (free) to unlock its
+   * stake. That is draw steering after the seed (issue 9, finding 1), and it contradicts the registry's NatSpec
+   * ("a party can only take its own accounts out that way, which never adds its accounts to the draw"). Here the
+   * attacker reads each anchor's hash, and moves only when the draw's window holds its slot.
    */
   async function steerByEligibility(move: "capability" | "release") {
     const connection = await network.create<"l1">({ chainType: "l1", override: { initialDate: INITIAL_DATE } });
