@@ -3,11 +3,12 @@ pragma solidity ^0.8.28;
 
 import {ICreditLedger} from "../../src/interfaces/ICreditLedger.sol";
 import {ITaskMarket} from "../../src/interfaces/ITaskMarket.sol";
+import {IWorkerRegistry} from "../../src/interfaces/IWorkerRegistry.sol";
 import {TaskId} from "../../src/libraries/ProtocolHashes.sol";
 
 /// @title FuzzInvariantLens
-/// @notice Read-only helper of contracts/test/invariants.fuzz.test.ts: reads every account, task, round and
-/// IOU the invariants need in one eth_call, so that they can be checked after every fuzz step.
+/// @notice Read-only helper of contracts/test/invariants.fuzz.test.ts: reads every account, task, round, the
+/// verifier pool and the IOUs the invariants need in one eth_call, so that they can be checked after every step.
 contract FuzzInvariantLens {
     struct AccountView {
         int256 balance;
@@ -16,53 +17,70 @@ contract FuzzInvariantLens {
         uint256 stake;
         uint256 stakeGenesis;
         uint256 lockedStake;
+        uint256 creditLimit;
         uint256 activeClaims;
+        uint256 registeredAt;
+        uint256 bannedUntil;
+        uint256 poolIndex;
+        uint256 openAudits;
+        uint256 lastAcceptedAt;
+        uint256 unstakeRequestedAt;
     }
 
     struct TaskView {
         uint8 status;
         address worker;
+        bool revealed;
+        uint256 claimDeadline;
+        uint256 workValue;
         uint256 escrow;
         uint256 escrowGenesis;
-        address[3] roundMembers;
-        uint8[3] roundStatus;
-        address[3] auditMembers;
-        uint8[3] auditStatus;
-        bool auditForced;
-        /// round commit deadline, round reveal deadline, audit commit deadline, audit reveal deadline, accepted at
-        uint256[5] times;
+        ITaskMarket.Round round;
+        ITaskMarket.Round audit;
+    }
+
+    struct GlobalView {
+        uint256 treasury;
+        uint256 treasuryGenesis;
+        uint256 genesisIssued;
+        uint256 genesisAccountsGranted;
+        uint256 pausedTime;
+        uint256 timestamp;
+        uint256 blockNumber;
+        address[] pool;
     }
 
     ICreditLedger public immutable ledger;
     ITaskMarket public immutable market;
+    IWorkerRegistry public immutable registry;
 
-    constructor(ICreditLedger ledger_, ITaskMarket market_) {
+    constructor(ICreditLedger ledger_, ITaskMarket market_, IWorkerRegistry registry_) {
         ledger = ledger_;
         market = market_;
+        registry = registry_;
     }
 
-    /// @param withOwed also read the IOU matrix owed[accounts[i]][accounts[j]] (row-major), else return it empty
-    function snapshot(address[] calldata accounts, bytes32[] calldata taskIds, bool withOwed)
+    /// @param owedAccounts read the IOU matrix owed[owedAccounts[i]][owedAccounts[j]] (row-major) among these
+    /// @param withPool also read the verifier pool in slot order
+    function snapshot(
+        address[] calldata accounts,
+        bytes32[] calldata taskIds,
+        address[] calldata owedAccounts,
+        bool withPool
+    )
         external
         view
-        returns (
-            AccountView[] memory views,
-            TaskView[] memory tasks,
-            uint256[] memory owed,
-            uint256 treasury,
-            uint256 genesisIssued
-        )
+        returns (AccountView[] memory views, TaskView[] memory tasks, uint256[] memory owed, GlobalView memory g)
     {
-        uint256 n = accounts.length;
-        views = new AccountView[](n);
-        owed = new uint256[](withOwed ? n * n : 0);
+        views = new AccountView[](accounts.length);
+        for (uint256 i; i < accounts.length; ++i) {
+            views[i] = _account(accounts[i]);
+        }
+        uint256 n = owedAccounts.length;
+        owed = new uint256[](n * n);
         for (uint256 i; i < n; ++i) {
-            ICreditLedger.Account memory a = ledger.accountOf(accounts[i]);
-            views[i] = AccountView(
-                a.balance, a.genesis, a.earned, a.stake, a.stakeGenesis, a.lockedStake, market.activeClaims(accounts[i])
-            );
-            for (uint256 j; withOwed && j < n; ++j) {
-                owed[i * n + j] = ledger.owed(accounts[i], accounts[j]);
+            for (uint256 j; j < n; ++j) {
+                owed[i * n + j] = ledger.owed(owedAccounts[i], owedAccounts[j]);
             }
         }
         tasks = new TaskView[](taskIds.length);
@@ -73,24 +91,44 @@ contract FuzzInvariantLens {
             TaskView memory v = tasks[k];
             v.status = uint8(t.status);
             v.worker = t.worker;
+            v.revealed = t.revealed;
+            v.claimDeadline = t.claimDeadline;
+            v.workValue = t.workValue;
             v.escrow = e.amount;
             v.escrowGenesis = e.genesis;
-            if (t.status >= ITaskMarket.TaskStatus.Committed && t.status <= ITaskMarket.TaskStatus.Auditing) {
-                ITaskMarket.Round memory r = market.roundOf(id);
-                ITaskMarket.Round memory au = market.auditOf(id);
-                for (uint256 m; m < 3; ++m) {
-                    v.roundMembers[m] = r.members[m].account;
-                    v.roundStatus[m] = uint8(r.members[m].status);
-                    v.auditMembers[m] = au.members[m].account;
-                    v.auditStatus[m] = uint8(au.members[m].status);
-                }
-                v.auditForced = au.forced;
-                v.times = [
-                    uint256(r.commitDeadline), uint256(r.revealDeadline), au.commitDeadline, au.revealDeadline, r.acceptedAt
-                ];
-            }
+            v.round = market.roundOf(id);
+            v.audit = market.auditOf(id);
         }
-        treasury = ledger.treasury();
-        genesisIssued = ledger.genesisIssued();
+        g.treasury = ledger.treasury();
+        g.treasuryGenesis = ledger.treasuryGenesis();
+        g.genesisIssued = ledger.genesisIssued();
+        g.genesisAccountsGranted = ledger.genesisAccountsGranted();
+        g.pausedTime = market.pausedTime();
+        g.timestamp = block.timestamp;
+        g.blockNumber = block.number;
+        uint256 size = withPool ? registry.poolSize() : 0;
+        g.pool = new address[](size);
+        for (uint256 i; i < size; ++i) {
+            g.pool[i] = registry.poolMember(i);
+        }
+    }
+
+    function _account(address who) internal view returns (AccountView memory v) {
+        ICreditLedger.Account memory a = ledger.accountOf(who);
+        IWorkerRegistry.Worker memory w = registry.workerOf(who);
+        v.balance = a.balance;
+        v.genesis = a.genesis;
+        v.earned = a.earned;
+        v.stake = a.stake;
+        v.stakeGenesis = a.stakeGenesis;
+        v.lockedStake = a.lockedStake;
+        v.creditLimit = ledger.creditLimit(who);
+        v.activeClaims = market.activeClaims(who);
+        v.registeredAt = w.registeredAt;
+        v.bannedUntil = w.bannedUntil;
+        v.poolIndex = w.poolIndex;
+        v.openAudits = w.openAudits;
+        v.lastAcceptedAt = w.lastAcceptedAt;
+        v.unstakeRequestedAt = w.unstakeRequestedAt;
     }
 }
