@@ -20,7 +20,7 @@ test("timeline sentences carry amounts in CC", () => {
 
 test("an input-rejected acceptance and a finalization say what happened to the pay", () => {
   const [accepted, final] = toTimeline([
-    ev("TaskAccepted", { worker: "0x00000000000000000000000000000000000000bb", digest: "0x01", audited: false, inputRejected: true }, 0),
+    ev("TaskAccepted", { worker: "0x00000000000000000000000000000000000000bb", digest: "0x01", inputRejected: true }, 0),
     ev("TaskFinalized", { workerPay: 100n }, 1),
   ]);
   assert.equal(accepted!.title, "Input rejected");

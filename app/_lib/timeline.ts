@@ -65,7 +65,7 @@ export function describeEvent(e: ChainEvent): Omit<TimelineEntry, "key" | "block
     case "TaskAccepted":
       return {
         title: a.inputRejected ? "Input rejected" : "Accepted",
-        detail: `${a.inputRejected ? `worker ${short(a.worker)} and a verifier agree the input cannot be processed` : `worker ${short(a.worker)} and a verifier agree on the result`}; pay is held until the task is final${a.audited ? "; the task was drawn for a random audit" : ", after the audit window"}`,
+        detail: `${a.inputRejected ? `worker ${short(a.worker)} and a verifier agree the input cannot be processed` : `worker ${short(a.worker)} and a verifier agree on the result`}; pay is held until the task is final, after the audit window`,
         tone: a.inputRejected ? "neutral" : "good",
       };
     case "TaskRejected":
@@ -75,6 +75,12 @@ export function describeEvent(e: ChainEvent): Omit<TimelineEntry, "key" | "block
         title: "Proved",
         detail: `worker ${short(a.worker)} submitted a valid proof; it is paid when the audit window closes, unless the requester disputes the published output before`,
         tone: "good",
+      };
+    case "AuditDecided":
+      return {
+        title: a.audited ? "Drawn for audit" : "Not drawn for audit",
+        detail: a.audited ? "the random draw chose this task for an audit by three fresh auditors" : "the random audit draw passed this task over",
+        tone: "neutral",
       };
     case "AuditStarted":
       return { title: "Audit started", detail: a.forced ? "forced by the requester" : "drawn at random", tone: "neutral" };

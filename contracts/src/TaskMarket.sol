@@ -351,6 +351,11 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
     }
 
     /// @inheritdoc ITaskMarket
+    function decideAudit(TaskId taskId) external nonReentrant {
+        TaskAudit.decideAudit($, _ctx(), taskId);
+    }
+
+    /// @inheritdoc ITaskMarket
     function drawAuditors(TaskId taskId) external nonReentrant {
         TaskAudit.drawAuditors($, _ctx(), taskId);
     }

@@ -31,7 +31,7 @@ test("a replicated task goes Open -> Claimed -> Committed -> Revealing -> Accept
     ev("VerifierDrawn", { taskId: id(1), verifier: V, member: 1n }),
     ev("ResultCommitted", { taskId: id(1), account: V, member: 1n }),
     ev("ResultRevealed", { taskId: id(1), account: W, digest, cid: "0x0155" }),
-    ev("TaskAccepted", { taskId: id(1), worker: W, digest, audited: false }),
+    ev("TaskAccepted", { taskId: id(1), worker: W, digest, inputRejected: false }),
   ];
   const steps: TaskStatus[] = [];
   for (let i = 1; i <= events.length; i++) steps.push(foldTasks(events.slice(0, i)).get(id(1))!.status);

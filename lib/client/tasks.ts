@@ -103,7 +103,8 @@ export function foldTasks(events: readonly ChainEvent[]): Map<Hex, TaskView> {
         t.revealed[(e.args.digest as Hex).toLowerCase()] = e.args.cid as Hex;
         break;
       case "TaskAccepted": {
-        t.status = e.args.audited ? TaskStatus.Auditing : TaskStatus.Accepted;
+        // The random audit, if any, is decided later (AuditDecided, then AuditStarted).
+        t.status = TaskStatus.Accepted;
         t.worker = e.args.worker as Address;
         t.acceptedDigest = (e.args.digest as Hex).toLowerCase() as Hex;
         t.outputCid = t.revealed[t.acceptedDigest];

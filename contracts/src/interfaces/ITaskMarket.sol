@@ -18,7 +18,8 @@ import {TaskId} from "../libraries/ProtocolHashes.sol";
 /// - Pay that an audit may reverse is pending. Acceptance moves no credit: the bounty and the fees stay in the
 ///   task's escrow, and the locks of the worker and verifiers stay, until the task is final (`finalize` after the
 ///   audit window, or a clean audit). Proven fraud returns the escrow to the requester as it was paid in, and
-///   slashes; a reward is paid only out of what the slash recovered.
+///   slashes; a reward is paid only out of what the slash recovered. The random audit is decided from the hash of
+///   the settlement's block, in a later transaction (`decideAudit`): nobody in the round can see it first.
 /// - Genesis stays genesis (CreditLedger), and work credit (the credit line) grows only by the task's work value,
 ///   computed at post from the type's cost model and the declared input size, when the task is final.
 /// - Honest dissent is never a loss. A verifier that dissented from an accepted result keeps its stake locked
@@ -106,6 +107,7 @@ interface ITaskMarket {
         uint32 pauseMark; // the market's paused time when `acceptedAt` was set: pauses since then extend the window
         bool inputRejected; // replicated round: the accepted result is the type's canonical input-rejected output
         bool poolShort; // the last draw found too few eligible members: only then may the deadline end the round
+        bool auditPending; // accepted; the random audit is still to be decided (decideAudit) from the anchor
         Member[3] members;
         bytes32[3] sealOrDigest; // the commitment, replaced by the digest on reveal
     }
@@ -154,7 +156,6 @@ interface ITaskMarket {
     error NotCommitted(TaskId taskId, address caller);
     error RevealMismatch(TaskId taskId, address caller);
     error RoundNotOver(TaskId taskId);
-    error RevealInThisBlock(TaskId taskId);
     error NothingToDraw(TaskId taskId);
     error CannotReplace(TaskId taskId);
     error AuditWindowClosed(TaskId taskId, uint256 closedAt);
@@ -167,6 +168,8 @@ interface ITaskMarket {
     error AnchorNotReady(TaskId taskId, uint256 anchorBlock);
     /// @notice The anchor block's hash is no longer readable; the draw is not re-rolled (see `settle`, `finalizeAudit`).
     error AnchorLapsed(TaskId taskId, uint256 anchorBlock);
+    /// @notice The task's random audit is not decided yet: call `decideAudit` first.
+    error AuditUndecided(TaskId taskId);
 
     event TaskPosted(
         TaskId indexed taskId,
@@ -196,7 +199,9 @@ interface ITaskMarket {
     event VerifierReplaced(TaskId indexed taskId, address indexed silent, uint256 member);
     event ResultRevealed(TaskId indexed taskId, address indexed account, bytes32 digest, bytes cid);
     /// @notice The round agreed on the worker's result; nothing is paid until the task is final.
-    event TaskAccepted(TaskId indexed taskId, address indexed worker, bytes32 digest, bool audited, bool inputRejected);
+    event TaskAccepted(TaskId indexed taskId, address indexed worker, bytes32 digest, bool inputRejected);
+    /// @notice The random audit of an accepted task was decided (drawn from the hash of its settlement's block).
+    event AuditDecided(TaskId indexed taskId, bool audited);
     event TaskRejected(TaskId indexed taskId, address indexed worker, RejectReason reason);
     event TaskProved(TaskId indexed taskId, address indexed worker, uint256 outputCommitment, bytes outputCid);
     event AuditStarted(TaskId indexed taskId, bool forced);
@@ -250,9 +255,13 @@ interface ITaskMarket {
     /// - the worker revealed but silent verifiers left no decision: they are slashed and replaced, and the round
     ///   goes on (the worker's reveal stands).
     /// - otherwise (no two agree): the task returns to the queue; nobody who revealed is blamed.
-    /// The random audit is drawn from the hash of the last reveal's block; if that is over 256 blocks old the task is
-    /// audited. Settling in the same block as the last reveal reverts RevealInThisBlock.
+    /// On acceptance the random audit is not decided yet: settle anchors it to its own block, and `decideAudit`
+    /// draws it from that block's hash later.
     function settle(TaskId taskId) external;
+    /// @notice Decides the random audit of an accepted replicated task from the hash of its settlement's block, from a
+    /// later block. Over 256 blocks later that hash is unreadable and the task is audited, so waiting it out gains
+    /// nothing. Anyone may call it; the worker (to be paid) and the requester have a stake in it.
+    function decideAudit(TaskId taskId) external;
     /// @notice zk mode: accepts the task at once when the proof verifies; the worker is paid at `finalize`, after the
     /// audit window. The task is Accepted, not Final: the proof settles the computation, not whether `outputCid`
     /// holds the proven output, so the requester may dispute the published bytes with `forceAudit` within the audit

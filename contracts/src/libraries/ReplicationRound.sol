@@ -2,7 +2,6 @@
 pragma solidity ^0.8.28;
 
 import {ITaskMarket} from "../interfaces/ITaskMarket.sol";
-import {Bps} from "./ProtocolParams.sol";
 import {ProtocolHashes, TaskId} from "./ProtocolHashes.sol";
 import {MarketContext, MarketStorage} from "./MarketStorage.sol";
 import {TaskRules} from "./TaskRules.sol";
@@ -78,7 +77,7 @@ library ReplicationRound {
         r.reveals += 1;
         // The audit draw at settlement reads the hash of the block of the last reveal.
         r.anchorBlock = uint32(block.number);
-        if (!audit && !t.revealed) {
+        if (!audit && status == ITaskMarket.TaskStatus.Committed) {
             // From now on the result is public: the task can no longer be cancelled for a refund.
             t.revealed = true;
             t.status = ITaskMarket.TaskStatus.Revealing;
@@ -243,17 +242,6 @@ library ReplicationRound {
         ITaskMarket.Round storage r,
         bytes32 workerDigest
     ) internal {
-        // The audit is drawn from the hash of the last reveal's block, fixed before this transaction: a settle
-        // wrapped in a contract that reverts when audited cannot re-roll it. A hash over 256 blocks old is
-        // unreadable: then the task is audited, so that waiting out the hash re-rolls nothing. Settling in the
-        // very block of the last reveal is refused for the same reason.
-        bool audited;
-        if (c.p.auditRateBps != 0) {
-            if (r.anchorBlock >= block.number) revert ITaskMarket.RevealInThisBlock(taskId);
-            bytes32 hash = blockhash(r.anchorBlock);
-            audited = hash == bytes32(0)
-                || uint256(keccak256(abi.encode(hash, taskId, bytes32("audit")))) % Bps.DENOMINATOR < c.p.auditRateBps;
-        }
         uint256 lock = c.dutyLock(t.bounty);
         for (uint256 i = 1; i < 3; ++i) {
             ITaskMarket.Member storage m = r.members[i];
@@ -273,9 +261,14 @@ library ReplicationRound {
         r.acceptedAt = uint32(block.timestamp);
         r.pauseMark = uint32(TaskRules.pausedTime($));
         c.registry.recordAcceptedWork(t.worker);
-        t.status = audited ? ITaskMarket.TaskStatus.Auditing : ITaskMarket.TaskStatus.Accepted;
-        emit ITaskMarket.TaskAccepted(taskId, t.worker, workerDigest, audited, inputRejected);
-        if (audited) TaskRules.startAudit($, c, taskId, t, false);
+        t.status = ITaskMarket.TaskStatus.Accepted;
+        emit ITaskMarket.TaskAccepted(taskId, t.worker, workerDigest, inputRejected);
+        // The random audit is decided from the hash of this block, in a later transaction (TaskAudit.decideAudit):
+        // no member's choice to reveal or not, and no caller's choice of when to settle, can show it beforehand.
+        if (c.p.auditRateBps != 0) {
+            r.auditPending = true;
+            TaskRules.anchor(taskId, r);
+        }
     }
 
     function _reject(

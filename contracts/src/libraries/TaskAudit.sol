@@ -20,9 +20,11 @@ library TaskAudit {
         ITaskMarket.Task storage t = TaskRules.existing($, taskId);
         if (c.sender != t.requester) revert ITaskMarket.NotRequester(taskId, c.sender);
         TaskRules.requireStatus(taskId, t, ITaskMarket.TaskStatus.Accepted);
-        uint256 closesAt = TaskRules.auditClosesAt($, c, $.rounds[taskId]);
+        ITaskMarket.Round storage r = $.rounds[taskId];
+        uint256 closesAt = TaskRules.auditClosesAt($, c, r);
         if (block.timestamp > closesAt) revert ITaskMarket.AuditWindowClosed(taskId, closesAt);
-        // The auditors' fees come out of the audit reserve escrowed at post.
+        // A forced audit makes the random one moot. The auditors' fees come out of the audit reserve escrowed at post.
+        r.auditPending = false;
         t.status = ITaskMarket.TaskStatus.Auditing;
         TaskRules.startAudit($, c, taskId, t, true);
     }
@@ -47,10 +49,31 @@ library TaskAudit {
         TaskRules.fill($, c, taskId, t, a, 0, exclude, true);
     }
 
+    function decideAudit(MarketStorage storage $, MarketContext memory c, TaskId taskId) external {
+        ITaskMarket.Task storage t = TaskRules.existing($, taskId);
+        TaskRules.requireStatus(taskId, t, ITaskMarket.TaskStatus.Accepted);
+        ITaskMarket.Round storage r = $.rounds[taskId];
+        if (!r.auditPending) revert ITaskMarket.NothingToDraw(taskId);
+        uint256 anchor = r.anchorBlock;
+        if (anchor >= block.number) revert ITaskMarket.AnchorNotReady(taskId, anchor);
+        // A hash over 256 blocks old is unreadable: then the task is audited, so that waiting it out re-rolls
+        // nothing for a worker that fears the audit.
+        bytes32 hash = blockhash(anchor);
+        bool audited = hash == bytes32(0)
+            || uint256(keccak256(abi.encode(hash, taskId, bytes32("audit")))) % Bps.DENOMINATOR < c.p.auditRateBps;
+        r.auditPending = false;
+        emit ITaskMarket.AuditDecided(taskId, audited);
+        if (audited) {
+            t.status = ITaskMarket.TaskStatus.Auditing;
+            TaskRules.startAudit($, c, taskId, t, false);
+        }
+    }
+
     function finalize(MarketStorage storage $, MarketContext memory c, TaskId taskId) external {
         ITaskMarket.Task storage t = TaskRules.existing($, taskId);
         TaskRules.requireStatus(taskId, t, ITaskMarket.TaskStatus.Accepted);
         ITaskMarket.Round storage r = $.rounds[taskId];
+        if (r.auditPending) revert ITaskMarket.AuditUndecided(taskId);
         uint256 closesAt = TaskRules.auditClosesAt($, c, r);
         if (block.timestamp <= closesAt) revert ITaskMarket.AuditWindowOpen(taskId, closesAt);
         _payOut(c, taskId, t, r, new ICreditLedger.Settlement[](3));
