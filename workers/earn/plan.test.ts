@@ -69,6 +69,7 @@ function round(over: Partial<RoundView> & { members?: [Address, number][]; diges
     pauseMark: 0,
     inputRejected: false,
     poolShort: false,
+    auditPending: false,
     members: (members ?? [[ME, M.Committed], [OTHER, M.Drawn], [V2, M.Drawn]]).map(([account, status]) => ({ account, status })),
     sealOrDigest: digests ?? [D(1), D(0), D(0)],
     ...rest,
@@ -137,10 +138,10 @@ describe("plan: what the earn engine does next", () => {
     assert.ok(!kinds([{ ...base, round: spent }], input({ now: 1001 })).includes("replaceSilentVerifiers"));
   });
 
-  it("settling waits a block after the last reveal, as the contract does", () => {
-    const r = round({ commits: 3, reveals: 3, anchorBlock: 20 });
-    assert.equal(roundOver(r, 10_000, 500, 20n), false);
-    assert.equal(roundOver(r, 10_000, 500, 21n), true);
+  it("a round is over when all revealed or the reveal window closed; a pending draw only when lapsed or short past the deadline", () => {
+    assert.equal(roundOver(round({ commits: 3, reveals: 3, anchorBlock: 20 }), 10_000, 500, 21n), true);
+    assert.equal(roundOver(round({ commits: 3, reveals: 2 }), 10_000, 500, 21n), false);
+    assert.equal(roundOver(round({ commits: 3, reveals: 2 }), 10_000, 1_301, 21n), true);
     assert.equal(roundOver(round({ commitDeadline: 0, poolShort: true }), 10_000, 10_001, 20n), true, "a short pool ends at the deadline");
     assert.equal(roundOver(round({ commitDeadline: 0, poolShort: false }), 10_000, 10_001, 20n), false, "a draw simply due does not end the round");
   });
@@ -151,6 +152,16 @@ describe("plan: what the earn engine does next", () => {
     assert.deepEqual(kinds([o], input({ now: 2_001 })), ["finalize"]);
     const stranger = { ...o, task: task(TaskStatus.Accepted, { worker: OTHER }), state: state(TaskStatus.Accepted, { worker: OTHER }), round: round({ members: [[OTHER, M.Revealed], [V2, M.Revealed], [REQ, M.Revealed]] }) };
     assert.deepEqual(kinds([stranger], input({ now: 2_001 })), [], "no stake, no call");
+  });
+
+  it("an accepted task's audit is decided from a later block before it can be finalized", () => {
+    const pending = round({ auditPending: true, anchorBlock: 20 });
+    const o = { task: task(TaskStatus.Accepted, { worker: ME }), state: state(TaskStatus.Accepted, { worker: ME }), round: pending, auditWindowClosesAt: 100 };
+    assert.deepEqual(kinds([o], input({ block: 20n })), []);
+    assert.deepEqual(kinds([o], input({ block: 21n })), ["decideAudit"], "no finalize while the audit is undecided");
+    const stranger = { ...o, task: task(TaskStatus.Accepted, { worker: OTHER }), state: state(TaskStatus.Accepted, { worker: OTHER }), round: { ...pending, members: [] } };
+    assert.deepEqual(kinds([stranger], input({ block: 21n })), []);
+    assert.deepEqual(kinds([stranger], input({ block: 21n + BACKUP_BLOCKS })), ["decideAudit"], "a pool member backs the decision up");
   });
 
   it("an auditor audits, reveals, and finalizes the audit when it is over; the requester draws its auditors", () => {

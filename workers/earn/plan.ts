@@ -30,6 +30,7 @@ export type StepKind =
   | "drawVerifiers"
   | "replaceSilentVerifiers"
   | "settle"
+  | "decideAudit"
   | "finalize"
   | "drawAuditors"
   | "finalizeAudit"
@@ -97,8 +98,6 @@ export function agreed(r: RoundView): boolean {
 /** Mirrors ReplicationRound.settle's "round over" test. */
 export function roundOver(r: RoundView, deadline: number, now: number, block: bigint): boolean {
   if (r.commitDeadline === 0) return anchorLapsed(r, block) || (r.poolShort && now > deadline);
-  // Settling in the block of the last reveal is refused; the next block will do.
-  if (BigInt(r.anchorBlock) >= block) return false;
   return r.reveals >= 3 || now > r.revealDeadline;
 }
 
@@ -160,6 +159,14 @@ export function stepsFor(o: Observed, p: PlanInput): Step[] {
     }
     case TaskStatus.Accepted: {
       const involved = isWorker || mine || memberIndex(o.round, me) >= 0;
+      const r = o.round;
+      if (r?.auditPending) {
+        // Decided from the settlement block's hash, from a later block; a lapsed hash means audited, so nobody gains
+        // by waiting. Pool members step in as a backup: an audit pays them.
+        const backup = (p.roles.has("auditor") || p.roles.has("verifier")) && p.block > BigInt(r.anchorBlock) + BACKUP_BLOCKS;
+        if (BigInt(r.anchorBlock) < p.block && (involved || backup)) add("decideAudit", "the random audit is due to be decided");
+        break;
+      }
       if (involved && o.auditWindowClosesAt !== undefined && p.now > o.auditWindowClosesAt) add("finalize", "the audit window closed");
       break;
     }
@@ -193,6 +200,7 @@ export function dueSteps(observed: readonly Observed[], p: PlanInput): Step[] {
     settle: 3,
     drawVerifiers: 3,
     drawAuditors: 3,
+    decideAudit: 3,
     replaceSilentVerifiers: 3,
     finalizeAudit: 4,
     finalize: 4,
@@ -216,6 +224,8 @@ export function involved(t: TaskView, me: Address, roles: ReadonlySet<Role>): bo
   const last = [...t.events].reverse();
   const anchored = last.findIndex((e) => e.eventName === "RandomnessAnchored");
   const opened = last.findIndex((e) => e.eventName === "CommitWindowOpened");
+  const decided = last.findIndex((e) => e.eventName === "AuditDecided");
+  if (t.status === TaskStatus.Accepted) return anchored >= 0 && (decided < 0 || decided > anchored);
   return (
     (t.status === TaskStatus.Committed || t.status === TaskStatus.Revealing || t.status === TaskStatus.Auditing) &&
     anchored >= 0 &&

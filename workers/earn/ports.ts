@@ -24,6 +24,7 @@ export type RoundView = {
   pauseMark: number;
   inputRejected: boolean;
   poolShort: boolean;
+  auditPending: boolean;
   members: readonly Member[];
   sealOrDigest: readonly Hex[];
 };
