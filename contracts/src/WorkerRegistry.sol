@@ -117,8 +117,13 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
     /// @inheritdoc IWorkerRegistry
     /// @dev The seed comes from the market (an anchored block hash mixed with the task id). A block producer can
     /// bias it by withholding a block; that is a known limit, priced in by the stakes at risk (DESIGN §3).
-    /// Whether a candidate can serve (capability, ban, stake, still in the pool) is read now: a party can only
-    /// take its own accounts out that way, which never adds its accounts to the draw. A known limit remains:
+    /// What the draw reads as of the anchor block is the pool's membership, order and length, so the window the
+    /// seed picks is fixed before the seed is known. Whether a candidate can serve (capability, ban, stake, free
+    /// stake, still in the pool) is read now. A party that changes its own accounts' eligibility after seeing the
+    /// seed gets at most the seats those accounts would have had being eligible all along (the draw takes the first
+    /// eligible members of the window: making one eligible only seats it where it would have sat anyway, making one
+    /// ineligible only passes its seat to the next member). Holding its accounts eligible costs it nothing more, so
+    /// the option buys nothing; contracts/test/invariants.fuzz.test.ts checks the bound. A known limit remains:
     /// a party holding several pending draws can order them so that earlier ones lock honest members' free stake.
     function draw(
         uint256 seed,
