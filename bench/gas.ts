@@ -10,7 +10,7 @@ import { zkDownscale, inputCommitment as zkDownscaleInputCommitment } from "../w
 import { zkMatmul, inputCommitment as zkMatmulInputCommitment } from "../wasm-tasks/zk-matmul/index.ts";
 import { decodeOutput } from "../wasm-tasks/zk-common/proof.ts";
 import { setupProtocol } from "../contracts/test-support/fixture.ts";
-import { VerificationMode } from "../lib/protocol/params.ts";
+import { VerificationMode, defaultParams } from "../lib/protocol/params.ts";
 import { machineLine, writeBenchSection } from "./write-section.ts";
 
 const connection = await network.create({ chainType: "l1" });
@@ -24,7 +24,14 @@ async function measure(
   step: string,
   send: () => Promise<Hex>,
 ) {
-  const receipt = await s.wait(await send());
+  const hash = await send();
+  const receipt = await s.wait(hash);
+  if (process.env.GAS_TRACE && step.startsWith(process.env.GAS_TRACE)) {
+    const trace = (await connection.provider.request({ method: "debug_traceTransaction", params: [hash, { disableStack: true, disableMemory: true, disableStorage: true }] })) as { structLogs: { op: string; gasCost: number; depth: number }[] };
+    const byOp = new Map<string, number>();
+    for (const l of trace.structLogs) byOp.set(l.op, (byOp.get(l.op) ?? 0) + l.gasCost);
+    console.log(step, [...byOp].sort((a, b) => b[1] - a[1]).slice(0, 14).map(([op, g]) => `${op}:${g}`).join(" "));
+  }
   if (receipt.status !== "success") throw new Error(`${step} reverted`);
   rows.push({ step, gas: receipt.gasUsed });
 }
@@ -44,8 +51,12 @@ async function replicated(auditRate: number) {
   ]);
   const r = await s.as(requester);
   const rows: Row[] = [];
-  for (const measured of [false, true]) {
-    const log = measured ? rows : [];
+  // The measured run is the second full lifecycle the random audit passes over (about 9 in 10 are; the audited path
+  // is measured below), so that, as for every task after an account's first, the IOU and reputation slots exist.
+  let completed = 0;
+  for (let attempt = 0; attempt < 8 && completed < 2; attempt++) {
+    const measured = completed === 1;
+    const log: Row[] = [];
     const taskId = await s.nextTaskIdFor(requester.account.address);
     await measure(s, log, "post", () =>
       r.market.write.post([
@@ -75,12 +86,17 @@ async function replicated(auditRate: number) {
     await measure(s, log, "reveal (worker)", () => w.market.write.reveal([taskId, out.cid, out.salt]));
     await measure(s, log, "reveal (verifier 1)", () => drawn[0]!.c.market.write.reveal([taskId, vr[0]!.cid, vr[0]!.salt]));
     await measure(s, log, "reveal (verifier 2)", () => drawn[1]!.c.market.write.reveal([taskId, vr[1]!.cid, vr[1]!.salt]));
-    await measure(s, log, "settle (accepted; nothing paid until final)", () => s.market.write.settle([taskId]));
+    await measure(s, log, "settle (accepted; nothing paid until final; anchors the audit decision)", () => s.market.write.settle([taskId]));
+    await measure(s, log, "decideAudit (next block: not audited)", () => s.market.write.decideAudit([taskId]));
+    if ((await s.market.read.taskOf([taskId])).status !== 5) continue; // audited: try another task
     await networkHelpers.time.increase(s.params.auditWindow + 1);
     await measure(s, log, "finalize (after the audit window: pays worker, verifiers, platform, refund)", () =>
       s.market.write.finalize([taskId]),
     );
+    completed += 1;
+    if (measured) rows.push(...log);
   }
+  if (rows.length === 0) throw new Error("every measured task was drawn for audit");
   return rows;
 }
 
@@ -121,7 +137,8 @@ async function audit() {
   for (const [i, v] of verifiers.entries()) await s.wait(await v.c.market.write.commit([taskId, vr[i]!.commitment]));
   await s.wait(await w.market.write.reveal([taskId, out.cid, out.salt]));
   for (const [i, v] of verifiers.entries()) await s.wait(await v.c.market.write.reveal([taskId, vr[i]!.cid, vr[i]!.salt]));
-  await measure(s, rows, "settle (accept, audit drawn and anchored)", () => s.market.write.settle([taskId]));
+  await measure(s, rows, "settle (accept; anchors the audit decision)", () => s.market.write.settle([taskId]));
+  await measure(s, rows, "decideAudit (next block: audited, audit anchored)", () => s.market.write.decideAudit([taskId]));
   await measure(s, rows, "drawAuditors (3 auditors locked, next block)", () => s.market.write.drawAuditors([taskId]));
   const auditRound = await s.market.read.auditOf([taskId]);
   const auditors = auditRound.members.map((m) => members.get(m.account.toLowerCase())!);
@@ -229,7 +246,7 @@ const change = (now: bigint, then: bigint) => {
   return `${pct >= 0 ? "+" : ""}${pct.toFixed(1)}%`;
 };
 
-const rep = await replicated(0);
+const rep = await replicated(defaultParams.auditRateBps);
 const aud = await audit();
 const zkDown = await zk("zk-downscale");
 const zkMat = await zk("zk-matmul");
@@ -265,7 +282,7 @@ only changed the status.
 |---|---|---|---|
 ${comparisons.map(([name, then, now]) => `| ${name} | ${fmt(then)} | ${fmt(now)} | ${change(now, then)}${Number(now - then) / Number(then) > 0.1 ? " (over +10%)" : ""} |`).join("\n")}
 
-### Replicated: post + claim + 3 commits + drawVerifiers + 3 reveals + settle + finalize (no audit drawn)
+### Replicated: post + claim + 3 commits + drawVerifiers + 3 reveals + settle + decideAudit + finalize (the default 10% audit rate; this task not drawn)
 | step | gas |
 |---|---|
 ${table(rep)}
@@ -294,7 +311,7 @@ Groth16 verification with 4 public signals is the same work for every circuit (3
 multiplications); the circuit size does not change it. The zk lifecycle is four transactions (84k of base cost);
 issue 12 takes on the 450k target.
 
-### Audit (settle + drawAuditors + 3 auditors, clean, to payment)
+### Audit (settle + decideAudit + drawAuditors + 3 auditors, clean, to payment)
 | step | gas |
 |---|---|
 ${table(aud)}

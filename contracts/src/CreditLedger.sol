@@ -86,6 +86,13 @@ contract CreditLedger is ICreditLedger, AccessControl, Pausable, ERC2771Context 
     }
 
     /// @inheritdoc ICreditLedger
+    function stakeOf(address account) external view returns (uint256 stake, uint256 free) {
+        Account storage a = _accounts[account];
+        stake = a.stake;
+        free = a.stake > a.lockedStake ? a.stake - a.lockedStake : 0;
+    }
+
+    /// @inheritdoc ICreditLedger
     function freeStake(address account) public view returns (uint256) {
         Account storage a = _accounts[account];
         return a.stake > a.lockedStake ? a.stake - a.lockedStake : 0;

@@ -153,7 +153,8 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
     {
         if (candidate == address(0) || _isExcluded(candidate, exclude)) return false;
         if (_workers[candidate].poolIndex == 0 || !canWork(candidate, typeId)) return false;
-        return ledger.accountOf(candidate).stake >= _minVerifierStake && ledger.freeStake(candidate) >= lockAmount;
+        (uint256 stake, uint256 free) = ledger.stakeOf(candidate);
+        return stake >= _minVerifierStake && free >= lockAmount;
     }
 
     // ---------------------------------------------------------------- workers

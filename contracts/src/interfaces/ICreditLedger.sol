@@ -92,6 +92,8 @@ interface ICreditLedger {
     /// @notice Credit available for spending on tasks: genesis + balance + credit limit (may be negative).
     function spendable(address account) external view returns (int256);
     function freeStake(address account) external view returns (uint256);
+    /// @notice An account's stake and the part of it not locked, in one call (the verifier draw reads both).
+    function stakeOf(address account) external view returns (uint256 stake, uint256 free);
     function owed(address debtor, address creditor) external view returns (uint256);
 
     // ---- anyone ----

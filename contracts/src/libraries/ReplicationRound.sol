@@ -250,8 +250,6 @@ library ReplicationRound {
                 // Silent: nothing an audit could prove right. Slashed now.
                 c.ledger.unlockAndSlash(m.account, lock, lock);
                 c.registry.adjustReputation(m.account, -1);
-            } else if (r.sealOrDigest[i] == workerDigest) {
-                c.registry.adjustReputation(m.account, 1);
             }
             // A dissenting verifier stays locked: slashed when the task is final, made whole if an audit proves
             // it right.
