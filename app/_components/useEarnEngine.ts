@@ -5,6 +5,7 @@
  * was earning (so a reload or a restart resumes), and hands the snapshot to the page.
  */
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from "react";
+import { cheatsFrom } from "../../workers/earn/cheats.ts";
 import { EarnEngine, type EngineSnapshot } from "../../workers/earn/engine.ts";
 import type { Role } from "../../workers/earn/ports.ts";
 import { tabEarnPorts } from "../_lib/earn-ports";
@@ -15,6 +16,17 @@ const noop = () => () => {};
 const maxSlots = () => (typeof navigator !== "undefined" && navigator.hardwareConcurrency ? navigator.hardwareConcurrency : 1);
 const earningKey = (a: string) => `computecredit-earning-${a.toLowerCase()}`;
 const settingsKey = (a: string) => `computecredit-earn-settings-${a.toLowerCase()}`;
+
+/**
+ * The test-only cheat switch (workers/earn/cheats.ts), read in development builds only: `next build` replaces the
+ * condition by false and drops the code.
+ */
+function devCheats() {
+  if (process.env.NODE_ENV !== "production") {
+    return cheatsFrom(typeof localStorage !== "undefined" ? localStorage.getItem("computecredit-test-cheats") : undefined);
+  }
+  return undefined;
+}
 
 type Settings = { slots: number; roles: readonly Role[] };
 
@@ -36,7 +48,7 @@ export function useEarnEngine() {
   useEffect(() => setSettings(loadSettings(me)), [me]);
   // One engine per account and role set; slots change on the running engine.
   const engine = useMemo(
-    () => (d && signer ? new EarnEngine(tabEarnPorts(d, signer, settings.slots), { roles: settings.roles }) : undefined),
+    () => (d && signer ? new EarnEngine(tabEarnPorts(d, signer, settings.slots, devCheats()), { roles: settings.roles }) : undefined),
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [d, signer, settings.roles.join(",")],
   );

@@ -7,7 +7,7 @@ import { openDB } from "idb";
 import type { Address, Hex } from "viem";
 import { fetchVerified } from "../../lib/ipfs/index.ts";
 import type { ProtocolParams } from "../../lib/protocol/params.ts";
-import type { ChainTaskType, EnginePorts, LedgerAccount, RegisteredWorker, RoundView, StorePort, TaskState } from "../../workers/earn/ports.ts";
+import type { ChainTaskType, Cheats, EnginePorts, LedgerAccount, RegisteredWorker, RoundView, StorePort, TaskState } from "../../workers/earn/ports.ts";
 import { RunnerPool } from "../../workers/earn/runner-pool.ts";
 import { TaskRunner } from "../../workers/run-task.ts";
 import { appConfig } from "./config";
@@ -32,7 +32,7 @@ export function indexedDbStore(name = "computecredit-earn"): StorePort {
   };
 }
 
-export function tabEarnPorts(d: ChainDeployment, signer: Signer, slots: number): EnginePorts {
+export function tabEarnPorts(d: ChainDeployment, signer: Signer, slots: number, cheats?: Cheats): EnginePorts {
   const store = sharedEventStore(d);
   const read = <T>(contract: ContractName, functionName: string, args: readonly unknown[] = []) =>
     publicClient.readContract({ address: d.contracts[contract].address, abi: d.contracts[contract].abi, functionName, args }) as Promise<T>;
@@ -95,6 +95,7 @@ export function tabEarnPorts(d: ChainDeployment, signer: Signer, slots: number):
         });
       },
     },
+    ...(cheats ? { cheats } : {}),
     zkPayload: async (typeName, input, spec) => {
       const kit = await loadZkKit(typeName);
       if (!kit) throw new Error(`this tab cannot recompute ${typeName}`);
