@@ -15,7 +15,7 @@ import type { ChainDeployment, ContractName } from "./deployments";
 import { sharedEventStore } from "./event-store";
 import { publishBytes } from "./publish";
 import { type Signer, sendCall } from "./send";
-import { loadZkKit } from "./task-types";
+import { loadLocalTaskTypes, loadZkKit } from "./task-types";
 import { publicClient } from "./wagmi";
 
 /** Turbopack bundles a module worker only from this literal form, written at the call site. */
@@ -37,6 +37,7 @@ export function tabEarnPorts(d: ChainDeployment, signer: Signer, slots: number, 
   const read = <T>(contract: ContractName, functionName: string, args: readonly unknown[] = []) =>
     publicClient.readContract({ address: d.contracts[contract].address, abi: d.contracts[contract].abi, functionName, args }) as Promise<T>;
   return {
+    taskTypes: loadLocalTaskTypes,
     chain: {
       events: () => store.getSnapshot().events,
       subscribe: (listener) => store.subscribe(listener),

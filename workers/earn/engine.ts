@@ -15,9 +15,9 @@ import { foldTasks, type TaskView } from "../../lib/client/tasks.ts";
 import { cidDigest, computeCommitment } from "../../lib/protocol/hashes.ts";
 import { type ProtocolParams, bpsShare } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
-import { taskTypes as localTaskTypes } from "../../wasm-tasks/index.ts";
 import { REFERENCE_SECONDS, STANDARD_ROUNDS } from "../../wasm-tasks/benchmark/reference.ts";
-import { decodeOutput } from "../../wasm-tasks/zk-common/proof.ts";
+import type { TaskType } from "../../wasm-tasks/task-type.ts";
+import { decodeOutput } from "../../wasm-tasks/zk-common/container.ts";
 import { CannotCompute, computeResult } from "./compute.ts";
 import { type Observed, type Step, dueSteps, involved, secretKey } from "./plan.ts";
 import { type WorkerState, pickFrom, whyNotTake } from "./policy.ts";
@@ -121,6 +121,8 @@ export class EarnEngine {
   private worker: RegisteredWorker | undefined;
   private runnableTypes = new Set<number>();
   private skipped = new Map<string, string>();
+  /** The local task-type registry (wasm-tasks/index.ts), loaded when the engine starts: it carries the codecs. */
+  private local: Readonly<Record<string, TaskType<unknown>>> = {};
   private log: string[] = [];
 
   constructor(
@@ -252,6 +254,7 @@ export class EarnEngine {
 
   private async prepare() {
     const me = this.ports.send.account;
+    this.local = await this.ports.taskTypes();
     this.params = await this.ports.chain.params();
     this.types = await this.ports.chain.taskTypes();
     await this.checkCode();
@@ -282,7 +285,7 @@ export class EarnEngine {
   private async checkCode() {
     this.runnableTypes.clear();
     for (const t of this.types) {
-      const local = localTaskTypes[t.name];
+      const local = this.local[t.name];
       const skip = (why: string) => {
         if (!this.skipped.has(t.name)) this.say(`skipping ${t.name}: ${why}`);
         this.skipped.set(t.name, `${t.name}: ${why}`);
@@ -617,7 +620,7 @@ export class EarnEngine {
       claimStakeBps: this.params.claimStakeBps,
       rateMilli: this.worker.rateMilli,
       referenceCostMcc: (t) => {
-        const local = localTaskTypes[this.typeName(t.typeId)];
+        const local = this.local[this.typeName(t.typeId)];
         if (!local) return undefined;
         if (t.mode === 1 && !local.postSpecSchema) return undefined;
         return local.estimateCost({ bytes: (t as TaskView).inputBytes ?? local.maxInputBytes }, (specOf(t as TaskView) ?? {}) as never).mcc;

@@ -55,7 +55,7 @@ const state = (status: number, over: Partial<TaskState> = {}): TaskState => ({
   workValue: 0,
   ...over,
 });
-function round(over: Partial<RoundView> & { members?: [Address, number][]; digests?: Hex[] } = {}): RoundView {
+function round(over: Omit<Partial<RoundView>, "members"> & { members?: [Address, number][]; digests?: Hex[] } = {}): RoundView {
   const { members, digests, ...rest } = over;
   return {
     commitDeadline: 1_000,

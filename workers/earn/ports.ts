@@ -7,7 +7,7 @@
 import type { Address, Hex } from "viem";
 import type { ProtocolParams } from "../../lib/protocol/params.ts";
 import type { ChainEvent } from "../../lib/client/events.ts";
-import type { ProgressEvent } from "../../wasm-tasks/task-type.ts";
+import type { ProgressEvent, TaskType } from "../../wasm-tasks/task-type.ts";
 
 export type Member = { account: Address; status: number };
 
@@ -139,6 +139,8 @@ export type Cheats = {
 export type Role = "worker" | "verifier" | "auditor";
 
 export type EnginePorts = {
+  /** The local task-type registry (wasm-tasks/index.ts `taskTypes`), loaded lazily: it carries the codecs. */
+  taskTypes(): Promise<Readonly<Record<string, TaskType<unknown>>>>;
   chain: ChainPort;
   send: SendPort;
   ipfs: IpfsPort;
