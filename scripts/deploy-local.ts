@@ -3,6 +3,7 @@
  * records this build of the contracts, with their code live at the recorded addresses. Writes the
  * chainId-keyed deployments file (address, ABI and runtime code hash per contract), by default
  * `.data/deployments.json` beside the chain state it belongs to (not committed).
+ * On the local chain an existing deployment's genesis task types follow this checkout's code CIDs (followCodeCids).
  * Run by `npm run dev`; by hand: `npx hardhat run --network localhost scripts/deploy-local.ts`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -10,10 +11,12 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import hre, { network } from "hardhat";
 import { type Abi, type Address, type Hex, keccak256 } from "viem";
-import { MARKET_LIBRARIES, deployProtocol } from "../contracts/deploy/deploy-protocol.ts";
+import { MARKET_LIBRARIES, deployProtocol, genesisTaskTypes } from "../contracts/deploy/deploy-protocol.ts";
 import { checkDevelopmentKeys } from "../contracts/deploy/zk-keys.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
+/** anvil's and Hardhat's default chain id: the development chain `npm run dev` runs. */
+const LOCAL_CHAIN_ID = 31337;
 const outFile = resolve(
   process.env.CC_DEPLOYMENTS_FILE ?? `${process.env.CC_DATA_DIR ?? `${root}.data`}/deployments.json`,
 );
@@ -48,6 +51,28 @@ const bytecodes = await Promise.all(
 // Unlinked code holds `__$<hash>$__` placeholders where library addresses go: hash them as zeros.
 const buildHash = keccak256(`0x${bytecodes.map((b) => b.slice(2).replace(/__\$[0-9a-f]{34}\$__/g, "0".repeat(40))).join("")}`);
 
+/**
+ * The chain state outlives a checkout: a genesis type whose registered code CID is not this checkout's would be
+ * refused by every engine here (wasm-tasks/code-cid.ts). On the local development chain the deployer is governance,
+ * so it moves the type to this checkout's code (updateTaskType, same id); on any other chain that is governance's
+ * call (a new type for new output bytes), so it only says so.
+ */
+async function followCodeCids(registryAddress: Address): Promise<void> {
+  const registry = await viem.getContractAt("TaskTypeRegistry", registryAddress);
+  const count = Number(await registry.read.typeCount());
+  for (let id = 0; id < count; id++) {
+    const t = await registry.read.taskType([id]);
+    const seed = genesisTaskTypes.find((g) => g.name === t.name);
+    if (!seed || seed.codeCid === t.codeCid) continue;
+    if (chainId !== LOCAL_CHAIN_ID) {
+      console.warn(`WARNING: ${t.name} is registered with code ${t.codeCid || "(none)"}, this checkout's is ${seed.codeCid}: engines here will not run it`);
+      continue;
+    }
+    await publicClient.waitForTransactionReceipt({ hash: await registry.write.updateTaskType([id, seed.codeCid, t.rejectedDigest, t.policy]) });
+    console.log(`${t.name}: code CID ${t.codeCid || "(none)"} -> ${seed.codeCid} (this checkout)`);
+  }
+}
+
 const all: Record<string, Deployment> = existsSync(outFile) ? JSON.parse(readFileSync(outFile, "utf8")) : {};
 const previous = all[String(chainId)];
 if (previous) {
@@ -59,6 +84,7 @@ if (previous) {
   );
   if (previous.buildHash === buildHash && live.every(Boolean)) {
     console.log(`contracts already deployed on chain ${chainId} (market ${previous.contracts.TaskMarket.address})`);
+    await followCodeCids(previous.contracts.TaskTypeRegistry.address);
     process.exit(0);
   }
   console.log(

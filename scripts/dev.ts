@@ -1,12 +1,14 @@
 /**
  * `npm run dev`: the whole local system on 127.0.0.1 —
  * the EVM chain (anvil, state kept in .data/chain/state.json across restarts) with the protocol deployed on
- * first start, the Helia IPFS node (blocks in .data/ipfs), and the Next.js app.
+ * first start, the Helia IPFS node (blocks in .data/ipfs), and the Next.js app (after writing the task code
+ * manifests it serves, public/task-code/).
  * Ctrl-C stops everything; anvil writes its state on exit and every few seconds while running.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { writeTaskCodeManifests } from "../wasm-tasks/code-cid-node.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dataDir = process.env.CC_DATA_DIR ?? `${root}.data`;
@@ -106,6 +108,9 @@ if (deployCode !== 0) {
   console.error("deploying the contracts failed; stopping");
   stopAll(1);
 } else {
+  // The manifests a tab checks its task code against (wasm-tasks/code-cid-browser.ts), from this checkout.
+  const cids = await writeTaskCodeManifests();
+  console.log(`task code manifests in public/task-code/ (${Object.keys(cids).length} types; npm run code-cids lists them)`);
   const app = start("app", bin("next"), ["dev", "--hostname", "127.0.0.1", "--port", String(appPort)], {
     NEXT_PUBLIC_RPC_URL: rpcUrl,
     NEXT_PUBLIC_IPFS_GATEWAY: `http://127.0.0.1:${ipfsPort}`,

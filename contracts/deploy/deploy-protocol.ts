@@ -7,6 +7,7 @@ import { type Address, type Hex, getAddress, keccak256, toHex } from "viem";
 import { cidDigest } from "../../lib/protocol/hashes.ts";
 import { type ProtocolParams, defaultParams } from "../../lib/protocol/params.ts";
 import type { WorkModel } from "../../wasm-tasks/calibration.ts";
+import { taskCodeCid } from "../../wasm-tasks/code-cid-node.ts";
 import { outputCid } from "../../wasm-tasks/digest.ts";
 import { taskTypes as taskTypeModules } from "../../wasm-tasks/index.ts";
 import { inputRejectedOutput } from "../../wasm-tasks/input-rejected.ts";
@@ -26,16 +27,23 @@ export type TaskTypeSeed = {
   rejectedDigest?: Hex;
 };
 
-/** The task types approved at genesis; ids follow this order. Code CIDs are filled in by later issues. */
-export const genesisTaskTypes: TaskTypeSeed[] = [
-  { name: "image-resize", codeCid: "", modes: 1 },
-  { name: "video-transcode", codeCid: "", modes: 1 },
-  { name: "ml-inference", codeCid: "", modes: 1 },
-  { name: "benchmark", codeCid: "", modes: 1 },
+const GENESIS: Omit<TaskTypeSeed, "codeCid">[] = [
+  { name: "image-resize", modes: 1 },
+  { name: "video-transcode", modes: 1 },
+  { name: "ml-inference", modes: 1 },
+  { name: "benchmark", modes: 1 },
   // zk only (modes = 2): accepted in one transaction when the Groth16 proof verifies (circuits/README.md).
-  { name: "zk-downscale", codeCid: "", modes: 2, zkAdapter: "ZkDownscaleProofVerifier" },
-  { name: "zk-matmul", codeCid: "", modes: 2, zkAdapter: "ZkMatmulProofVerifier" },
+  { name: "zk-downscale", modes: 2, zkAdapter: "ZkDownscaleProofVerifier" },
+  { name: "zk-matmul", modes: 2, zkAdapter: "ZkMatmulProofVerifier" },
 ];
+
+/**
+ * The task types approved at genesis; ids follow this order. Each carries the code CID of its code as this checkout
+ * holds it (wasm-tasks/code-cid.ts; `npm run code-cids` prints them), computed once when this module loads (under a
+ * second). A new version of a type is a new entry with a new name (wasm-tasks/code-cid.ts, "Versions").
+ */
+export const genesisTaskTypes: TaskTypeSeed[] = [];
+for (const seed of GENESIS) genesisTaskTypes.push({ ...seed, codeCid: await taskCodeCid(seed.name) });
 
 /** Digest (keccak256 of the binary CID) of the canonical output of a task of `typeName` whose input is rejected. */
 export async function rejectedDigestOf(typeName: string): Promise<Hex> {

@@ -21,6 +21,7 @@ const port = Number(process.argv[2] ?? process.env.PORT ?? 4173);
 const entries = {
   page: join(root, "e2e/harness/page.ts"),
   "task-worker": join(root, "workers/task-worker.ts"),
+  "task-code": join(root, "e2e/harness/task-code.ts"),
 };
 
 const context = await esbuild.context({

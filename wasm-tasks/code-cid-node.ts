@@ -1,0 +1,194 @@
+/**
+ * Node side of the code CID (wasm-tasks/code-cid.ts): each task type's manifest and code CID computed from the files
+ * on disk, the CodePort a headless worker gives its engine, and the manifests the app serves to tabs.
+ * Node only (fs, the TypeScript parser); never imported by the app's bundle.
+ */
+import { readFile, mkdir, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { isBuiltin } from "node:module";
+import { join, posix } from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import { outputCidString } from "./digest.ts";
+import {
+  CODE_MANIFEST_FORMAT,
+  COMMON_SOURCES,
+  RUNTIME_ASSETS,
+  TASK_CODE,
+  type FileRole,
+  type TaskCodeFile,
+  type TaskCodeManifest,
+  byCodeUnits,
+  canonicalManifestBytes,
+  codeCidOfManifest,
+} from "./code-cid.ts";
+
+/** The repository this module sits in. */
+export const REPO_ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+export type CodeOptions = { /** Repository root to read from (default: this checkout). */ root?: string };
+
+type Found = { sources: string[]; packages: Set<string>; packageDirs: Set<string>; assets: Map<string, Exclude<FileRole, "source">> };
+
+/** A module's runtime references: specifiers it imports, and `new URL("…", import.meta.url)` literals. */
+function references(path: string, text: string): { imports: string[]; urls: string[] } {
+  const kind = path.endsWith(".mjs") || path.endsWith(".js") ? ts.ScriptKind.JS : ts.ScriptKind.TS;
+  const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, false, kind);
+  const imports: string[] = [];
+  const urls: string[] = [];
+  const literal = (node: ts.Node | undefined) => (node && (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) ? node.text : undefined);
+  const visit = (node: ts.Node): void => {
+    if (ts.isImportDeclaration(node)) {
+      // `import type` is erased; `import { type X }` is not (verbatimModuleSyntax keeps the import).
+      if (!node.importClause?.isTypeOnly) imports.push(literal(node.moduleSpecifier)!);
+    } else if (ts.isExportDeclaration(node)) {
+      if (node.moduleSpecifier && !node.isTypeOnly) imports.push(literal(node.moduleSpecifier)!);
+    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) {
+      const specifier = literal(node.arguments[0]);
+      if (specifier !== undefined) imports.push(specifier);
+    } else if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "URL") {
+      const [first, second] = node.arguments ?? [];
+      const specifier = literal(first);
+      if (specifier !== undefined && second && second.getText(file) === "import.meta.url") urls.push(specifier);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return { imports, urls };
+}
+
+const packageNameOf = (specifier: string): string => {
+  const parts = specifier.split("/");
+  return specifier.startsWith("@") ? `${parts[0]}/${parts[1]}` : parts[0]!;
+};
+
+/** Node's lookup of a package's folder from a repository-relative directory: node_modules/<name> here, then above. */
+function packageDir(root: string, fromDir: string, name: string): string {
+  for (let dir = fromDir; ; dir = posix.dirname(dir)) {
+    const candidate = posix.join(dir === "." ? "" : dir, "node_modules", name);
+    if (existsSync(join(root, candidate, "package.json"))) return candidate;
+    if (dir === "." || dir === "") throw new Error(`package ${name} (needed from ${fromDir}/) is not installed`);
+  }
+}
+
+/** `name@version` of the package in `dir` and of every package it depends on, as installed. */
+async function addPackageClosure(root: string, dir: string, into: Set<string>, seen: Set<string>): Promise<void> {
+  if (seen.has(dir)) return;
+  seen.add(dir);
+  const json = JSON.parse(await readFile(join(root, dir, "package.json"), "utf8")) as { name: string; version: string; dependencies?: Record<string, string> };
+  into.add(`${json.name}@${json.version}`);
+  // `dependencies` only: optional ones differ per platform, peers are installed by whoever depends on them.
+  // Type declarations (@types/*) never run, so a bump of one is no new code.
+  for (const dep of Object.keys(json.dependencies ?? {}).filter((d) => !d.startsWith("@types/")).sort(byCodeUnits)) {
+    await addPackageClosure(root, packageDir(root, dir, dep), into, seen);
+  }
+}
+
+async function walk(root: string, typeName: string): Promise<Found> {
+  const code = Object.hasOwn(TASK_CODE, typeName) ? TASK_CODE[typeName] : undefined;
+  if (!code) throw new Error(`no task code is defined for ${JSON.stringify(typeName)} (wasm-tasks/code-cid.ts TASK_CODE)`);
+  const sources = new Set<string>();
+  const assets = new Map<string, Exclude<FileRole, "source">>();
+  const packageDirs = new Set<string>();
+  const queue = [code.entry, ...COMMON_SOURCES];
+  while (queue.length > 0) {
+    const path = queue.shift()!;
+    if (sources.has(path)) continue;
+    if (!path.startsWith("wasm-tasks/")) throw new Error(`${path}: task code must live in wasm-tasks/`);
+    sources.add(path);
+    const listed = RUNTIME_ASSETS[path] ?? [];
+    for (const asset of listed) assets.set(asset.path, asset.role);
+    const text = await readFile(join(root, path), "utf8");
+    const { imports, urls } = references(path, text);
+    const dir = posix.dirname(path);
+    for (const specifier of imports) {
+      if (specifier.startsWith(".")) queue.push(posix.normalize(posix.join(dir, specifier)));
+      else if (!isBuiltin(specifier)) packageDirs.add(packageDir(root, dir, packageNameOf(specifier)));
+    }
+    for (const specifier of urls) {
+      const target = posix.normalize(posix.join(dir, specifier));
+      if (target.startsWith("wasm-tasks/") && /\.(ts|mjs|js)$/.test(target)) queue.push(target);
+      else if (!listed.some((a) => a.path === target)) {
+        throw new Error(`${path} loads ${target} at run time, but RUNTIME_ASSETS["${path}"] (wasm-tasks/code-cid.ts) does not list it`);
+      }
+    }
+  }
+  for (const path of assets.keys()) {
+    if (path.startsWith("node_modules/")) packageDirs.add(`node_modules/${packageNameOf(path.slice("node_modules/".length))}`);
+  }
+  const packages = new Set<string>();
+  const seen = new Set<string>();
+  for (const dir of [...packageDirs].sort(byCodeUnits)) await addPackageClosure(root, dir, packages, seen);
+  return { sources: [...sources], packages, packageDirs: seen, assets };
+}
+
+/**
+ * Every file the code CID of `typeName` is computed from: the manifest's files, and the package.json of each package
+ * whose version it lists. Nothing else is read (the tests copy exactly these and get the same CID).
+ */
+export async function taskCodeInputs(typeName: string, options: CodeOptions = {}): Promise<string[]> {
+  const { sources, assets, packageDirs } = await walk(options.root ?? REPO_ROOT, typeName);
+  return [...sources, ...assets.keys(), ...[...packageDirs].map((d) => `${d}/package.json`)].sort(byCodeUnits);
+}
+
+/** The manifest of `typeName`'s code as this checkout holds it. */
+export async function taskCodeManifest(typeName: string, options: CodeOptions = {}): Promise<TaskCodeManifest> {
+  const root = options.root ?? REPO_ROOT;
+  const { sources, packages, assets } = await walk(root, typeName);
+  const entries: [string, FileRole][] = [...sources.map((p): [string, FileRole] => [p, "source"]), ...assets];
+  const files: TaskCodeFile[] = [];
+  for (const [path, role] of entries.sort(([a], [b]) => byCodeUnits(a, b))) {
+    files.push({ path, role, cid: await outputCidString(new Uint8Array(await readFile(join(root, path)))) });
+  }
+  return { format: CODE_MANIFEST_FORMAT, type: typeName, files, packages: [...packages].sort(byCodeUnits) };
+}
+
+/** The code CID of `typeName` as this checkout holds it (what the deploy step registers). */
+export async function taskCodeCid(typeName: string, options: CodeOptions = {}): Promise<string> {
+  return codeCidOfManifest(await taskCodeManifest(typeName, options));
+}
+
+/** Every defined type's code CID, in TASK_CODE order. */
+export async function allTaskCodeCids(options: CodeOptions = {}): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(TASK_CODE)) out[name] = await taskCodeCid(name, options);
+  return out;
+}
+
+/** The default folder the app serves manifests from: public/task-code/<type>.json, i.e. /task-code/<type>.json. */
+export const MANIFEST_DIR = join(REPO_ROOT, "public/task-code");
+
+/**
+ * Writes every type's manifest, in canonical bytes, to `dir/<type>.json` (a type name is URL-encoded in the file
+ * name), and returns the code CIDs. Run at dev start and before `next build`.
+ */
+export async function writeTaskCodeManifests(dir: string = MANIFEST_DIR, options: CodeOptions = {}): Promise<Record<string, string>> {
+  await mkdir(dir, { recursive: true });
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(TASK_CODE)) {
+    const manifest = await taskCodeManifest(name, options);
+    await writeFile(join(dir, `${encodeURIComponent(name)}.json`), canonicalManifestBytes(manifest));
+    out[name] = await codeCidOfManifest(manifest);
+  }
+  return out;
+}
+
+/**
+ * The CodePort (workers/earn/ports.ts) of a Node process: the code CID of the files this process runs, from disk.
+ * A type without a definition here has none (undefined). Computed once per type per port; `npm run worker` runs the
+ * files it hashed (an edit while it runs is only seen by a new process, which is what runs it).
+ */
+export function nodeCodePort(options: CodeOptions = {}): { codeCid(typeName: string): Promise<string | undefined> } {
+  const cache = new Map<string, Promise<string | undefined>>();
+  return {
+    codeCid(typeName) {
+      let found = cache.get(typeName);
+      if (!found) {
+        found = Object.hasOwn(TASK_CODE, typeName) ? taskCodeCid(typeName, options) : Promise.resolve(undefined);
+        found.catch(() => cache.delete(typeName));
+        cache.set(typeName, found);
+      }
+      return found;
+    },
+  };
+}
