@@ -26,6 +26,8 @@ export type BrowserCodeOptions = {
   /** Root the default `assetUrl` resolves under (default: the page's origin). */
   siteBaseUrl?: string;
   fetch?: typeof globalThis.fetch;
+  /** Also fetch and check every file the task code loads by URL (default true; false reads the manifest only). */
+  assets?: boolean;
 };
 
 export type TaskCodeCheck = {
@@ -87,7 +89,7 @@ export async function verifyTaskCode(typeName: string, options: BrowserCodeOptio
   const mismatches: CodeMismatch[] = [];
   // One at a time: the largest (a zkey, the ffmpeg wasm) are tens of MB.
   for (const file of manifest.files) {
-    if (file.role !== "fetched") {
+    if (file.role !== "fetched" || options.assets === false) {
       unverified.push(file.path);
       continue;
     }
@@ -114,10 +116,13 @@ export async function verifyTaskCode(typeName: string, options: BrowserCodeOptio
  */
 export function browserCodePort(
   options: BrowserCodeOptions & { onCheck?: (typeName: string, result: TaskCodeCheck | undefined | Error) => void } = {},
-): { codeCid(typeName: string): Promise<string | undefined> } {
+): { codeCid(typeName: string): Promise<string | undefined>; verify(typeName: string): Promise<void> } {
   const cache = new Map<string, Promise<string | undefined>>();
   return {
-    codeCid(typeName) {
+    // What the served manifest says (one small fetch): enough to know whether to take the type at all.
+    codeCid: async (typeName) => (await verifyTaskCode(typeName, { ...options, assets: false }))?.cid,
+    // The files themselves, before the first run of the type (tens of MB, checked once).
+    async verify(typeName) {
       let found = cache.get(typeName);
       if (!found) {
         found = verifyTaskCode(typeName, options).then(
@@ -133,7 +138,7 @@ export function browserCodePort(
         );
         cache.set(typeName, found);
       }
-      return found;
+      await found;
     },
   };
 }

@@ -547,12 +547,29 @@ export class EarnEngine {
     await this.commitResult(task, role, role === "auditor" ? "audit" : "round", typeName);
   }
 
+  /** The files a type loads are the approved ones (checked once, before its first run here). */
+  private verified = new Map<string, Promise<void>>();
+  private async ensureVerified(typeName: string) {
+    const verify = this.ports.code?.verify;
+    if (!verify) return;
+    let check = this.verified.get(typeName);
+    if (!check) {
+      check = verify.call(this.ports.code, typeName).catch((error: unknown) => {
+        this.verified.delete(typeName);
+        throw new CannotCompute(`the code this runtime loads for ${typeName} is not the approved code: ${message(error)}`);
+      });
+      this.verified.set(typeName, check);
+    }
+    await check;
+  }
+
   /** Compute (or reuse what the store already holds), keep the salt, then commit. */
   private async commitResult(task: TaskView, role: Role, round: "round" | "audit", typeName: string) {
     const me = this.ports.send.account;
     const storeKey = this.storePrefix() + secretKey(round, task.id);
     let secret = await this.ports.store.get<Secret>(storeKey);
     if (!secret) {
+      await this.ensureVerified(typeName);
       const zkPayload = task.mode === 1 ? this.ports.zkPayload : undefined;
       if (task.mode === 1 && !zkPayload) throw new CannotCompute(`this runtime cannot recompute ${typeName}'s output`);
       const spec = specOf(task);
@@ -586,6 +603,7 @@ export class EarnEngine {
     } catch (error) {
       throw new CannotCompute(`cannot fetch the input: ${message(error)}`);
     }
+    await this.ensureVerified(typeName);
     this.stage(task, "worker", "proving", undefined, { ratio: 0, phase: "start" });
     let container: Uint8Array;
     try {

@@ -123,7 +123,11 @@ export type LockPort = { acquire(account: Address): Promise<(() => void) | undef
  * What the local code of a task type hashes to, by the one digest rule (wasm-tasks/code-cid.ts); the engine runs a
  * type only when it equals the CID the registry approved.
  */
-export type CodePort = { codeCid(typeName: string): Promise<string | undefined> };
+export type CodePort = {
+  codeCid(typeName: string): Promise<string | undefined>;
+  /** Checks the files the type loads at run time (large: a tab calls it once, before the type's first run). */
+  verify?(typeName: string): Promise<void>;
+};
 
 /**
  * Test-only behaviours, for the tests that need a cheater (a corrupted output, a lying or copying verifier, a worker
