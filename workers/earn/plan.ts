@@ -76,15 +76,27 @@ export function revealOpen(r: RoundView, now: number): boolean {
   return opened && r.revealDeadline !== 0 && now <= r.revealDeadline;
 }
 
-/** A draw of this round is due: pending, its anchor's hash known, and not lapsed. */
+/**
+ * A transaction sent when the head is `block` lands in `block + 1` at the earliest: that is the block the contract's
+ * "a later block than the anchor" tests see. (Waiting for the head itself to pass the anchor stalls a chain that
+ * mines only when a transaction arrives, such as anvil in `npm run dev`: nobody sends the next transaction.)
+ */
+const landing = (block: bigint) => block + 1n;
+
+/**
+ * A draw of this round is due: pending, its anchor's hash known in the block the draw lands in, and not lapsed. A
+ * pool that was short at the last draw is tried again only once someone else mined a block after its anchor (the
+ * pool may have grown then), not in every block.
+ */
 export function drawDue(r: RoundView, block: bigint): boolean {
   if (r.commitDeadline !== 0 || r.anchorBlock === 0) return false;
   const anchor = BigInt(r.anchorBlock);
-  return anchor < block && block <= anchor + BLOCKHASH_HORIZON;
+  const at = r.poolShort ? block : landing(block);
+  return anchor < at && landing(block) <= anchor + BLOCKHASH_HORIZON;
 }
 
 export function anchorLapsed(r: RoundView, block: bigint): boolean {
-  return r.anchorBlock !== 0 && block > BigInt(r.anchorBlock) + BLOCKHASH_HORIZON;
+  return r.anchorBlock !== 0 && landing(block) > BigInt(r.anchorBlock) + BLOCKHASH_HORIZON;
 }
 
 /** Worker and a verifier revealed the same digest: the round is decided. */
@@ -97,8 +109,8 @@ export function agreed(r: RoundView): boolean {
 /** Mirrors ReplicationRound.settle's "round over" test. */
 export function roundOver(r: RoundView, deadline: number, now: number, block: bigint): boolean {
   if (r.commitDeadline === 0) return anchorLapsed(r, block) || (r.poolShort && now > deadline);
-  // Settling in the block of the last reveal is refused; the next block will do.
-  if (BigInt(r.anchorBlock) >= block) return false;
+  // Settling in the block of the last reveal is refused; a settle sent now lands in a later one.
+  if (BigInt(r.anchorBlock) >= landing(block)) return false;
   return r.reveals >= 3 || now > r.revealDeadline;
 }
 
