@@ -24,6 +24,7 @@ import { bpsShare, escrowFor } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { parseCid } from "../../lib/ipfs/index.ts";
 import { goldenVectors } from "../../wasm-tasks/image-resize/golden.ts";
+import { goldenVectors as videoVectors } from "../../wasm-tasks/video-transcode/golden.ts";
 import { EarnEngine } from "../../workers/earn/engine.ts";
 import type { Role } from "../../workers/earn/ports.ts";
 import { readDeployments } from "../../workers/node/config.ts";
@@ -121,17 +122,53 @@ before(async () => {
   deployment = readDeployments(stack.deploymentsFile, 31337);
 });
 
+const keyFile = () => join(dir, "keys", "worker.key");
+const env = () => ({ ...process.env, ...stack.env, CC_APP_PORT: String(NO_APP_PORT), CC_LOCK_DIR: join(dir, "locks"), PATH: `${join(root, "node_modules/.bin")}:${process.env.PATH ?? ""}` });
+/** `npm run worker` in its own process group, like a terminal job: Ctrl-C goes to npm, tsx and the worker alike. */
+const start = (extra: string[] = []) => {
+  const proc = spawn("npm", ["run", "--silent", "worker", "--", "--key-file", keyFile(), "--cores", "1", "--tick-ms", "500", ...extra], { cwd: root, env: env(), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const out = { text: "" };
+  proc.stdout!.on("data", (d: Buffer) => {
+    out.text += d.toString();
+    log(`[worker] ${d.toString().trimEnd()}`);
+  });
+  proc.stderr!.on("data", (d: Buffer) => (out.text += d.toString()));
+  const exited = new Promise<number | string | null>((r) => proc.once("exit", (code, signal) => r(code ?? signal)));
+  return { proc, out, exited };
+};
+const ctrlC = (proc: ChildProcess) => process.kill(-proc.pid!, "SIGINT");
+const groupAlive = (pgid: number) => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** Kept running from the first test on: the verifier pool of the later ones. Stopped (and checked) last. */
+let requester: Party | undefined;
+let verifiers: Party[] = [];
+/** Every account that holds credit and every task posted, for the conservation checks of later tests. */
+const accounts = new Set<Address>();
+const tasks = new Set<Hex>();
+
 after(async () => {
+  for (const v of verifiers) {
+    await v.engine!.stop({ force: true });
+    v.ports.dispose();
+  }
+  requester?.ports.dispose();
   await stack?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test("a replicated image-resize task posted from Node is worked, verified, accepted, finalized and paid by engines", { timeout: 240_000 }, async () => {
-  const requester = party("requester", undefined);
+  requester = party("requester", undefined);
   const worker = party("worker", ["worker"]);
-  const verifiers = [party("verifier1", ["verifier"]), party("verifier2", ["verifier"])];
+  verifiers = [party("verifier1", ["verifier"]), party("verifier2", ["verifier"])];
   const engines = [worker, ...verifiers];
   const everyone = [requester, ...engines];
+  for (const p of everyone) accounts.add(p.address);
   try {
     for (const p of everyone) assert.notEqual((await ensureGas({ client, address: p.address })).funded, "already");
     for (const p of everyone) await p.ports.chain.loaded();
@@ -182,6 +219,7 @@ test("a replicated image-resize task posted from Node is worked, verified, accep
         spec: stringToHex(JSON.stringify(vector.spec)),
       },
     ]);
+    tasks.add(taskId);
     const escrow = escrowFor(BOUNTY, 0, params);
     assert.equal((await accountOf(requester.address)).genesis, before.get(requester.address)!.genesis - escrow, "the escrow comes from genesis credit");
     await assertConserved(everyone.map((p) => p.address), [taskId]);
@@ -242,50 +280,24 @@ test("a replicated image-resize task posted from Node is worked, verified, accep
     assert.equal(job?.stage, "paid");
     assert.equal(job?.earned, BOUNTY);
 
-    // Stop: nothing is held any more, so every engine stops at once, and its store holds no salt.
-    await Promise.all(engines.map((p) => p.engine!.stop()));
-    for (const p of engines) {
-      assert.equal(p.engine!.getSnapshot().status, "stopped");
-      assert.deepEqual(await p.ports.store.keys(""), [], "no salt left behind");
-    }
+    // Stop: nothing is held any more, so the engine stops at once, and its store holds no salt. (The verifiers go
+    // on for the tests below.)
+    await worker.engine!.stop();
+    assert.equal(worker.engine!.getSnapshot().status, "stopped");
+    for (const p of engines) assert.deepEqual(await p.ports.store.keys(""), [], "no salt left behind");
   } finally {
-    for (const p of everyone) {
-      p.engine?.dispose();
-      p.ports.dispose();
-    }
+    worker.engine!.dispose();
+    worker.ports.dispose();
   }
 });
 
 test("npm run worker: creates its key, registers, refuses a second process for the account, and stops on Ctrl-C", { timeout: 180_000 }, async () => {
-  const keyFile = join(dir, "keys", "worker.key");
-  const env = { ...process.env, ...stack.env, CC_APP_PORT: String(NO_APP_PORT), CC_LOCK_DIR: join(dir, "locks"), PATH: `${join(root, "node_modules/.bin")}:${process.env.PATH ?? ""}` };
-  const start = (extra: string[] = []) => {
-    // Its own process group, like a terminal job: Ctrl-C goes to npm, tsx and the worker alike.
-    const proc = spawn("npm", ["run", "--silent", "worker", "--", "--key-file", keyFile, "--cores", "1", "--tick-ms", "500", ...extra], { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
-    const out = { text: "" };
-    proc.stdout!.on("data", (d: Buffer) => {
-      out.text += d.toString();
-      log(`[worker] ${d.toString().trimEnd()}`);
-    });
-    proc.stderr!.on("data", (d: Buffer) => (out.text += d.toString()));
-    const exited = new Promise<number | string | null>((r) => proc.once("exit", (code, signal) => r(code ?? signal)));
-    return { proc, out, exited };
-  };
-  const ctrlC = (proc: ChildProcess) => process.kill(-proc.pid!, "SIGINT");
-  const groupAlive = (pgid: number) => {
-    try {
-      process.kill(-pgid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
   const first = start();
   try {
     const { text } = await waitFor("the worker to start earning", 150_000, async () => (first.out.text.includes("earning as") ? first.out : undefined), () => first.out.text);
-    assert.ok(existsSync(keyFile), "the key file was created");
-    assert.equal(statSync(keyFile).mode & 0o777, 0o600, "readable by its owner only");
-    const address = privateKeyToAccount(readFileSync(keyFile, "utf8").trim() as Hex).address;
+    assert.ok(existsSync(keyFile()), "the key file was created");
+    assert.equal(statSync(keyFile()).mode & 0o777, 0o600, "readable by its owner only");
+    const address = privateKeyToAccount(readFileSync(keyFile(), "utf8").trim() as Hex).address;
     assert.match(text, new RegExp(`created a new key in .*: account ${address}`));
     assert.match(text, /gas: .* ETH set on the local chain/, "no faucet here: anvil_setBalance");
     assert.match(text, /benchmark: [\d.]+ s, rate [\d.]+/);
@@ -326,6 +338,107 @@ test("npm run worker: creates its key, registers, refuses a second process for t
         // the group is gone
       }
     }
+  }
+});
+
+/** Posts a replicated task of `typeName` from the requester of the first test; returns its id. */
+async function postTask(typeName: string, input: Uint8Array, spec: unknown): Promise<Hex> {
+  const r = requester!;
+  const published = await r.ports.ipfs.publish(input);
+  const typeId = (await r.ports.chain.taskTypes()).find((t) => t.name === typeName)!.id;
+  const taskId = await read<Hex>("TaskMarket", "nextTaskId", [r.address]);
+  tasks.add(taskId);
+  const head = await client.getBlock();
+  await r.ports.send.send("TaskMarket", "post", [
+    {
+      typeId,
+      mode: 0,
+      bounty: Number(BOUNTY),
+      deadline: Number(head.timestamp) + 3600,
+      claimWindow: 0,
+      inputBytes: input.length,
+      preferredWorker: zeroAddress,
+      zkInputCommitment: 0n,
+      inputCid: bytesToHex(published.cidBytes),
+      spec: stringToHex(JSON.stringify(spec)),
+    },
+  ]);
+  return taskId;
+}
+
+const digestOf = (cid: string) => cidDigest(bytesToHex(parseCid(cid).bytes));
+
+test("npm run worker on Ctrl-C finishes the task it holds; forced out by a second Ctrl-C, a restart resumes it", { timeout: 240_000 }, async () => {
+  assert.ok(requester && verifiers.length === 2, "runs after the first test: its requester and verifier engines");
+  const address = privateKeyToAccount(readFileSync(keyFile(), "utf8").trim() as Hex).address;
+  accounts.add(address);
+  const kill = (p: ChildProcess) => {
+    try {
+      process.kill(-p.pid!, "SIGKILL");
+    } catch {
+      // the group is gone
+    }
+  };
+  const procs: ChildProcess[] = [];
+  try {
+    // 1. Ctrl-C while it holds a claim: no new claims, but the held task is computed, committed and revealed
+    //    before it exits (the verifiers, in this process, settle it).
+    const image = goldenVectors[0]!;
+    const graceful = start(["--roles", "worker"]);
+    procs.push(graceful.proc);
+    await waitFor("the worker process to start", 120_000, async () => (graceful.out.text.includes("earning as") ? true : undefined), () => graceful.out.text);
+    const t1 = await postTask("image-resize", new Uint8Array(readFileSync(join(root, "wasm-tasks/image-resize/fixtures", image.fixture))), image.spec);
+    await waitFor("the process to claim the task", 60_000, async () => (graceful.out.text.includes(`claim ${t1.slice(0, 10)}`) ? true : undefined), () => graceful.out.text);
+    ctrlC(graceful.proc);
+    const t1b = await postTask("image-resize", new Uint8Array(readFileSync(join(root, "wasm-tasks/image-resize/fixtures", image.fixture))), image.spec);
+    assert.ok([0, "SIGINT"].includes((await graceful.exited)!), graceful.out.text);
+    const text1 = graceful.out.text;
+    assert.match(text1, /\(exit code 0\)\n$/);
+    const stopAt = text1.indexOf("SIGINT: stopping");
+    const revealAt = text1.indexOf(`reveal ${t1.slice(0, 10)}`);
+    assert.ok(stopAt >= 0 && revealAt > stopAt, `it revealed the held task after Ctrl-C, then exited:\n${text1}`);
+    assert.ok(!text1.includes(`claim ${t1b.slice(0, 10)}`), "no new claim after Ctrl-C");
+    await waitFor("the held task to be accepted", 60_000, async () => ([TaskStatus.Accepted, TaskStatus.Auditing].includes(await statusOf(t1)) ? true : undefined));
+    assert.equal((await read<{ worker: Address }>("TaskMarket", "taskOf", [t1])).worker, address);
+    assert.equal(await statusOf(t1b), TaskStatus.Open, "the task posted after Ctrl-C was left for others");
+
+    // 2. Two Ctrl-Cs: out at once, holding a commitment whose salt is on disk. A restart picks the task up where the
+    //    chain and the state file say it stands (it reveals), and it is accepted with the golden video output.
+    const video = videoVectors[0]!;
+    const forced = start(["--roles", "worker"]);
+    procs.push(forced.proc);
+    // t1b (still open) is claimed first: the video task posted next waits for it.
+    await waitFor("the worker process to claim the open task", 120_000, async () => (forced.out.text.includes(`claim ${t1b.slice(0, 10)}`) ? true : undefined), () => forced.out.text);
+    await waitFor("the open task to be revealed", 60_000, async () => (forced.out.text.includes(`reveal ${t1b.slice(0, 10)}`) ? true : undefined), () => forced.out.text);
+    const t2 = await postTask("video-transcode", new Uint8Array(readFileSync(join(root, "wasm-tasks/video-transcode/fixtures", video.fixture))), video.spec);
+    // Its commitment is in; the verifiers take seconds to transcode before anyone may reveal.
+    await waitFor("the process to commit the video task", 90_000, async () => (forced.out.text.includes(`commit ${t2.slice(0, 10)}`) ? true : undefined), () => forced.out.text);
+    ctrlC(forced.proc);
+    await new Promise((r) => setTimeout(r, 1_500));
+    ctrlC(forced.proc);
+    assert.ok([130, "SIGINT"].includes((await forced.exited)!), forced.out.text);
+    assert.match(forced.out.text, /SIGINT again: exiting now/);
+    assert.match(forced.out.text, /\(exit code 130\)\n$/);
+    assert.ok(!forced.out.text.includes(`reveal ${t2.slice(0, 10)}`), `forced out before its reveal:\n${forced.out.text}`);
+    assert.equal(await statusOf(t2), TaskStatus.Committed, "held: committed, not revealed");
+    const state = JSON.parse(readFileSync(`${keyFile()}.state.json`, "utf8")) as Record<string, unknown>;
+    assert.ok(Object.keys(state).some((k) => k.endsWith(`round:${t2.toLowerCase()}`)), "its salt is on disk");
+
+    const resumed = start(["--roles", "worker"]);
+    procs.push(resumed.proc);
+    await waitFor("the restarted process to reveal the video task", 150_000, async () => (resumed.out.text.includes(`reveal ${t2.slice(0, 10)}`) ? true : undefined), () => resumed.out.text);
+    assert.doesNotMatch(resumed.out.text, new RegExp(`claim ${t2.slice(0, 10)}|${t2.slice(0, 10)} video-transcode as worker: computing`), "no new claim, no recomputation: the salt on disk opens the commitment");
+    await waitFor("the video task to be accepted", 90_000, async () => ([TaskStatus.Accepted, TaskStatus.Auditing].includes(await statusOf(t2)) ? true : undefined), () => resumed.out.text);
+    const round = await read<{ members: readonly { account: Address }[]; sealOrDigest: readonly Hex[] }>("TaskMarket", "roundOf", [t2]);
+    assert.equal(round.members[0]!.account, address);
+    assert.deepEqual([...round.sealOrDigest], Array(3).fill(digestOf(video.cid)), "worker and both verifiers: the golden video output");
+    ctrlC(resumed.proc);
+    assert.ok([0, "SIGINT"].includes((await resumed.exited)!), resumed.out.text);
+    assert.match(resumed.out.text, /\(exit code 0\)\n$/);
+    assert.deepEqual(Object.keys(JSON.parse(readFileSync(`${keyFile()}.state.json`, "utf8")) as object), [], "no salt left once revealed");
+    await assertConserved([...accounts], [...tasks]);
+  } finally {
+    procs.forEach(kill);
   }
 });
 
