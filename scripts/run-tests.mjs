@@ -6,6 +6,8 @@ import { spawn } from "node:child_process";
 const suites = [
   { name: "contracts", command: "npx", args: ["hardhat", "test"] },
   { name: "unit", command: "npm", args: ["run", "--silent", "test:unit"] },
+  // The earn engine in Node against anvil + the deploy + Helia, and `npm run worker` as a process (e2e/node/).
+  { name: "integration", command: "npm", args: ["run", "--silent", "test:integration"] },
   { name: "e2e", command: "npm", args: ["run", "--silent", "test:e2e"] },
 ];
 

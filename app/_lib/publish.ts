@@ -1,12 +1,7 @@
-/** Adding bytes to the IPFS node the app uses: the CID is computed here, the node verifies every block. */
-import { addFile, uploadCar } from "../../lib/ipfs/index.ts";
+/** Moved to lib/client/publish.ts; this binds it to the app's IPFS gateway. */
+import { publishBytes as publishTo } from "../../lib/client/publish.ts";
 import { appConfig } from "./config";
 
-export type Published = { cid: string; cidBytes: Uint8Array; blocks: number };
+export type { Published } from "../../lib/client/publish.ts";
 
-export async function publishBytes(bytes: Uint8Array, onUploading: () => void = () => {}): Promise<Published> {
-  const added = await addFile(bytes);
-  onUploading();
-  const result = await uploadCar(appConfig.ipfsGateway, added.cid, added.car);
-  return { cid: added.cid.toString(), cidBytes: added.cid.bytes, blocks: result.blocks };
-}
+export const publishBytes = (bytes: Uint8Array, onUploading?: () => void) => publishTo(appConfig.ipfsGateway, bytes, onUploading);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { describe, it, test } from "node:test";
 import type { Address, Hex } from "viem";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import type { TaskView } from "../../lib/client/tasks.ts";
-import { BACKUP_BLOCKS, type Observed, type PlanInput, dueSteps, roundOver, secretKey } from "./plan.ts";
+import { BACKUP_BLOCKS, type Observed, type PlanInput, anchorLapsed, drawDue, dueSteps, roundOver, secretKey } from "./plan.ts";
 import type { RoundView, TaskState } from "./ports.ts";
 
 const ME = "0x00000000000000000000000000000000000000aa" as Address;
@@ -96,9 +96,9 @@ describe("plan: what the earn engine does next", () => {
   it("the worker draws its verifiers once the anchor is mined, and never after the anchor lapsed", () => {
     const r = round({ commitDeadline: 0, revealDeadline: 0, anchorBlock: 19 });
     const o = { task: task(TaskStatus.Committed, { worker: ME }), state: state(TaskStatus.Committed, { worker: ME }), round: r };
-    assert.deepEqual(kinds([o], input({ block: 19n })), [], "the anchor's hash is not known in its own block");
-    assert.deepEqual(kinds([o], input({ block: 20n })), ["drawVerifiers"]);
-    assert.deepEqual(kinds([o], input({ block: 19n + 257n })), ["settle"], "a lapsed draw is settled, never re-rolled");
+    assert.deepEqual(kinds([o], input({ block: 18n })), [], "a head read before the anchor");
+    assert.deepEqual(kinds([o], input({ block: 19n })), ["drawVerifiers"], "a draw sent now lands in a later block");
+    assert.deepEqual(kinds([o], input({ block: 19n + 256n })), ["settle"], "a lapsed draw is settled, never re-rolled");
   });
 
   it("a pool member calls a draw that waited for its worker and requester only after BACKUP_BLOCKS", () => {
@@ -157,8 +157,8 @@ describe("plan: what the earn engine does next", () => {
   it("an accepted task's audit is decided from a later block before it can be finalized", () => {
     const pending = round({ auditPending: true, anchorBlock: 20 });
     const o = { task: task(TaskStatus.Accepted, { worker: ME }), state: state(TaskStatus.Accepted, { worker: ME }), round: pending, auditWindowClosesAt: 100 };
-    assert.deepEqual(kinds([o], input({ block: 20n })), []);
-    assert.deepEqual(kinds([o], input({ block: 21n })), ["decideAudit"], "no finalize while the audit is undecided");
+    assert.deepEqual(kinds([o], input({ block: 19n })), []);
+    assert.deepEqual(kinds([o], input({ block: 20n })), ["decideAudit"], "no finalize while the audit is undecided; it lands in a later block");
     const stranger = { ...o, task: task(TaskStatus.Accepted, { worker: OTHER }), state: state(TaskStatus.Accepted, { worker: OTHER }), round: { ...pending, members: [] } };
     assert.deepEqual(kinds([stranger], input({ block: 21n })), []);
     assert.deepEqual(kinds([stranger], input({ block: 21n + BACKUP_BLOCKS })), ["decideAudit"], "a pool member backs the decision up");
@@ -187,4 +187,50 @@ describe("plan: what the earn engine does next", () => {
     assert.deepEqual(kinds([o], input({ now: 10_001 })), ["expire"]);
     assert.deepEqual(kinds([{ ...o, task: task(TaskStatus.Open) }], input({ now: 10_001 })), []);
   });
+});
+
+const bare = (r: Partial<RoundView>): RoundView => ({
+  commitDeadline: 0,
+  revealDeadline: 0,
+  acceptedAt: 0,
+  commits: 0,
+  reveals: 0,
+  replacements: 0,
+  forced: false,
+  anchorBlock: 0,
+  pauseMark: 0,
+  inputRejected: false,
+  poolShort: false,
+  auditPending: false,
+  members: [],
+  sealOrDigest: [],
+  ...r,
+});
+
+// A transaction sent at head H lands in H + 1 at the earliest: on a chain that mines only when a transaction
+// arrives (anvil in npm run dev), waiting for the head to pass the anchor would wait forever.
+test("a draw is due as soon as its anchor is the head: the draw lands in a later block", () => {
+  assert.equal(drawDue(bare({ anchorBlock: 10 }), 10n), true);
+  assert.equal(drawDue(bare({ anchorBlock: 10 }), 9n), false, "a head older than the anchor (a stale read): not yet");
+  assert.equal(drawDue(bare({ anchorBlock: 10, commitDeadline: 100 }), 10n), false, "already drawn");
+  assert.equal(drawDue(bare({}), 10n), false, "nothing anchored");
+});
+
+test("a short pool is drawn again only after a block someone else mined", () => {
+  assert.equal(drawDue(bare({ anchorBlock: 10, poolShort: true }), 10n), false);
+  assert.equal(drawDue(bare({ anchorBlock: 10, poolShort: true }), 11n), true);
+});
+
+test("an anchor lapses when the block a transaction lands in is past the blockhash horizon", () => {
+  assert.equal(anchorLapsed(bare({ anchorBlock: 10 }), 265n), false);
+  assert.equal(anchorLapsed(bare({ anchorBlock: 10 }), 266n), true, "lands in 267 > 10 + 256");
+  assert.equal(drawDue(bare({ anchorBlock: 10 }), 265n), true, "lands in 266: the last block that reads the hash");
+  assert.equal(drawDue(bare({ anchorBlock: 10 }), 266n), false);
+});
+
+test("a round whose last reveal is the head can be settled: the settle lands in the next block", () => {
+  const r = bare({ anchorBlock: 20, commitDeadline: 100, revealDeadline: 200, commits: 3, reveals: 3 });
+  assert.equal(roundOver(r, 1_000, 150, 20n), true);
+  assert.equal(roundOver({ ...r, reveals: 2 }, 1_000, 150, 20n), false, "a reveal is missing and its window is open");
+  assert.equal(roundOver({ ...r, reveals: 2 }, 1_000, 201, 20n), true, "the reveal window closed");
 });

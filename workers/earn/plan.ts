@@ -77,15 +77,27 @@ export function revealOpen(r: RoundView, now: number): boolean {
   return opened && r.revealDeadline !== 0 && now <= r.revealDeadline;
 }
 
-/** A draw of this round is due: pending, its anchor's hash known, and not lapsed. */
+/**
+ * A transaction sent when the head is `block` lands in `block + 1` at the earliest: that is the block the contract's
+ * "a later block than the anchor" tests see. (Waiting for the head itself to pass the anchor stalls a chain that
+ * mines only when a transaction arrives, such as anvil in `npm run dev`: nobody sends the next transaction.)
+ */
+const landing = (block: bigint) => block + 1n;
+
+/**
+ * A draw of this round is due: pending, its anchor's hash known in the block the draw lands in, and not lapsed. A
+ * pool that was short at the last draw is tried again only once someone else mined a block after its anchor (the
+ * pool may have grown then), not in every block.
+ */
 export function drawDue(r: RoundView, block: bigint): boolean {
   if (r.commitDeadline !== 0 || r.anchorBlock === 0) return false;
   const anchor = BigInt(r.anchorBlock);
-  return anchor < block && block <= anchor + BLOCKHASH_HORIZON;
+  const at = r.poolShort ? block : landing(block);
+  return anchor < at && landing(block) <= anchor + BLOCKHASH_HORIZON;
 }
 
 export function anchorLapsed(r: RoundView, block: bigint): boolean {
-  return r.anchorBlock !== 0 && block > BigInt(r.anchorBlock) + BLOCKHASH_HORIZON;
+  return r.anchorBlock !== 0 && landing(block) > BigInt(r.anchorBlock) + BLOCKHASH_HORIZON;
 }
 
 /** Worker and a verifier revealed the same digest: the round is decided. */
@@ -164,7 +176,7 @@ export function stepsFor(o: Observed, p: PlanInput): Step[] {
         // Decided from the settlement block's hash, from a later block; a lapsed hash means audited, so nobody gains
         // by waiting. Pool members step in as a backup: an audit pays them.
         const backup = (p.roles.has("auditor") || p.roles.has("verifier")) && p.block > BigInt(r.anchorBlock) + BACKUP_BLOCKS;
-        if (BigInt(r.anchorBlock) < p.block && (involved || backup)) add("decideAudit", "the random audit is due to be decided");
+        if (BigInt(r.anchorBlock) < landing(p.block) && (involved || backup)) add("decideAudit", "the random audit is due to be decided");
         break;
       }
       if (involved && o.auditWindowClosesAt !== undefined && p.now > o.auditWindowClosesAt) add("finalize", "the audit window closed");
