@@ -351,7 +351,7 @@ describe("attack catalogue", async () => {
     assert.ok(taskId, "no task with an audited outcome in 10 tries at a 90% rate");
     for (let i = 0; i < TRIES; i++) {
       await viem.assertions.revertWithCustomErrorWithArgs(
-        dodger.write.decideUnaudited([s.market.address, taskId]),
+        dodger.write.decideUnaudited!([s.market.address, taskId]),
         dodger,
         "Audited",
         [taskId],
@@ -384,7 +384,7 @@ describe("attack catalogue", async () => {
     for (let roll = 0; roll < 5; roll++) {
       await networkHelpers.mine(300);
       await viem.assertions.revertWithCustomErrorWithArgs(
-        dodger.write.decideUnaudited([s.market.address, taskId], { gas: 6_000_000n }),
+        dodger.write.decideUnaudited!([s.market.address, taskId], { gas: 6_000_000n }),
         dodger,
         "Audited",
         [taskId],
