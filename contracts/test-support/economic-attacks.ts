@@ -101,7 +101,10 @@ export async function drawSteering(connection: Connection, { trials = 8, honest 
   let steered = 0;
   let ownDrawn = 0;
   let requester = requesterW;
-  for (let trial = 0; trial < trials; trial++) {
+  // Block hashes follow the wall clock, so a run of anchors may all seat the attacker without a move: then the trials
+  // go on (up to four times as many) until one anchor calls for a move, or the result would show nothing.
+  let trial = 0;
+  for (; trial < trials || (moves === 0 && trial < 4 * trials); trial++) {
     // A fresh requester every few trials: each holds only its 10 CC of genesis credit.
     if (trial % 8 === 7) {
       requester = await s.extraWallet(3000 + trial);
@@ -157,7 +160,7 @@ export async function drawSteering(connection: Connection, { trials = 8, honest 
     // Back in the pool for the next trial (effective from the next block); the round is left as it is.
     for (const a of best) await s.wait(await (await s.as(s.walletOf(a as Address))).registry.write.joinVerifierPool());
   }
-  return { trials, moves, steered, ownDrawn, attackerShare: attackers / (attackers + honest) };
+  return { trials: trial, moves, steered, ownDrawn, attackerShare: attackers / (attackers + honest) };
 }
 
 export type HorizonResult = { rerollRefused: boolean; workerSlashed: bigint; reason: number };

@@ -126,6 +126,7 @@ describe("attack catalogue: economic attacks (issue 9)", async () => {
     await s.revealAs(vs[0]!, taskId, vr[0]!);
     await s.revealAs(vs[1]!, taskId, vr[1]!);
     await s.wait(await s.market.write.settle([taskId]));
+    await s.wait(await s.market.write.decideAudit([taskId]));
     assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
     await s.drawAuditors(taskId);
     const auditors = (await s.market.read.auditOf([taskId])).members.map((m) => s.walletOf(m.account));

@@ -318,10 +318,11 @@ describe("attack catalogue", async () => {
     await conserved([taskId]);
   });
 
-  it("attack_revertingSettleWrapperCannotDodgeTheAudit", async () => {
-    // A cheating worker (settle is open to anyone) wraps settle in a contract that reverts when the random
-    // audit is drawn, and retries block after block. The audit is decided by the hash of the last reveal's
-    // block, fixed before any settle runs: once that outcome is "audited" every retry sees the same outcome.
+  it("attack_revertingDecideWrapperCannotDodgeTheAudit", async () => {
+    // A cheating worker (decideAudit is open to anyone) wraps decideAudit in a contract that reverts when the random
+    // audit comes out audited, and retries block after block. The decision is drawn from the hash of the settle
+    // block, fixed before any decideAudit runs: once that outcome is "audited" every retry sees the same outcome,
+    // and finalize will not pay before the audit is decided.
     const TRIES = 20;
     const RATE = 9_000;
     const { s, revealed, conserved } = await world(5, RATE);
@@ -335,50 +336,68 @@ describe("attack catalogue", async () => {
       );
       return seed % 10_000n < BigInt(RATE);
     };
-    // Take the first task whose outcome is "audited" (90% of them); the others are settled out of the way.
+    // Take the first task whose settle block says "audited" (90% of them); the others are decided out of the way.
     const ids: Hex[] = [];
     let taskId: Hex | undefined;
     for (let i = 0; i < 10 && !taskId; i++) {
       const c = await revealed("lie");
       ids.push(c.taskId);
+      await s.wait(await s.market.write.settle([c.taskId]));
+      // Settle shows nothing: every accepted task is Accepted with its audit pending, whatever its block says.
+      assert.equal((await s.market.read.taskOf([c.taskId])).status, TaskStatus.Accepted);
       if (await auditOutcome(c.taskId)) taskId = c.taskId;
-      else await s.wait(await s.market.write.settle([c.taskId]));
+      else await s.wait(await s.market.write.decideAudit([c.taskId]));
     }
     assert.ok(taskId, "no task with an audited outcome in 10 tries at a 90% rate");
     for (let i = 0; i < TRIES; i++) {
       await viem.assertions.revertWithCustomErrorWithArgs(
-        dodger.write.settleUnaudited([s.market.address, taskId]),
+        dodger.write.decideUnaudited!([s.market.address, taskId]),
         dodger,
         "Audited",
         [taskId],
       );
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Revealing, `try ${i}: nothing settled`);
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted, `try ${i}: nothing decided`);
+      assert.equal((await s.market.read.roundOf([taskId])).auditPending, true);
       await networkHelpers.mine();
     }
-    // An honest settle then starts the audit that the wrapper kept seeing.
-    const hash = await s.market.write.settle([taskId]);
+    // Leaving it undecided does not get the worker paid either.
+    await time.increaseTo((await s.market.read.auditWindowClosesAt([taskId])) + 1n);
+    await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalize([taskId]), s.market, "AuditUndecided", [taskId]);
+    // An honest decideAudit then starts the audit that the wrapper kept seeing.
+    const hash = await s.market.write.decideAudit([taskId]);
+    await viem.assertions.emitWithArgs(hash, s.market, "AuditDecided", [taskId, true]);
     await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, false]);
     assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
     await conserved(ids);
   });
 
-  // Waiting out the anchor: once the last reveal's block hash is over 256 blocks old it can no longer be read,
-  // and settle then audits the task. A worker that waits for a fresh draw gets a certain audit instead.
-  it("attack_waitingOutTheAnchorCannotReRollTheAudit", async () => {
+  // Waiting out the anchor: once the settle block's hash is over 256 blocks old it can no longer be read, and
+  // decideAudit then audits the task. A worker that waits for a fresh roll gets a certain audit instead, and it
+  // cannot settle again for a new anchor.
+  it("attack_waitingOutTheSettleHashCannotReRollTheAudit", async () => {
     // auditRateBps 1: with a readable hash an audit is all but impossible, so every audit below is the stale rule.
     const { s, revealed, conserved } = await world(5, 1);
     const dodger = await viem.deployContract("AuditDodger");
     const { taskId } = await revealed("lie");
+    await s.wait(await s.market.write.settle([taskId]));
+    const { anchorBlock } = await s.market.read.roundOf([taskId]);
     for (let roll = 0; roll < 5; roll++) {
       await networkHelpers.mine(300);
-      await assert.rejects(
-        async () => s.wait(await dodger.write.settleUnaudited([s.market.address, taskId], { gas: 6_000_000n })),
-        /Audited/,
-        `roll ${roll}: the wrapper must see an audit and revert`,
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        dodger.write.decideUnaudited!([s.market.address, taskId], { gas: 6_000_000n }),
+        dodger,
+        "Audited",
+        [taskId],
       );
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Revealing);
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.settle([taskId]), s.market, "WrongStatus", [
+        taskId,
+        TaskStatus.Accepted,
+      ]);
+      assert.equal((await s.market.read.roundOf([taskId])).anchorBlock, anchorBlock, `roll ${roll}: the anchor never moves`);
     }
-    const hash = await s.market.write.settle([taskId]);
+    const hash = await s.market.write.decideAudit([taskId]);
+    await viem.assertions.emitWithArgs(hash, s.market, "AuditDecided", [taskId, true]);
     await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, false]);
     assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
     await conserved([taskId]);

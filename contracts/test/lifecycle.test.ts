@@ -62,7 +62,7 @@ describe("full replicated lifecycle", async () => {
     await s.genesisKept([taskId]);
   });
 
-  it("post -> claim -> round -> random audit -> auditors drawn -> clean audit pays everyone from the escrow", async () => {
+  it("post -> claim -> round -> random audit decided -> auditors drawn -> clean audit pays everyone from the escrow", async () => {
     const s = await setupProtocol(connection, { auditRateBps: 10_000 });
     const [, requester, worker] = s.wallets;
     assert.ok(requester && worker);
@@ -79,7 +79,11 @@ describe("full replicated lifecycle", async () => {
     for (const v of verifiers) vres.push(await s.commitAs(v, taskId, "good"));
     await s.revealAs(worker, taskId, out);
     for (const [i, v] of verifiers.entries()) await s.revealAs(v, taskId, vres[i]!);
+    // Settle accepts and anchors the random audit to its block; the decision comes in a later transaction.
     await s.wait(await s.market.write.settle([taskId]));
+    assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
+    assert.equal((await s.market.read.roundOf([taskId])).auditPending, true);
+    await s.wait(await s.market.write.decideAudit([taskId]));
     assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
     await s.conserved([taskId]);
     await s.drawAuditors(taskId);

@@ -1,7 +1,7 @@
 /**
  * Emergency pause by governance (issue 9 rules). A paused market takes no new obligations (post, claim,
  * forceAudit) but lets work in flight finish and credit go home (cancel, expire, release, expireClaim, commit,
- * draws, reveal, settle, finalize, finalizeAudit); every audit window it covers (the forced-audit window, the
+ * draws, reveal, settle, decideAudit, finalize, finalizeAudit); every audit window it covers (the forced-audit window, the
  * wait before finalize, an audit's own lapse) is extended by the time it lasts (`pausedTime`,
  * `auditWindowClosesAt`). A paused registry takes no new workers, stake or pool members but lets them leave and
  * unstake. A paused ledger stops user transfers and cycle clearing; the operators' moves go on.
@@ -212,7 +212,6 @@ describe("Pause", async () => {
         bob.account.address,
         s.result(taskId, bob.account.address, "good").digest,
         false,
-        false,
       ]);
       assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
       // Accepted moves no credit: the escrow is whole and the locks stay until final.
@@ -220,6 +219,34 @@ describe("Pause", async () => {
       assert.equal((await s.account(bob.account.address)).lockedStake, CLAIM_LOCK);
       for (const v of verifiers) assert.equal((await s.account(v.account.address)).lockedStake, LOCK);
       await check([taskId]);
+    });
+
+    it("test_decideAudit_stillDecidesAndStartsTheRandomAuditWhilePaused", async () => {
+      const s = await setupProtocol(connection, { auditRateBps: 10_000 });
+      const [, alice, bob] = s.wallets;
+      await s.registerWorker(alice!, 0n, false);
+      const worker = await s.registerWorker(bob!, 2_000n, false);
+      for (const w of s.wallets.slice(3, 8)) await s.registerWorker(w);
+      const taskId = await s.post(alice!, { bounty: BOUNTY });
+      await s.wait(await worker.market.write.claim([taskId]));
+      await s.wait(await s.market.write.pause());
+      const out = await s.commitAs(bob!, taskId, "good");
+      await s.drawVerifiers(taskId);
+      const verifiers = (await s.market.read.roundOf([taskId])).members.slice(1).map((m) => s.walletOf(m.account));
+      const res = [];
+      for (const v of verifiers) res.push(await s.commitAs(v, taskId, "good"));
+      await s.revealAs(bob!, taskId, out);
+      for (const [i, v] of verifiers.entries()) await s.revealAs(v, taskId, res[i]!);
+      await s.wait(await s.market.write.settle([taskId]));
+      // A pending decision is not something a pause may hold up: finalize still asks for it, and it goes through.
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalize([taskId]), s.market, "AuditUndecided", [taskId]);
+      const hash = s.market.write.decideAudit([taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "AuditDecided", [taskId, true]);
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
+      await s.drawAuditors(taskId);
+      assert.notEqual((await s.market.read.auditOf([taskId])).commitDeadline, 0);
+      await s.conserved([taskId]);
+      await s.genesisKept([taskId]);
     });
 
     it("test_finalize_stillPaysAWindowThatClosedBeforeThePause", async () => {

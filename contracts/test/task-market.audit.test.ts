@@ -1,6 +1,7 @@
 /**
- * TaskMarket audits (DESIGN §3 step 6, issue 9 rules): the random audit drawn at settle (stale hash -> audited),
- * audits forced by the requester (funded by the audit reserve escrowed at post, window extended by pauses), the
+ * TaskMarket audits (DESIGN §3 step 6, issue 9 rules): the random audit, which settle leaves pending and anchored
+ * to its own block and `decideAudit` decides from that block's hash in a later transaction (unreadable hash ->
+ * audited; finalize refuses an undecided audit), audits forced by the requester (funded by the audit reserve escrowed at post, window extended by pauses), the
  * auditor draw (anchored, never re-rolled, from the pool as of the anchor block), clean audits (the same payout
  * as finalize plus the auditors' fees from the reserve), lapsed audits, fraud (10x slash, reward capped by what
  * the slash recovered, ban, vouching verifiers slashed, honest dissenters made whole, escrow refunded), audits of
@@ -13,7 +14,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { network } from "hardhat";
-import { type Hex, getAddress, toHex } from "viem";
+import { type Hex, type Log, encodeAbiParameters, getAddress, keccak256, parseEventLogs, toHex } from "viem";
 import { cidDigest } from "../../lib/protocol/hashes.ts";
 import { type ProtocolParams, VerificationMode, bpsShare, defaultParams, escrowFor } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
@@ -96,12 +97,45 @@ describe("TaskMarket audits", async () => {
       for (const [i, v] of verifiers.entries()) await revealAs(v, taskId, vres[i]!);
       return { taskId, res, verifiers };
     }
-    /** Settles a revealed task; when settle starts an audit, draws its auditors in the next block. */
+    /**
+     * Settles a revealed task; when settle leaves the random audit pending, decides it in the next block, and when
+     * that starts an audit, draws its auditors in the block after.
+     */
     async function accepted(workerOutput = "good", verifierOutputs: [string, string] = [workerOutput, workerOutput]) {
       const r = await revealed(workerOutput, verifierOutputs);
       await s.wait(await s.market.write.settle([r.taskId]));
+      if ((await s.market.read.roundOf([r.taskId])).auditPending) await s.wait(await s.market.write.decideAudit([r.taskId]));
       if ((await s.market.read.taskOf([r.taskId])).status === TaskStatus.Auditing) await s.drawAuditors(r.taskId);
       return r;
+    }
+    /**
+     * The random audit decision as decideAudit makes it, computed here from the hash of the round's anchor (the
+     * settle block): audited iff keccak256(abi.encode(hash, taskId, bytes32("audit"))) % 10000 < auditRateBps.
+     */
+    async function auditOutcome(taskId: Hex) {
+      const { anchorBlock } = await s.market.read.roundOf([taskId]);
+      const { hash } = await s.publicClient.getBlock({ blockNumber: BigInt(anchorBlock) });
+      const seed = BigInt(
+        keccak256(
+          encodeAbiParameters([{ type: "bytes32" }, { type: "bytes32" }, { type: "bytes32" }], [hash!, taskId, toHex("audit", { size: 32 })]),
+        ),
+      );
+      return seed % 10_000n < BigInt(params.auditRateBps ?? defaultParams.auditRateBps);
+    }
+    /**
+     * Settles a revealed task in a block whose hash gives the wanted audit decision: a settle whose block gives the
+     * other one is undone (evm snapshot) and tried again one block later. Returns the settle transaction's hash.
+     */
+    async function settleDeciding(taskId: Hex, audited: boolean) {
+      for (let tries = 0; tries < 64; tries++) {
+        const before = await networkHelpers.takeSnapshot();
+        const hash = await s.market.write.settle([taskId]);
+        await s.wait(hash);
+        if ((await auditOutcome(taskId)) === audited) return hash;
+        await before.restore();
+        await networkHelpers.mine();
+      }
+      throw new Error(`no settle block in 64 gave audited = ${audited}`);
     }
     /** An accepted task (no random audit) whose audit the requester forces; auditors drawn in the next block. */
     async function forced(workerOutput = "good", verifierOutputs: [string, string] = [workerOutput, workerOutput]) {
@@ -126,7 +160,11 @@ describe("TaskMarket audits", async () => {
       return list;
     }
     const status = async (taskId: Hex) => (await s.market.read.taskOf([taskId])).status;
+    /** Names of the market events a transaction emitted. */
+    const eventsOf = async (hash: Hex) =>
+      parseEventLogs({ abi: s.market.abi, logs: (await s.wait(hash)).logs as Log[] }).map((e) => e.eventName as string);
     return {
+      eventsOf,
       s,
       typeId,
       requesterW,
@@ -139,6 +177,8 @@ describe("TaskMarket audits", async () => {
       check,
       revealed,
       accepted,
+      auditOutcome,
+      settleDeciding,
       forced,
       auditors,
       audit,
@@ -146,22 +186,25 @@ describe("TaskMarket audits", async () => {
     };
   }
 
-  // ================================================================ random audit at settle
+  // ================================================================ random audit: settle leaves it pending, decideAudit decides
 
-  describe("random audit draw at settle", () => {
-    it("test_settle_drawsAuditAtFullRate_anchorsTheAuditorDrawAndMovesNoCredit", async () => {
-      const { s, revealed, workerW, addr, account, check, status } = await world({ auditRateBps: 10_000 });
+  describe("random audit: settle leaves it pending", () => {
+    it("test_settle_acceptsWithTheAuditPendingAnchoredToTheSettleBlockAndMovesNoCredit", async () => {
+      const { s, eventsOf, revealed, workerW, addr, account, check, status } = await world({ auditRateBps: 10_000 });
       const { taskId, res, verifiers } = await revealed("good");
       const hash = await s.market.write.settle([taskId]);
-      await viem.assertions.emitWithArgs(hash, s.market, "TaskAccepted", [taskId, addr(workerW), res.digest, true, false]);
-      await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, false]);
+      await viem.assertions.emitWithArgs(hash, s.market, "TaskAccepted", [taskId, addr(workerW), res.digest, false]);
       const { blockNumber } = await s.wait(hash);
       await viem.assertions.emitWithArgs(hash, s.market, "RandomnessAnchored", [taskId, blockNumber]);
-      assert.equal(await status(taskId), TaskStatus.Auditing);
+      const names = await eventsOf(hash);
+      for (const n of ["AuditDecided", "AuditStarted"]) assert.ok(!names.includes(n), `settle emits no ${n}: the audit is not decided yet`);
+      // Accepted even at a 100% rate: the decision comes later, from this block's hash.
+      assert.equal(await status(taskId), TaskStatus.Accepted);
+      const r = await s.market.read.roundOf([taskId]);
+      assert.deepEqual([r.auditPending, r.anchorBlock], [true, Number(blockNumber)]);
       const a = await s.market.read.auditOf([taskId]);
-      for (const m of a.members) assert.equal(m.account, ZERO_ADDRESS, "settle draws no auditor itself");
-      assert.deepEqual([a.forced, a.anchorBlock, a.commitDeadline], [false, Number(blockNumber), 0]);
-      assert.equal((await s.registry.read.workerOf([workerW.account.address])).openAudits, 1);
+      assert.deepEqual([a.acceptedAt, a.anchorBlock], [0, 0], "no audit started");
+      assert.equal((await s.registry.read.workerOf([workerW.account.address])).openAudits, 0);
       // Nothing is paid: the escrow is whole and every lock of the round stays.
       assert.equal((await s.ledger.read.escrowOf([taskId])).amount, ESCROW);
       const wk = await account(workerW.account.address);
@@ -174,34 +217,207 @@ describe("TaskMarket audits", async () => {
       await check([taskId]);
     });
 
-    it("test_settle_drawsNoAuditAtZeroRate", async () => {
-      const { s, revealed, workerW, addr, check, status } = await world({ auditRateBps: 0 });
+    it("test_settle_leavesNoAuditPendingAtZeroRate", async () => {
+      const { s, eventsOf, revealed, workerW, addr, check, status } = await world({ auditRateBps: 0 });
       const { taskId, res } = await revealed("good");
-      await viem.assertions.emitWithArgs(s.market.write.settle([taskId]), s.market, "TaskAccepted", [
-        taskId,
-        addr(workerW),
-        res.digest,
-        false,
-        false,
-      ]);
+      const hash = await s.market.write.settle([taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "TaskAccepted", [taskId, addr(workerW), res.digest, false]);
+      assert.ok(!(await eventsOf(hash)).includes("RandomnessAnchored"), "nothing to anchor");
       assert.equal(await status(taskId), TaskStatus.Accepted);
+      assert.equal((await s.market.read.roundOf([taskId])).auditPending, false);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.decideAudit([taskId]), s.market, "NothingToDraw", [taskId]);
       const a = await s.market.read.auditOf([taskId]);
       assert.deepEqual([a.acceptedAt, a.anchorBlock], [0, 0], "no audit started");
       assert.equal((await s.ledger.read.escrowOf([taskId])).amount, ESCROW);
       await check([taskId]);
     });
+  });
 
-    it("test_settle_auditsWhenTheLastRevealHashIsStale", async () => {
-      // A 0.01% rate: with a readable hash an audit is all but impossible, so this audit is the stale-hash rule.
-      const { s, revealed, workerW, addr, check, status } = await world({ auditRateBps: 1 });
-      const { taskId, res } = await revealed("good");
-      await networkHelpers.mine(HORIZON);
-      const { anchorBlock } = await s.market.read.roundOf([taskId]);
-      assert.ok((await s.publicClient.getBlockNumber()) + 1n > BigInt(anchorBlock) + BigInt(HORIZON), "hash unreadable at settle");
-      const hash = await s.market.write.settle([taskId]);
-      await viem.assertions.emitWithArgs(hash, s.market, "TaskAccepted", [taskId, addr(workerW), res.digest, true, false]);
+  describe("decideAudit", () => {
+    it("test_decideAudit_atFullRateStartsTheAuditAndAnchorsTheAuditorDraw", async () => {
+      const { s, revealed, workerW, account, check, status } = await world({ auditRateBps: 10_000 });
+      const { taskId, verifiers } = await revealed("good");
+      await s.wait(await s.market.write.settle([taskId]));
+      // Anyone may decide it: here an account with no part in the protocol.
+      const outsider = s.wallets[15]!;
+      const hash = await (await s.as(outsider)).market.write.decideAudit([taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "AuditDecided", [taskId, true]);
       await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, false]);
+      const { blockNumber } = await s.wait(hash);
+      await viem.assertions.emitWithArgs(hash, s.market, "RandomnessAnchored", [taskId, blockNumber]);
       assert.equal(await status(taskId), TaskStatus.Auditing);
+      assert.equal((await s.market.read.roundOf([taskId])).auditPending, false);
+      const a = await s.market.read.auditOf([taskId]);
+      for (const m of a.members) assert.equal(m.account, ZERO_ADDRESS, "decideAudit draws no auditor itself");
+      const { timestamp } = await s.publicClient.getBlock({ blockNumber });
+      assert.deepEqual([a.forced, a.anchorBlock, a.commitDeadline, a.acceptedAt], [false, Number(blockNumber), 0, Number(timestamp)]);
+      assert.equal((await s.registry.read.workerOf([workerW.account.address])).openAudits, 1);
+      // Still nothing is paid.
+      assert.equal((await s.ledger.read.escrowOf([taskId])).amount, ESCROW);
+      assert.equal((await account(workerW.account.address)).lockedStake, CLAIM_LOCK);
+      for (const v of verifiers) assert.equal((await account(v.account.address)).lockedStake, LOCK);
+      assert.equal(await s.ledger.read.treasury(), 0n);
+      // The auditors are drawn from the next block on.
+      await s.drawAuditors(taskId);
+      assert.notEqual((await s.market.read.auditOf([taskId])).commitDeadline, 0);
+      await check([taskId]);
+    });
+
+    it("test_decideAudit_revertsAnchorNotReadyInTheSettleBlock", async () => {
+      const { s, revealed, check, status } = await world({ auditRateBps: 10_000 });
+      const { taskId } = await revealed("good");
+      const anchorBlock = (await s.publicClient.getBlockNumber()) + 1n;
+      await inOneBlock(async () => {
+        await s.market.write.settle([taskId]);
+        await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.decideAudit([taskId]), s.market, "AnchorNotReady", [
+          taskId,
+          anchorBlock,
+        ]);
+      });
+      const r = await s.market.read.roundOf([taskId]);
+      assert.deepEqual([r.auditPending, r.anchorBlock], [true, Number(anchorBlock)]);
+      assert.equal(await status(taskId), TaskStatus.Accepted);
+      // From the next block on the decision goes through.
+      await viem.assertions.emitWithArgs(s.market.write.decideAudit([taskId]), s.market, "AuditDecided", [taskId, true]);
+      await check([taskId]);
+    });
+
+    it("test_decideAudit_revertsNothingToDrawOnceDecidedUnaudited", async () => {
+      const { s, eventsOf, revealed, settleDeciding, check, status } = await world({ auditRateBps: 5_000 });
+      const { taskId } = await revealed("good");
+      await settleDeciding(taskId, false);
+      const hash = await s.market.write.decideAudit([taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "AuditDecided", [taskId, false]);
+      const names = await eventsOf(hash);
+      for (const n of ["AuditStarted", "RandomnessAnchored"]) assert.ok(!names.includes(n), `no ${n} when not audited`);
+      assert.equal(await status(taskId), TaskStatus.Accepted);
+      assert.equal((await s.market.read.roundOf([taskId])).auditPending, false);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.decideAudit([taskId]), s.market, "NothingToDraw", [taskId]);
+      await check([taskId]);
+    });
+
+    it("test_decideAudit_revertsWrongStatusOnceAudited", async () => {
+      const { s, revealed, check } = await world({ auditRateBps: 10_000 });
+      const { taskId } = await revealed("good");
+      await s.wait(await s.market.write.settle([taskId]));
+      await s.wait(await s.market.write.decideAudit([taskId]));
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.decideAudit([taskId]), s.market, "WrongStatus", [
+        taskId,
+        TaskStatus.Auditing,
+      ]);
+      await check([taskId]);
+    });
+
+    it("test_decideAudit_revertsWrongStatusBeforeAcceptanceAndTaskNotFound", async () => {
+      const { s, revealed } = await world({ auditRateBps: 10_000 });
+      const { taskId } = await revealed("good");
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.decideAudit([taskId]), s.market, "WrongStatus", [
+        taskId,
+        TaskStatus.Revealing,
+      ]);
+      const unknown = toHex("no such task", { size: 32 });
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.decideAudit([unknown]), s.market, "TaskNotFound", [unknown]);
+    });
+
+    it("test_decideAudit_decidesFromTheSettleBlockHashWhenEverItIsCalled", async () => {
+      // A 50% rate, so that both decisions occur: each settle block's hash gives one, computed here beforehand.
+      const { s, revealed, auditOutcome } = await world({ auditRateBps: 5_000 });
+      const { taskId } = await revealed("good");
+      const seen = new Set<boolean>();
+      for (let tries = 0; tries < 40 && seen.size < 2; tries++) {
+        const beforeSettle = await networkHelpers.takeSnapshot();
+        await s.wait(await s.market.write.settle([taskId]));
+        const expected = await auditOutcome(taskId);
+        seen.add(expected);
+        // Decided in the very next block, or 200 blocks later: the same outcome, the settle block's.
+        const settled = await networkHelpers.takeSnapshot();
+        await viem.assertions.emitWithArgs(s.market.write.decideAudit([taskId]), s.market, "AuditDecided", [taskId, expected]);
+        assert.equal((await s.market.read.taskOf([taskId])).status, expected ? TaskStatus.Auditing : TaskStatus.Accepted);
+        await settled.restore();
+        await networkHelpers.mine(200);
+        await viem.assertions.emitWithArgs(s.market.write.decideAudit([taskId]), s.market, "AuditDecided", [taskId, expected]);
+        await beforeSettle.restore();
+        await networkHelpers.mine(); // the next try settles in another block
+      }
+      assert.deepEqual(seen, new Set([true, false]), "both decisions occurred");
+    });
+
+    it("test_decideAudit_auditsOnceTheSettleBlockHashIsUnreadable", async () => {
+      // A 0.01% rate: with a readable hash an audit is all but impossible, so this audit is the stale-hash rule.
+      const { s, revealed, auditOutcome, check, status } = await world({ auditRateBps: 1 });
+      const { taskId } = await revealed("good");
+      // The reveals' blocks no longer matter: settling long after the last one decides from the settle block.
+      await networkHelpers.mine(HORIZON + 44);
+      const { blockNumber: settleBlock } = await s.wait(await s.market.write.settle([taskId]));
+      assert.equal(BigInt((await s.market.read.roundOf([taskId])).anchorBlock), settleBlock);
+      const settled = await networkHelpers.takeSnapshot();
+      // Block settle + 256: the hash is still readable, the decision is the hash's.
+      await networkHelpers.mine(HORIZON - 1);
+      const readable = await s.market.write.decideAudit([taskId]);
+      assert.equal((await s.wait(readable)).blockNumber, settleBlock + BigInt(HORIZON));
+      await viem.assertions.emitWithArgs(readable, s.market, "AuditDecided", [taskId, await auditOutcome(taskId)]);
+      await settled.restore();
+      // Block settle + 257: unreadable, so audited; waiting it out gains a worker that fears the audit nothing.
+      await networkHelpers.mine(HORIZON);
+      const stale = await s.market.write.decideAudit([taskId]);
+      assert.equal((await s.wait(stale)).blockNumber, settleBlock + BigInt(HORIZON) + 1n);
+      await viem.assertions.emitWithArgs(stale, s.market, "AuditDecided", [taskId, true]);
+      await viem.assertions.emitWithArgs(stale, s.market, "AuditStarted", [taskId, false]);
+      assert.equal(await status(taskId), TaskStatus.Auditing);
+      await check([taskId]);
+    });
+
+    it("test_decideAudit_pastTheAuditWindowStillStartsTheAudit", async () => {
+      const { s, revealed, settleDeciding, check, status } = await world({ auditRateBps: 5_000 });
+      const { taskId } = await revealed("good");
+      await settleDeciding(taskId, true);
+      await time.increaseTo((await s.market.read.auditWindowClosesAt([taskId])) + 1n);
+      // Nobody decided within the window: finalize still refuses, and the decision still audits.
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalize([taskId]), s.market, "AuditUndecided", [taskId]);
+      await viem.assertions.emitWithArgs(s.market.write.decideAudit([taskId]), s.market, "AuditDecided", [taskId, true]);
+      assert.equal(await status(taskId), TaskStatus.Auditing);
+      await s.drawAuditors(taskId);
+      assert.notEqual((await s.market.read.auditOf([taskId])).commitDeadline, 0, "the audit runs in full");
+      await check([taskId]);
+    });
+
+    it("test_finalize_revertsAuditUndecidedUntilTheAuditIsDecided", async () => {
+      const { s, revealed, settleDeciding, workerW, account, check, status } = await world({ auditRateBps: 5_000 });
+      const { taskId } = await revealed("good");
+      await settleDeciding(taskId, false);
+      await time.increaseTo((await s.market.read.auditWindowClosesAt([taskId])) + 1n);
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.finalize([taskId]), s.market, "AuditUndecided", [taskId]);
+      assert.equal(await status(taskId), TaskStatus.Accepted);
+      await viem.assertions.emitWithArgs(s.market.write.decideAudit([taskId]), s.market, "AuditDecided", [taskId, false]);
+      await viem.assertions.emitWithArgs(s.market.write.finalize([taskId]), s.market, "TaskFinalized", [taskId, BOUNTY]);
+      assert.equal(await status(taskId), TaskStatus.Final);
+      assert.equal((await account(workerW.account.address)).genesis, GENESIS - WORKER_STAKE + BOUNTY);
+      await check([taskId]);
+    });
+
+    it("test_forceAudit_duringAPendingDecisionClearsItAndStartsTheForcedAudit", async () => {
+      const { s, eventsOf, revealed, requester, workerW, audit, check, status } = await world({ auditRateBps: 10_000 });
+      const { taskId } = await revealed("good");
+      await s.wait(await s.market.write.settle([taskId]));
+      assert.equal((await s.market.read.roundOf([taskId])).auditPending, true);
+      const hash = await requester.market.write.forceAudit([taskId]);
+      await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, true]);
+      assert.ok(!(await eventsOf(hash)).includes("AuditDecided"));
+      assert.equal(await status(taskId), TaskStatus.Auditing);
+      assert.equal((await s.market.read.roundOf([taskId])).auditPending, false, "the forced audit makes the random one moot");
+      assert.equal((await s.market.read.auditOf([taskId])).forced, true);
+      // The random audit can no longer start a second audit.
+      await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.decideAudit([taskId]), s.market, "WrongStatus", [
+        taskId,
+        TaskStatus.Auditing,
+      ]);
+      assert.equal((await s.registry.read.workerOf([workerW.account.address])).openAudits, 1);
+      // The forced audit runs and ends as any audit does.
+      await s.drawAuditors(taskId);
+      await audit(taskId, ["good", "good", "good"]);
+      await viem.assertions.emitWithArgs(s.market.write.finalizeAudit([taskId]), s.market, "AuditClean", [taskId]);
+      assert.equal(await status(taskId), TaskStatus.Final);
+      assert.equal((await s.registry.read.workerOf([workerW.account.address])).openAudits, 0);
       await check([taskId]);
     });
   });
@@ -764,9 +980,9 @@ describe("TaskMarket audits", async () => {
         addr(workerW),
         res.digest,
         true,
-        true,
       ]);
       assert.equal((await s.market.read.roundOf([taskId])).inputRejected, true);
+      await s.wait(await s.market.write.decideAudit([taskId]));
       await s.drawAuditors(taskId);
       const list = await audit(taskId, ["rejected", "rejected", "rejected"]);
       const hash = await s.market.write.finalizeAudit([taskId]);
@@ -790,6 +1006,7 @@ describe("TaskMarket audits", async () => {
       // The worker and both verifiers claim the input cannot be processed; the auditors process it.
       const { taskId } = await revealed("rejected");
       await s.wait(await s.market.write.settle([taskId]));
+      await s.wait(await s.market.write.decideAudit([taskId]));
       await s.drawAuditors(taskId);
       await audit(taskId, ["real", "real", "real"]);
       await s.wait(await s.market.write.finalizeAudit([taskId]));

@@ -593,24 +593,21 @@ describe("TaskMarket replicated rounds", async () => {
       assert.equal(r.sealOrDigest[0], res.digest, "the commitment is replaced by the digest");
     });
 
-    it("test_reveal_firstRevealMarksTheTaskRevealedAndAnchorsTheAuditDraw", async () => {
+    it("test_reveal_firstRevealMarksTheTaskRevealedAndRevealing", async () => {
       const { s, committed, drawn, commitAs, revealAs, workerW } = await world(2);
       const { taskId, res } = await committed();
       const [a, b] = await drawn(taskId);
       const ra = await commitAs(a, taskId, "good");
       await commitAs(b, taskId, "good");
       assert.equal((await s.market.read.taskOf([taskId])).revealed, false);
-      const { blockNumber } = await revealAs(a, taskId, ra); // a verifier's reveal counts too
+      await revealAs(a, taskId, ra); // a verifier's reveal counts too
       const task = await s.market.read.taskOf([taskId]);
       assert.equal(task.revealed, true);
       assert.equal(task.status, TaskStatus.Revealing);
-      let r = await s.market.read.roundOf([taskId]);
-      assert.equal(r.anchorBlock, Number(blockNumber));
-      assert.equal(r.reveals, 1);
-      const { blockNumber: later } = await revealAs(workerW, taskId, res);
-      r = await s.market.read.roundOf([taskId]);
-      assert.equal(r.anchorBlock, Number(later), "each reveal moves the anchor: the last one seeds the audit draw");
-      assert.equal(r.reveals, 2);
+      assert.equal((await s.market.read.roundOf([taskId])).reveals, 1);
+      await revealAs(workerW, taskId, res);
+      assert.equal((await s.market.read.roundOf([taskId])).reveals, 2);
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Revealing);
     });
 
     it("test_reveal_revertsWhenRevealWindowClosed", async () => {
@@ -746,7 +743,9 @@ describe("TaskMarket replicated rounds", async () => {
       await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.settle([taskId]), s.market, "RoundNotOver", [taskId]);
     });
 
-    it("test_settle_revertsRevealInThisBlockWhenTheAuditCouldBeDrawn", async () => {
+    it("test_settle_inTheBlockOfTheLastRevealAcceptsAndAnchorsTheAuditToItsOwnBlock", async () => {
+      // Settle no longer reads the last reveal's block hash, so it may run in that very block even when an audit
+      // can be drawn: the audit is decided later, from the settle block's hash (decideAudit).
       const { s, committed, drawn, commitAs, revealAs, workerW } = await world(2, { auditRateBps: 1000 });
       const { taskId, res } = await committed();
       const [a, b] = await drawn(taskId);
@@ -754,17 +753,19 @@ describe("TaskMarket replicated rounds", async () => {
       const rb = await commitAs(b, taskId, "good");
       await revealAs(workerW, taskId, res);
       await revealAs(a, taskId, ra);
-      const settleHash = await inOneBlock(async () => {
-        await (await s.as(b)).market.write.reveal([taskId, rb.cid, rb.salt], { gas: 500_000n });
-        await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.settle([taskId]), s.market, "RevealInThisBlock", [
-          taskId,
-        ]);
-        return s.market.write.settle([taskId], { gas: 2_000_000n });
-      });
-      assert.equal((await s.publicClient.getTransactionReceipt({ hash: settleHash })).status, "reverted");
-      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Revealing);
-      await s.wait(await s.market.write.settle([taskId])); // from the next block on
-      assert.notEqual((await s.market.read.taskOf([taskId])).status, TaskStatus.Revealing);
+      const [revealHash, settleHash] = await inOneBlock(async () => [
+        await (await s.as(b)).market.write.reveal([taskId, rb.cid, rb.salt], { gas: 500_000n }),
+        await s.market.write.settle([taskId], { gas: 2_000_000n }),
+      ]);
+      const reveal = await s.publicClient.getTransactionReceipt({ hash: revealHash! });
+      const settle = await s.publicClient.getTransactionReceipt({ hash: settleHash! });
+      assert.deepEqual([reveal.status, settle.status], ["success", "success"]);
+      assert.equal(settle.blockNumber, reveal.blockNumber, "the last reveal and settle share a block");
+      await viem.assertions.emitWithArgs(settleHash!, s.market, "TaskAccepted", [taskId, getAddress(workerW.account.address), res.digest, false]);
+      await viem.assertions.emitWithArgs(settleHash!, s.market, "RandomnessAnchored", [taskId, settle.blockNumber]);
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
+      const r = await s.market.read.roundOf([taskId]);
+      assert.deepEqual([r.auditPending, BigInt(r.anchorBlock)], [true, settle.blockNumber]);
     });
   });
 
@@ -790,7 +791,6 @@ describe("TaskMarket replicated rounds", async () => {
         taskId,
         getAddress(workerW.account.address),
         res.digest,
-        false,
         false,
       ]);
       await viem.assertions.emitWithArgs(hash, s.registry, "WorkAccepted", [getAddress(workerW.account.address), at]);
@@ -856,7 +856,7 @@ describe("TaskMarket replicated rounds", async () => {
       await invariants([taskId]);
     });
 
-    it("test_settle_auditsWhenTheRevealHashIsTooOld", async () => {
+    it("test_settle_longAfterTheLastRevealLeavesTheAuditToTheSettleBlockAndWaitingItOutAudits", async () => {
       // auditRateBps 1: a readable hash all but never draws an audit, so an audit here comes from staleness.
       const { s, committed, drawn, commitAs, revealAs, workerW, account, invariants } = await world(2, { auditRateBps: 1 });
       const { taskId, res } = await committed("good");
@@ -865,21 +865,22 @@ describe("TaskMarket replicated rounds", async () => {
       const rb = await commitAs(b, taskId, "good");
       await revealAs(workerW, taskId, res);
       await revealAs(a, taskId, ra);
-      const { blockNumber: lastReveal } = await revealAs(b, taskId, rb);
-      assert.equal((await s.market.read.roundOf([taskId])).anchorBlock, Number(lastReveal), "the last reveal anchors");
+      await revealAs(b, taskId, rb);
       const worker0 = await account(workerW.account.address);
-      // Waiting out the 256 readable block hashes must not re-roll the audit: it makes it certain.
+      // The reveals' hashes are long unreadable: that no longer audits the task, settle anchors the decision anew.
       await networkHelpers.mine(300);
       const hash = await s.market.write.settle([taskId]);
-      await viem.assertions.emitWithArgs(hash, s.market, "TaskAccepted", [
-        taskId,
-        getAddress(workerW.account.address),
-        res.digest,
-        true,
-        false,
-      ]);
-      await viem.assertions.emitWithArgs(hash, s.market, "AuditStarted", [taskId, false]);
-      await viem.assertions.emitWithArgs(hash, s.market, "RandomnessAnchored", [taskId, (await s.wait(hash)).blockNumber]);
+      const { blockNumber: settleBlock } = await s.wait(hash);
+      await viem.assertions.emitWithArgs(hash, s.market, "TaskAccepted", [taskId, getAddress(workerW.account.address), res.digest, false]);
+      await viem.assertions.emitWithArgs(hash, s.market, "RandomnessAnchored", [taskId, settleBlock]);
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
+      assert.equal(BigInt((await s.market.read.roundOf([taskId])).anchorBlock), settleBlock);
+      // Waiting out the settle block's 256 readable hashes must not re-roll the audit: it makes it certain.
+      await networkHelpers.mine(HORIZON);
+      const decide = await s.market.write.decideAudit([taskId]);
+      assert.equal((await s.wait(decide)).blockNumber, settleBlock + BigInt(HORIZON) + 1n);
+      await viem.assertions.emitWithArgs(decide, s.market, "AuditDecided", [taskId, true]);
+      await viem.assertions.emitWithArgs(decide, s.market, "AuditStarted", [taskId, false]);
       assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Auditing);
       assert.deepEqual(await account(workerW.account.address), worker0, "nothing paid under audit");
       assert.equal((await s.registry.read.workerOf([workerW.account.address])).openAudits, 1);
@@ -1306,6 +1307,43 @@ describe("TaskMarket replicated rounds", async () => {
     });
   });
 
+  describe("a reopened task's next round (F1)", () => {
+    /**
+     * Round 1 ends with `end` and reopens the task (its reveals made it Revealing and `revealed`); a second worker
+     * claims it, and round 2's first reveal, by a verifier, must move it from Committed to Revealing again (before
+     * the fix only the task's first reveal ever did, and settle then took it Committed -> Accepted).
+     */
+    async function secondRound(end: "verifiersDisagreed" | "noConsensus") {
+      const w = await world(4);
+      const { s, committed, play, invariants } = w;
+      const { taskId, res } = await committed("wrong");
+      await play(taskId, res, end === "verifiersDisagreed" ? [{ out: "right" }, { out: "right" }] : [{ out: "other" }, { out: "third" }]);
+      await s.wait(await s.market.write.settle([taskId]));
+      let task = await s.market.read.taskOf([taskId]);
+      assert.deepEqual([task.status, task.revealed], [TaskStatus.Open, true]);
+      const secondW = s.wallets[12]!;
+      const second = await s.registerWorker(secondW, WORKER_STAKE, false);
+      await s.wait(await second.market.write.claim([taskId]));
+      const r2 = await s.commitAs(secondW, taskId, "right");
+      await s.drawVerifiers(taskId);
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Committed);
+      const vs = (await s.market.read.roundOf([taskId])).members.slice(1).map((m) => s.walletOf(m.account));
+      const vr = [];
+      for (const v of vs) vr.push(await s.commitAs(v, taskId, "right"));
+      await s.revealAs(vs[0]!, taskId, vr[0]!);
+      task = await s.market.read.taskOf([taskId]);
+      assert.deepEqual([task.status, task.revealed], [TaskStatus.Revealing, true], "round 2's first reveal makes it Revealing");
+      await s.revealAs(secondW, taskId, r2);
+      await s.revealAs(vs[1]!, taskId, vr[1]!);
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Revealing);
+      await s.wait(await s.market.write.settle([taskId]));
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted, "Revealing -> Accepted");
+      await invariants([taskId]);
+    }
+    it("test_reveal_afterARoundTheVerifiersRejectedMovesTheReopenedTaskToRevealing", () => secondRound("verifiersDisagreed"));
+    it("test_reveal_afterARoundWithoutConsensusMovesTheReopenedTaskToRevealing", () => secondRound("noConsensus"));
+  });
+
   // ================================================================ replacements
 
   describe("replacement of silent verifiers", () => {
@@ -1352,7 +1390,6 @@ describe("TaskMarket replicated rounds", async () => {
         getAddress(workerW.account.address),
         res.digest,
         false,
-        false,
       ]);
       await pastAuditWindow(taskId);
       await s.wait(await s.market.write.finalize([taskId]));
@@ -1387,7 +1424,6 @@ describe("TaskMarket replicated rounds", async () => {
         taskId,
         getAddress(workerW.account.address),
         res.digest,
-        false,
         false,
       ]);
       await invariants([taskId]);
@@ -1514,7 +1550,6 @@ describe("TaskMarket replicated rounds", async () => {
         taskId,
         getAddress(workerW.account.address),
         res.digest,
-        false,
         false,
       ]);
       await invariants([taskId]);
@@ -1652,7 +1687,6 @@ describe("TaskMarket replicated rounds", async () => {
         taskId,
         getAddress(workerW.account.address),
         cidDigest(REJECTED_CID),
-        false,
         true,
       ]);
       assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);

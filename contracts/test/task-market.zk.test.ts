@@ -112,6 +112,9 @@ describe("TaskMarket zk mode", async () => {
     assert.equal(await s.market.read.auditWindowClosesAt([taskId]), timestamp + BigInt(defaultParams.auditWindow));
     const audit = await s.market.read.auditOf([taskId]);
     assert.deepEqual([audit.acceptedAt, audit.anchorBlock], [0, 0], "no audit started, even at a 100% audit rate");
+    // Nor one left to decide: decideAudit has nothing to draw, and finalize will not wait for it.
+    assert.equal(round.auditPending, false);
+    await viem.assertions.revertWithCustomErrorWithArgs(s.market.write.decideAudit([taskId]), s.market, "NothingToDraw", [taskId]);
     for (const w of s.wallets.slice(3, 6)) assert.equal((await s.account(w.account.address)).lockedStake, 0n);
     // Nothing is paid: the worker's claim lock stays, the escrow is whole, no IOU yet.
     const wk = await s.account(workerW.account.address);

@@ -7,8 +7,9 @@ import {IWorkerRegistry} from "../../src/interfaces/IWorkerRegistry.sol";
 import {TaskId} from "../../src/libraries/ProtocolHashes.sol";
 
 /// @title FuzzInvariantLens
-/// @notice Read-only helper of contracts/test/invariants.fuzz.test.ts: reads every account, task, round, the
-/// verifier pool and the IOUs the invariants need in one eth_call, so that they can be checked after every step.
+/// @notice Read-only helper of contracts/test/invariants.fuzz.test.ts: reads every account, task, round (the pending
+/// audit decision included), the accounts each live task excludes, the verifier pool and the IOUs the invariants
+/// need in one eth_call, so that they can be checked after every step.
 contract FuzzInvariantLens {
     struct AccountView {
         int256 balance;
@@ -37,6 +38,7 @@ contract FuzzInvariantLens {
         uint256 escrowGenesis;
         ITaskMarket.Round round;
         ITaskMarket.Round audit;
+        uint256 excludedMask; // bit i: the task excludes excludedCandidates[i] (read for tasks not yet terminal)
     }
 
     struct GlobalView {
@@ -61,11 +63,14 @@ contract FuzzInvariantLens {
     }
 
     /// @param owedAccounts read the IOU matrix owed[owedAccounts[i]][owedAccounts[j]] (row-major) among these
+    /// @param excludedCandidates the accounts whose exclusion from each live task is read (`TaskView.excludedMask`);
+    /// the draws ask the pool for as many extra candidates as the task excludes accounts
     /// @param withPool also read the verifier pool in slot order
     function snapshot(
         address[] calldata accounts,
         bytes32[] calldata taskIds,
         address[] calldata owedAccounts,
+        address[] calldata excludedCandidates,
         bool withPool
     )
         external
@@ -98,6 +103,11 @@ contract FuzzInvariantLens {
             v.escrowGenesis = e.genesis;
             v.round = market.roundOf(id);
             v.audit = market.auditOf(id);
+            if (t.status < ITaskMarket.TaskStatus.Final) {
+                for (uint256 i; i < excludedCandidates.length; ++i) {
+                    if (market.excluded(id, excludedCandidates[i])) v.excludedMask |= 1 << i;
+                }
+            }
         }
         g.treasury = ledger.treasury();
         g.treasuryGenesis = ledger.treasuryGenesis();
