@@ -800,8 +800,9 @@ describe("TaskMarket replicated rounds", async () => {
       assert.equal((await account(workerW.account.address)).lockedStake, CLAIM_LOCK);
       for (const v of [a, b]) assert.equal((await account(v.account.address)).lockedStake, LOCK);
       assert.equal(await reputation(workerW.account.address), 1);
-      assert.equal(await reputation(a.account.address), 1);
-      assert.equal(await reputation(b.account.address), 1);
+      // Reputation is the worker's (DESIGN §3.5); agreeing verifiers earn their fee at finalization.
+      assert.equal(await reputation(a.account.address), 0);
+      assert.equal(await reputation(b.account.address), 0);
       assert.equal((await s.registry.read.workerOf([workerW.account.address])).lastAcceptedAt, Number(at));
       const r = await s.market.read.roundOf([taskId]);
       assert.equal(r.acceptedAt, Number(at));
@@ -819,7 +820,7 @@ describe("TaskMarket replicated rounds", async () => {
       const ds = await account(dissent.account.address);
       assert.deepEqual([ds.stake, ds.lockedStake], [VERIFIER_STAKE, LOCK], "a dissenter is not slashed at acceptance");
       assert.equal((await account(agree.account.address)).lockedStake, LOCK);
-      assert.equal(await reputation(agree.account.address), 1);
+      assert.equal(await reputation(agree.account.address), 0);
       assert.equal(await reputation(dissent.account.address), 0);
       assert.equal(await s.ledger.read.treasury(), 0n);
       assert.equal((await s.ledger.read.escrowOf([taskId])).amount, ESCROW);

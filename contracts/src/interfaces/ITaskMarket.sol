@@ -191,8 +191,8 @@ interface ITaskMarket {
     event ClaimExpiredReopened(TaskId indexed taskId, address indexed worker);
     event ResultCommitted(TaskId indexed taskId, address indexed account, uint256 member);
     event VerifierDrawn(TaskId indexed taskId, address indexed verifier, uint256 member);
-    /// @notice The round's next draw (verifiers, auditors, or the audit decision at settle) will be seeded by
-    /// the hash of `blockNumber`: call `drawVerifiers`, `drawAuditors` or `settle` from a later block.
+    /// @notice The round's next draw (verifiers, auditors, or the random audit decision) will be seeded by the hash of
+    /// `blockNumber`: call `drawVerifiers`, `drawAuditors` or `decideAudit` from a later block.
     event RandomnessAnchored(TaskId indexed taskId, uint256 blockNumber);
     /// @notice Every member of a round (verifiers or auditors) is drawn: they may commit until `commitDeadline`.
     event CommitWindowOpened(TaskId indexed taskId, uint256 commitDeadline, uint256 revealDeadline);

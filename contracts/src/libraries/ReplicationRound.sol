@@ -75,8 +75,6 @@ library ReplicationRound {
         r.sealOrDigest[index] = digest;
         r.members[index].status = ITaskMarket.ContributionStatus.Revealed;
         r.reveals += 1;
-        // The audit draw at settlement reads the hash of the block of the last reveal.
-        r.anchorBlock = uint32(block.number);
         if (!audit && status == ITaskMarket.TaskStatus.Committed) {
             // From now on the result is public: the task can no longer be cancelled for a refund.
             t.revealed = true;
