@@ -209,9 +209,8 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
         uint256 auditClosesAt = uint256(w.lastAcceptedAt) + _auditWindow;
         if (w.lastAcceptedAt != 0 && auditClosesAt > availableAt) availableAt = auditClosesAt;
         if (block.timestamp < availableAt) revert UnstakeCooldown(account, availableAt);
-        // An audit may outlast the audit window (forced late, or finalized late): until it is finalized, the
-        // stake must be there for a fraud slash.
-        if (w.openAudits != 0) revert StakeUnderAudit(account, w.openAudits);
+        // An audit may outlast the audit window (forced late, or finalized late): the worker's claim lock on that task
+        // is held until the task is final, so any locked stake keeps the whole stake here for a fraud slash.
         uint256 locked = ledger.accountOf(account).lockedStake;
         if (locked != 0) revert StakeStillLocked(account, locked);
         ledger.unstakeTo(account, amount);
@@ -257,16 +256,6 @@ contract WorkerRegistry is IWorkerRegistry, Ownable, Pausable, ERC2771Context {
         w.lastAcceptedAt = uint32(block.timestamp);
         emit ReputationChanged(account, 1, w.reputation);
         emit WorkAccepted(account, block.timestamp);
-    }
-
-    /// @inheritdoc IWorkerRegistry
-    function auditStarted(address account) external onlyMarket {
-        _workers[account].openAudits += 1;
-    }
-
-    /// @inheritdoc IWorkerRegistry
-    function auditFinalized(address account) external onlyMarket {
-        _workers[account].openAudits -= 1;
     }
 
     /// @inheritdoc IWorkerRegistry

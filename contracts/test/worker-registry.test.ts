@@ -117,7 +117,6 @@ describe("WorkerRegistry", async () => {
         unstakeRequestedAt: 0,
         poolIndex: 0,
         lastAcceptedAt: 0,
-        openAudits: 0,
         capabilities: 0b101n,
       });
       assert.equal(await s.registry.read.isRegistered([alice.account.address]), true);
@@ -327,26 +326,6 @@ describe("WorkerRegistry", async () => {
       await assertConserved([taskId]);
     });
 
-    it("test_unstake_revertsStakeUnderAuditUntilTheAuditIsFinalized", async () => {
-      const { s, alice, asMarket } = await networkHelpers.loadFixture(fakeMarketFixture);
-      const a = await s.registerWorker(alice, 3_000n, false);
-      await s.wait(await asMarket.write.auditStarted([alice.account.address]));
-      await s.wait(await asMarket.write.auditStarted([alice.account.address]));
-      await s.wait(await a.registry.write.requestUnstake());
-      await networkHelpers.time.increase(DAY + 1);
-      await viem.assertions.revertWithCustomErrorWithArgs(a.registry.write.unstake([1n]), s.registry, "StakeUnderAudit", [
-        alice.account.address,
-        2n,
-      ]);
-      await s.wait(await asMarket.write.auditFinalized([alice.account.address]));
-      await viem.assertions.revertWithCustomErrorWithArgs(a.registry.write.unstake([1n]), s.registry, "StakeUnderAudit", [
-        alice.account.address,
-        1n,
-      ]);
-      await s.wait(await asMarket.write.auditFinalized([alice.account.address]));
-      await s.wait(await a.registry.write.unstake([3_000n]));
-      assert.equal((await s.ledger.read.accountOf([alice.account.address])).stake, 0n);
-    });
 
     it("test_unstake_revertsInsufficientFreeStakePastTheStake", async () => {
       const { s, alice } = await load();
@@ -783,34 +762,6 @@ describe("WorkerRegistry", async () => {
       const { s, alice } = await load();
       const a = await s.registerWorker(alice, 0n, false);
       await viem.assertions.revertWithCustomErrorWithArgs(a.registry.write.recordAcceptedWork([alice.account.address]), s.registry, "NotMarket", [
-        alice.account.address,
-      ]);
-    });
-  });
-
-  describe("WorkerRegistry.auditStarted and auditFinalized", () => {
-    it("test_auditStarted_countsOpenAuditsAndAuditFinalizedEndsThem", async () => {
-      const { s, alice, asMarket } = await networkHelpers.loadFixture(fakeMarketFixture);
-      await s.registerWorker(alice, 0n, false);
-      await s.wait(await asMarket.write.auditStarted([alice.account.address]));
-      await s.wait(await asMarket.write.auditStarted([alice.account.address]));
-      assert.equal((await s.registry.read.workerOf([alice.account.address])).openAudits, 2);
-      await s.wait(await asMarket.write.auditFinalized([alice.account.address]));
-      assert.equal((await s.registry.read.workerOf([alice.account.address])).openAudits, 1);
-    });
-
-    it("test_auditStarted_revertsNotMarket", async () => {
-      const { s, alice } = await load();
-      const a = await s.registerWorker(alice, 0n, false);
-      await viem.assertions.revertWithCustomErrorWithArgs(a.registry.write.auditStarted([alice.account.address]), s.registry, "NotMarket", [
-        alice.account.address,
-      ]);
-    });
-
-    it("test_auditFinalized_revertsNotMarket", async () => {
-      const { s, alice } = await load();
-      const a = await s.registerWorker(alice, 0n, false);
-      await viem.assertions.revertWithCustomErrorWithArgs(a.registry.write.auditFinalized([alice.account.address]), s.registry, "NotMarket", [
         alice.account.address,
       ]);
     });

@@ -44,7 +44,6 @@ export const revertMessages: Readonly<Record<string, Explain>> = {
   UnstakeNotRequested: () => "ask to unstake first; the stake is released after the cooldown",
   UnstakeCooldown: ([, at]) => `the unstake cooldown runs until ${when(at)}`,
   StakeStillLocked: ([, locked]) => `${cc(locked)} of the stake is still locked by open claims or verifier duties`,
-  StakeUnderAudit: ([, open]) => `an audit of your accepted work is still open (${String(open)}); the stake stays until it is finalized`,
   NotMarket: () => "only the task market may do that",
   // TaskTypeRegistry
   UnknownTaskType: ([typeId]) => `there is no task type #${String(typeId)}`,

@@ -50,7 +50,6 @@ export type RegisteredWorker = {
   unstakeRequestedAt: number;
   poolIndex: number;
   lastAcceptedAt: number;
-  openAudits: number;
   capabilities: bigint;
 };
 export type ChainTaskType = { id: number; name: string; codeCid: string; modes: number; active: boolean; zkVerifier: Address };

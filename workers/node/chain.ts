@@ -124,7 +124,6 @@ export function createNodeChain(options: NodeChainOptions): NodeChain {
         unstakeRequestedAt: Number(w.unstakeRequestedAt),
         poolIndex: Number(w.poolIndex),
         lastAcceptedAt: Number(w.lastAcceptedAt),
-        openAudits: Number(w.openAudits),
         capabilities: BigInt(w.capabilities),
       };
     },

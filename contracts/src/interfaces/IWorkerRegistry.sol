@@ -13,7 +13,6 @@ interface IWorkerRegistry {
         uint32 unstakeRequestedAt; // 0 = no pending request
         uint32 poolIndex; // 1-based index in the verifier pool, 0 = not in the pool
         uint32 lastAcceptedAt; // when work of this worker was last accepted; its stake backs the audit window
-        uint32 openAudits; // audits of this worker's accepted work not yet finalized; its stake stays meanwhile
         uint256 capabilities; // bit i set = can run task type i
     }
 
@@ -28,7 +27,6 @@ interface IWorkerRegistry {
     error UnstakeNotRequested(address account);
     error UnstakeCooldown(address account, uint256 availableAt);
     error StakeStillLocked(address account, uint256 locked);
-    error StakeUnderAudit(address account, uint256 openAudits);
 
     event WorkerRegistered(address indexed account, uint256 rateMilli, uint256 capabilities, uint256 genesisGranted);
     event WorkerUpdated(address indexed account, uint256 rateMilli, uint256 capabilities);
@@ -77,8 +75,5 @@ interface IWorkerRegistry {
     function adjustReputation(address account, int32 delta) external;
     /// @notice Accepted work: reputation +1, and the stake stays until the work's audit window has closed.
     function recordAcceptedWork(address account) external;
-    /// @notice An audit of the account's accepted work started: its stake stays until `auditFinalized`.
-    function auditStarted(address account) external;
-    function auditFinalized(address account) external;
     function ban(address account, uint32 duration) external;
 }

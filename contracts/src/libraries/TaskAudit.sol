@@ -91,7 +91,6 @@ library TaskAudit {
             // An audit whose auditors were never all drawn lapses, clean, with the audit window or with its anchor.
             revert ITaskMarket.RoundNotOver(taskId);
         }
-        c.registry.auditFinalized(t.worker);
 
         bytes32 accepted = r.sealOrDigest[WORKER];
         // Fraud needs two auditors who agree with each other on another result: two that merely differ from the

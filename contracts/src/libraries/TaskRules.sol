@@ -186,7 +186,6 @@ library TaskRules {
         a.forced = forced;
         a.acceptedAt = uint32(block.timestamp); // an audit's start; it lapses an audit window (+ pauses) later
         a.pauseMark = uint32(pausedTime($));
-        c.registry.auditStarted(t.worker);
         emit ITaskMarket.AuditStarted(taskId, forced);
         // Auditors are drawn by `drawAuditors` in a later block, for the same reason as verifiers.
         anchor(taskId, a);

@@ -23,7 +23,6 @@ contract FuzzInvariantLens {
         uint256 registeredAt;
         uint256 bannedUntil;
         uint256 poolIndex;
-        uint256 openAudits;
         uint256 lastAcceptedAt;
         uint256 unstakeRequestedAt;
     }
@@ -137,7 +136,6 @@ contract FuzzInvariantLens {
         v.registeredAt = w.registeredAt;
         v.bannedUntil = w.bannedUntil;
         v.poolIndex = w.poolIndex;
-        v.openAudits = w.openAudits;
         v.lastAcceptedAt = w.lastAcceptedAt;
         v.unstakeRequestedAt = w.unstakeRequestedAt;
     }
