@@ -260,6 +260,12 @@ test.describe("a worker outside the browser, with a real proof made in Node", ()
 
     // Anyone may draw the auditors in a block after the dispute: here the requester, from the task page.
     await requesterPage.goto(`/tasks/${taskId}`);
+    // The dispute was anchored before the two joined, and a draw reads the pool as it stood at its anchor: the first
+    // draw seats the one member the pool had then (the tab) and re-anchors; the next reads the grown pool.
+    await requesterPage.getByRole("button", { name: "Draw the auditors" }).click();
+    await expect(requesterPage.getByText("Auditors drawn.")).toBeVisible({ timeout: 60_000 });
+    await expect.poll(async () => (await read<{ members: readonly { account: Address }[] }>("TaskMarket", "auditOf", [taskId])).members.filter((m) => !/^0x0+$/.test(m.account)).length, { timeout: 30_000 }).toBe(1);
+    await requesterPage.reload();
     await requesterPage.getByRole("button", { name: "Draw the auditors" }).click();
     // The button goes once the auditors are in (its "Auditors drawn." may not outlive the refresh).
     await expect(requesterPage.getByRole("button", { name: "Draw the auditors" })).toHaveCount(0, { timeout: 60_000 });
@@ -321,7 +327,12 @@ test("once the audit window has closed, the worker tab's engine finalizes the fi
   await rpc("evm_setNextBlockTimestamp", [Number(closesAt) + 60]);
   await rpc("evm_mine", []);
   // Nothing stalls for want of a caller: the worker, which is owed the pay, finalizes its task.
-  await expect.poll(async () => (await taskOf(firstTask)).status, { timeout: 90_000 }).toBe(TaskStatus.Final);
+  await expect
+    .poll(async () => (await taskOf(firstTask)).status, { timeout: 90_000, message: `the worker tab's engine log:\n${await workerPage.getByTestId("earn-log").textContent().catch(() => "(no log)")}` })
+    .toBe(TaskStatus.Final)
+    .catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\nengine log:\n${await workerPage.getByTestId("earn-log").textContent()}`);
+    });
   // The requester paid from genesis credit, so the worker tab is paid in spend-only genesis credit.
   const after = await ledgerOf(tabWorker);
   expect(after.genesis - workerBeforeFirst.genesis).toBeGreaterThanOrEqual(BOUNTY);

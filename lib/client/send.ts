@@ -93,11 +93,13 @@ export async function sendCall(ctx: SendContext, signer: Signer, call: ContractC
 
 async function relay(ctx: SendContext, relayUrl: string, signer: Signer, to: Address, data: Hex, gas: bigint, onStage: (s: SendStage) => void): Promise<Hex> {
   const forwarder = ctx.deployment.contracts.ComputeCreditForwarder;
-  const [nonce, domain] = await Promise.all([
+  const [nonce, domain, head] = await Promise.all([
     ctx.client.readContract({ address: forwarder.address, abi: forwarder.abi, functionName: "nonces", args: [signer.address] }) as Promise<bigint>,
     ctx.client.readContract({ address: forwarder.address, abi: forwarder.abi, functionName: "eip712Domain" }) as Promise<readonly unknown[]>,
+    ctx.client.getBlock(),
   ]);
-  const deadline = Math.floor(Date.now() / 1000) + 600;
+  // The forwarder checks the deadline against block time, which need not be this machine's clock.
+  const deadline = Math.max(Math.floor(Date.now() / 1000), Number(head.timestamp)) + 600;
   // Through the forwarder the call costs a little more (ERC-2771 sender extraction), and some calls draw
   // randomness (verifiers, audits) that can take a costlier path than the estimate saw; leave room.
   const requestGas = (gas * 15n) / 10n + 100_000n;

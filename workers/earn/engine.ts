@@ -710,7 +710,27 @@ export class EarnEngine {
       const id = String(e.args.taskId ?? "").toLowerCase();
       if (id) paid.set(id, (paid.get(id) ?? 0n) + amount);
     }
+    // Every task this account took part in has a job row, also after a reload (history comes from the chain).
     let pending = 0n;
+    for (const t of tasks.values()) {
+      const roles: Role[] = [];
+      if (t.events.some((e) => e.eventName === "TaskClaimed" && same(e.args.worker as string, me))) roles.push("worker");
+      if (t.events.some((e) => e.eventName === "VerifierDrawn" && same(e.args.verifier as string, me))) roles.push("verifier");
+      if (t.events.some((e) => e.eventName === "AuditorDrawn" && same(e.args.auditor as string, me))) roles.push("auditor");
+      // Rows for work in progress are made by the steps as they act; here only what is settled: the history, and
+      // accepted work whose pay is pending.
+      const terminal = t.status === TaskStatus.Final || t.status === TaskStatus.InputRejected || t.status === TaskStatus.Fraudulent;
+      const pendingHere = (t.status === TaskStatus.Accepted || t.status === TaskStatus.Auditing) && same(t.worker, me);
+      for (const role of roles) {
+        if (this.jobs.has(`${role}:${t.id}`) || !(terminal || (pendingHere && role === "worker"))) continue;
+        const now = this.ports.clock.now();
+        const stage: JobStage = terminal ? "waiting" : "accepted";
+        this.jobs.set(`${role}:${t.id}`, { key: `${role}:${t.id}`, taskId: t.id, role, typeName: this.typeName(t.typeId), mode: t.mode, bounty: t.bounty, stage, startedAt: now, endedAt: now });
+      }
+      if ((t.status === TaskStatus.Accepted || t.status === TaskStatus.Auditing) && same(t.worker, me)) {
+        pending += t.inputRejected ? bpsShare(t.bounty, this.params?.inputRejectedPayBps ?? 0) : t.bounty;
+      }
+    }
     for (const job of this.jobs.values()) {
       const t = tasks.get(job.taskId.toLowerCase() as Hex);
       if (!t) continue;
@@ -719,7 +739,6 @@ export class EarnEngine {
         const earnedHere = got ?? 0n;
         if (job.stage !== "rejected" && job.stage !== "failed") this.endJob(t, job.role, earnedHere > 0n ? "paid" : "rejected", t.status === TaskStatus.Fraudulent ? "fraud proven" : undefined, earnedHere);
       } else if ((t.status === TaskStatus.Accepted || t.status === TaskStatus.Auditing) && job.role === "worker" && same(t.worker, me)) {
-        pending += t.mode === 1 || !t.inputRejected ? t.bounty : bpsShare(t.bounty, this.params?.inputRejectedPayBps ?? 0);
         if (job.stage === "waiting" || job.stage === "revealing") this.stage(t, job.role, "accepted");
       } else if (t.status === TaskStatus.Open && job.role === "worker" && (job.stage === "waiting" || job.stage === "revealing")) {
         this.endJob(t, job.role, "rejected", "the round rejected this result or found no agreement; the task is back in the queue");
@@ -731,10 +750,16 @@ export class EarnEngine {
   /** Whether this account still holds anything the engine must see through (claims, commitments to reveal, rounds). */
   private async holdsWork(): Promise<boolean> {
     if (this.inFlight.size > 0) return true;
-    const secrets = await this.ports.store.keys(this.storePrefix());
-    if (secrets.length > 0) return true;
     const me = this.ports.send.account;
     const tasks = foldTasks(this.ports.chain.events().filter((e) => e.contract === "TaskMarket"));
+    // A salt matters while its round can still be revealed; one whose round ended is dropped.
+    for (const key of await this.ports.store.keys(this.storePrefix())) {
+      const [round, id] = key.slice(this.storePrefix().length).split(":") as ["round" | "audit", string];
+      const t = tasks.get(id as Hex);
+      const open = t && (round === "audit" ? t.status === TaskStatus.Auditing : t.status === TaskStatus.Claimed || t.status === TaskStatus.Committed || t.status === TaskStatus.Revealing);
+      if (open) return true;
+      await this.ports.store.delete(key);
+    }
     return [...tasks.values()].some((t) => t.status === TaskStatus.Claimed && same(t.worker, me));
   }
 

@@ -29,7 +29,9 @@ export async function POST(req: Request): Promise<Response> {
   } catch {
     return fail(400, "the request body is not JSON");
   }
-  const check = checkRelayRequest(body, contracts, Math.floor(Date.now() / 1000));
+  // Deadlines are block time (what the forwarder checks), which need not be this server's clock.
+  const head = await serverPublicClient.getBlock().catch(() => undefined);
+  const check = checkRelayRequest(body, contracts, Math.max(Math.floor(Date.now() / 1000), Number(head?.timestamp ?? 0)));
   if (!check.ok) return fail(400, check.error);
   const { request } = check;
 
@@ -43,13 +45,15 @@ export async function POST(req: Request): Promise<Response> {
   try {
     const valid = await serverPublicClient.readContract({ address: forwarder.address, abi: forwarder.abi, functionName: "verify", args: [request] });
     if (valid !== true) return fail(400, "the signature does not match the account, or the request was already used; try again");
-    // Simulate before paying: a call that would revert costs the relayer gas for nothing.
+    // Simulate before paying: a call that would revert costs the relayer gas for nothing. Against the pending block,
+    // where the transaction will land: a draw from an anchor mined in the latest block is due there, not in it.
     const { request: tx } = await serverPublicClient.simulateContract({
       account: wallet.account,
       address: forwarder.address,
       abi: forwarder.abi,
       functionName: "execute",
       args: [request],
+      blockTag: "pending",
     });
     const hash = await serialized("relayer", async () => {
       const nonce = await serverPublicClient.getTransactionCount({ address: wallet.account.address, blockTag: "pending" });
