@@ -6,13 +6,13 @@
  * The tests run in order and share the stack and the requester's browser context (its burner key in IndexedDB).
  */
 import { test, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Address, type Hex, createTestClient, http, parseAbiItem, toHex } from "viem";
 import { formatCredits } from "../../lib/protocol/params.ts";
 import { addFile } from "../../lib/ipfs/index.ts";
 import { Stack } from "./stack.ts";
-import { type Contracts, chainReader, loadContracts, newAppContext as newContext, openAccount } from "./app.ts";
+import { type Contracts, chainReader, loadContracts, newAppContext as newContext, openAccount, watchReloads } from "./app.ts";
 
 test.describe.configure({ mode: "serial" });
 
@@ -20,6 +20,8 @@ const FIXTURES = join(import.meta.dirname, "../../wasm-tasks/image-resize/fixtur
 const JPEG = join(FIXTURES, "photo-320x240.jpg");
 const WEBP = join(FIXTURES, "photo-320x240.webp");
 const PNG = join(FIXTURES, "alpha-200x150.png");
+/** A module of the app's client bundle; the restart test changes it while the stack runs and back while it is down. */
+const CLIENT_MODULE = join(import.meta.dirname, "../../app/_components/ui.tsx");
 const IMAGE_MAX_BYTES = 32 * 1024 * 1024; // wasm-tasks/image-resize MAX_INPUT_BYTES
 const BOUNTY = "1.25"; // CC
 const taskPosted = parseAbiItem(
@@ -160,8 +162,38 @@ test("after a restart of the stack the task, the balances and the IPFS content a
   await createTestClient({ mode: "anvil", transport: http(stack.rpcUrl) }).mine({ blocks: 1 });
   const lastBlock = await chain().getBlock({ blockTag: "latest" });
 
-  await stack.restart();
+  // Other work in the checkout: a source file of the client bundle changes while the stack runs, and changes back
+  // while it is down (a dev server that restored a stale cache then reloaded every page in a loop).
+  const source = await readFile(CLIENT_MODULE, "utf8");
+  try {
+    await writeFile(CLIENT_MODULE, `${source}\n// e2e: changed while the stack runs\n`);
+    await page.waitForTimeout(3_000);
+    await stack.stop();
+  } finally {
+    await writeFile(CLIENT_MODULE, source);
+  }
+  await stack.start();
   console.log(`restarted in ${(stack.startMs / 1000).toFixed(1)} s`);
+
+  // A page opened after the restart loads once and stays: no reload in 30 s, and no bytecode refetch on a timer.
+  const fresh = await requesterCtx.newPage();
+  try {
+    const reloads = watchReloads(fresh);
+    const codeReads: number[] = [];
+    fresh.on("request", (r) => {
+      if (r.url().startsWith(stack.rpcUrl) && (r.postData() ?? "").includes('"eth_getCode"')) codeReads.push(Date.now());
+    });
+    await fresh.goto("/account");
+    await expect(fresh.getByTestId("address")).toHaveText(me, { timeout: 120_000 });
+    const settled = Date.now();
+    await fresh.waitForTimeout(35_000);
+    await expect(fresh.getByTestId("address")).toHaveText(me);
+    expect({ loads: reloads.loads(), reloadOrders: reloads.reloadOrders() }).toEqual({ loads: 1, reloadOrders: [] });
+    // The contracts' code was checked when the page learnt the deployment, not again 30 s later.
+    expect(codeReads.filter((t) => t > settled)).toEqual([]);
+  } finally {
+    await fresh.close();
+  }
 
   // The chain kept its blocks, its logs (the queue is built from them) and its storage.
   expect(await chain().getBlockNumber()).toBeGreaterThanOrEqual(lastBlock.number);
