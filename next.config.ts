@@ -22,6 +22,10 @@ const nextConfig: NextConfig = {
     // and .next/dev stays ~120 MB instead of growing past 800 MB.
     turbopackFileSystemCacheForDev: false,
   },
+  logging: {
+    // Every open tab polls the deployments; a line per poll drowns what a person reads in the dev log.
+    incomingRequests: { ignore: [/^\/api\/deployments\b/, /^\/zk\//] },
+  },
   turbopack: {
     // See app/_lib/ffmpeg-not-bundled.ts: the app only needs the task types' schemas and cost models.
     resolveAlias: { "@ffmpeg/ffmpeg": { browser: "./app/_lib/ffmpeg-not-bundled.ts" } },
