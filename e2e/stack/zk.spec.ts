@@ -236,8 +236,9 @@ test.describe("a worker outside the browser, with a real proof made in Node", ()
     // The pool: the worker tab joins from its Account page; two auditors join from here.
     await workerPage.goto("/account");
     await workerPage.getByRole("button", { name: "Join the verifier pool" }).click();
-    // Once the registry says so, the card offers to leave instead.
+    // Once the registry says so, the card offers to leave instead, without the join's words carried over to it.
     await expect(workerPage.getByRole("button", { name: "Leave the verifier pool" })).toBeVisible({ timeout: 60_000 });
+    await expect(workerPage.getByText("Left the pool.")).toHaveCount(0);
     const typeCount = await read<bigint>("TaskTypeRegistry", "typeCount");
     for (const a of nodeAuditors) {
       await write("WorkerRegistry", "register", [1000, (1n << typeCount) - 1n], a);
