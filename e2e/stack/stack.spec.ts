@@ -1,8 +1,9 @@
 /**
  * The requester's path through the real stack (scripts/dev.ts: anvil, the deploy, the Helia node, `next dev`),
  * started once for this file on its own data dir and ports (see stack.ts), in Debian Chromium:
- * register -> post an image task -> another tab sees it -> restart the stack -> everything is still there ->
- * bad input is refused in plain words and moves no credit.
+ * register -> post an image task -> another tab sees it -> restart the stack (a source change in between, no reload
+ * storm after it) -> everything is still there -> bad input (by size, by the type's own decoder, by the node) is
+ * refused in plain words and moves no credit.
  * The tests run in order and share the stack and the requester's browser context (its burner key in IndexedDB).
  */
 import { test, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
@@ -111,7 +112,10 @@ test("they post an image task with a real file; another browser sees it in the q
   await expect(page.getByTestId("input-cid")).toContainText(`Uploaded and verified by the node: ${postedCid}`, { timeout: 60_000 });
   expect(await pins()).toContain(postedCid);
 
+  // Nobody but the requester is registered yet: the form says no worker could take the task before it escrows.
+  await expect(page.getByTestId("no-takers")).toContainText("No registered worker other than you can run image-resize now");
   await page.getByLabel(/^Bounty/).fill(BOUNTY);
+  await expect(page.getByTestId("cost")).toContainText("(bounty 1.25 CC + 2 verifier fees of 0.012 CC + platform fee 0.012 CC)");
   const escrowText = (await page.getByTestId("escrow").textContent())!;
   postedEscrow = BigInt(Math.round(Number(escrowText.replace(" CC", "")) * 1000));
   expect(postedEscrow).toBeGreaterThan(1_250n);
@@ -121,6 +125,11 @@ test("they post an image task with a real file; another browser sees it in the q
   await expect(page.getByText("Posted.")).toBeVisible({ timeout: 60_000 });
   const link = page.getByRole("link", { name: "Open the task page" });
   postedTaskId = (await link.getAttribute("href"))!.replace("/tasks/", "") as Hex;
+  // "Posted." belongs to that attempt: choosing the next file clears it and its link.
+  await page.getByLabel(/^Input file/).setInputFiles(PNG);
+  await expect(page.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText("Posted.")).toHaveCount(0);
+  await expect(link).toHaveCount(0);
 
   // On chain: one TaskPosted by us with this CID and bounty; the escrow left the spendable credit.
   const logs = (await postedLogs()).filter((l) => l.args.taskId === postedTaskId);
@@ -261,8 +270,39 @@ test.describe("bad input gives a clear message and moves no credit", () => {
     const escrowText = (await page.getByTestId("escrow").textContent())!;
     await expect(page.getByTestId("cost")).toContainText("That is not enough for this bounty.");
     await page.getByRole("button", { name: "Post task" }).click();
-    await expect(page.getByText(`not enough credit: you have ${formatCredits(before.spendable)}, this needs ${escrowText}`, { exact: true })).toBeVisible({ timeout: 30_000 });
+    const refusal = page.getByText(`not enough credit: you have ${formatCredits(before.spendable)}, this needs ${escrowText}`, { exact: true });
+    await expect(refusal).toBeVisible({ timeout: 30_000 });
+    // The refusal belongs to that bounty: fixing the bounty clears it.
+    await page.getByLabel(/^Bounty/).fill("1");
+    await expect(refusal).toHaveCount(0);
+    await expect(page.getByTestId("cost")).not.toContainText("not enough");
   });
+
+  test("a bounty below the minimum names the minimum and announces no escrow", async () => {
+    await page.getByLabel(/^Input file/).setInputFiles(PNG);
+    await expect(page.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
+    await page.getByLabel(/^Bounty/).fill("0.01");
+    await expect(page.locator("#bounty-err")).toHaveText("The minimum bounty is 0.1 CC.");
+    await expect(page.getByTestId("escrow")).toHaveCount(0);
+    await expect(page.getByTestId("cost")).not.toContainText("Posting escrows");
+  });
+
+  for (const [what, file, words] of [
+    ["a JPEG cut short", "half.jpg", /^“half\.jpg” is a damaged JPEG image: it cannot be decoded \(mozjpeg: Premature end of JPEG file\)\. A worker would reject it; choose one that opens in an image viewer\. Nothing was uploaded\.$/],
+    ["a text file named .png", "notes.png", "“notes.png” is named like a PNG file, but its content is not one: it is not a PNG, JPEG or WebP image. image-resize takes a PNG, JPEG or WebP image. Nothing was uploaded."],
+    ["an empty file", "empty.png", "“empty.png” is empty (0 bytes). image-resize takes a PNG, JPEG or WebP image. Nothing was uploaded."],
+  ] as const) {
+    test(`${what} is refused by image-resize's own decoder, in plain words, before anything is uploaded`, async () => {
+      const jpeg = await readFile(JPEG);
+      const buffer = file === "half.jpg" ? jpeg.subarray(0, jpeg.length >> 1) : file === "notes.png" ? Buffer.from("Shopping list: milk, eggs, bread.\n") : Buffer.alloc(0);
+      await page.getByLabel(/^Input file/).setInputFiles({ name: file, mimeType: file.endsWith(".png") ? "image/png" : "image/jpeg", buffer });
+      await expect(page.locator("#upload-status [role=alert]")).toHaveText(words, { timeout: 30_000 });
+      await expect(page.getByTestId("bounty-hint")).toHaveText("choose a file this type can take for an estimate");
+      await page.getByRole("button", { name: "Post task" }).click();
+      await expect(page.getByText("Choose an input file and wait until it is uploaded.", { exact: true })).toBeVisible();
+      expect(await pins()).toEqual(pinsBefore);
+    });
+  }
 
   test("a malformed spec shows the field's message and the post button sends nothing", async () => {
     await page.getByLabel(/^Input file/).setInputFiles(PNG);
@@ -274,6 +314,8 @@ test.describe("bad input gives a clear message and moves no credit", () => {
       await width.fill(bad);
       await expect(widthError).toHaveText(message);
       await expect(width).toHaveAttribute("aria-invalid", "true");
+      // A file is chosen and uploaded: what stands between it and an estimate is the spec.
+      await expect(page.getByTestId("bounty-hint")).toHaveText("fix the output spec for an estimate");
       await page.getByRole("button", { name: "Post task" }).click();
       await expect(page.getByText("Fix the spec fields marked above.")).toBeVisible();
     }
