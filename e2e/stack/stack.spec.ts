@@ -232,6 +232,19 @@ test("after a restart of the stack the task, the balances and the IPFS content a
   await expect(page.getByTestId("timeline")).toContainText("Posted");
 });
 
+test("the ledger adds up to the genesis issued, with the escrow shown, in checksummed addresses", async () => {
+  await page.goto("/ledger");
+  const table = page.getByTestId("ledger-balances");
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  await expect(table.locator("thead")).toContainText("In escrow");
+  const mine = table.locator("tbody tr", { hasText: "(you)" });
+  await expect(mine).toContainText(formatCredits(postedEscrow));
+  await expect(mine.locator("code.addr")).toHaveText(`${me.slice(0, 6)}…${me.slice(-4)}`); // me is EIP-55 (the Account page's)
+  const issued = await read<bigint>("CreditLedger", "genesisIssued");
+  await expect(page.getByTestId("ledger-total")).toHaveText(`All credit held${formatCredits(issued)} = ${formatCredits(issued)} of genesis issued`);
+  await page.screenshot({ path: test.info().outputPath("ledger.png"), fullPage: true });
+});
+
 test.describe("bad input gives a clear message and moves no credit", () => {
   let before: Awaited<ReturnType<typeof ledgerOf>>;
   let pinsBefore: string[];

@@ -94,7 +94,8 @@ export function BalancesCard() {
         </dl>
       )}
       <p className="muted" style={{ marginTop: 8, fontSize: "0.88rem" }}>
-        1 CC = 1 CPU-hour on the reference machine. Genesis credit can be spent on tasks or staked, never transferred.
+        1 CC = 1 CPU-hour on the reference machine. Genesis credit can be spent on tasks or staked, never transferred. An IOU is a
+        record, not a bill: a settled task's escrow paid its worker, and the IOU notes that you owe that worker the work (see the Ledger).
       </p>
     </section>
   );
