@@ -7,6 +7,7 @@
  * The tests run in order and share the stack and the requester's browser context (its burner key in IndexedDB).
  */
 import { test, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { createHash } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Address, type Hex, createTestClient, http, parseAbiItem, toHex } from "viem";
@@ -243,6 +244,26 @@ test("the ledger adds up to the genesis issued, with the escrow shown, in checks
   const issued = await read<bigint>("CreditLedger", "genesisIssued");
   await expect(page.getByTestId("ledger-total")).toHaveText(`All credit held${formatCredits(issued)} = ${formatCredits(issued)} of genesis issued`);
   await page.screenshot({ path: test.info().outputPath("ledger.png"), fullPage: true });
+});
+
+test("zk artifacts are served by content-addressed names, compressed, cached for a year and verifiable", async () => {
+  const recorded = JSON.parse(await readFile(join(import.meta.dirname, "../../circuits/artifacts.json"), "utf8")) as { circuits: Record<string, { zkeySha256: string; zkeyBytes: number }> };
+  const manifest = (await (await fetch(`${stack.appUrl}/zk/manifest.json`)).json()) as { files: Record<string, { sha256: string; bytes: number; url: string }> };
+  const zkey = manifest.files["zk-downscale.zkey"]!;
+  const { zkeySha256, zkeyBytes } = recorded.circuits["zk-downscale"]!;
+  expect(zkey).toEqual({ sha256: zkeySha256, bytes: zkeyBytes, url: `zk-downscale.${zkeySha256.slice(0, 16)}.zkey` });
+  for (const encoding of ["br", "gzip"]) {
+    const res = await fetch(`${stack.appUrl}/zk/${zkey.url}`, { headers: { "accept-encoding": encoding } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(res.headers.get("content-encoding")).toBe(encoding);
+    expect(Number(res.headers.get("content-length"))).toBeLessThan(zkeyBytes * 0.7); // 18.3 MB (br), 24.6 MB (gzip) of 37.9
+    const bytes = Buffer.from(await res.arrayBuffer()); // fetch decodes it
+    expect(bytes.length).toBe(zkeyBytes);
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(zkeySha256);
+  }
+  // A name whose hash is not the file's is not served (so a cached name can never mean other bytes).
+  expect((await fetch(`${stack.appUrl}/zk/zk-downscale.0000000000000000.zkey`)).status).toBe(404);
 });
 
 test.describe("bad input gives a clear message and moves no credit", () => {
