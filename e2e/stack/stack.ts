@@ -27,6 +27,8 @@ export type StackOptions = {
   appPort?: number;
   /** How long the first start may take (Next's first compile on a busy 2-core machine is slow). */
   startTimeoutMs?: number;
+  /** `npm start` instead of `npm run dev`: dev.ts --prod (next build, then next start). */
+  prod?: boolean;
 };
 
 const envPort = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -65,6 +67,7 @@ export class Stack {
   private exited: Promise<number | null> | undefined;
   private output: string[] = [];
   private readonly ownsDataDir: boolean;
+  readonly prod: boolean;
 
   constructor(options: StackOptions = {}) {
     this.ownsDataDir = !options.dataDir;
@@ -73,6 +76,7 @@ export class Stack {
     this.ipfsPort = options.ipfsPort ?? envPort("CC_E2E_IPFS_PORT", 5150);
     this.appPort = options.appPort ?? envPort("CC_E2E_APP_PORT", 3100);
     this.startTimeoutMs = options.startTimeoutMs ?? 300_000;
+    this.prod = options.prod ?? false;
   }
 
   /** CC_DATA_DIR: the given one, or a temp dir made on first use (not at import: Playwright loads spec files twice). */
@@ -105,7 +109,7 @@ export class Stack {
     }
     this.output = [];
     const started = Date.now();
-    const child = spawn(join(root, "node_modules/.bin/node"), ["--import", "tsx", "scripts/dev.ts"], {
+    const child = spawn(join(root, "node_modules/.bin/node"), ["--import", "tsx", "scripts/dev.ts", ...(this.prod ? ["--prod"] : [])], {
       cwd: root,
       detached: true, // its own process group, like a terminal job
       stdio: ["ignore", "pipe", "pipe"],
@@ -117,7 +121,7 @@ export class Stack {
         CC_RPC_PORT: String(this.rpcPort),
         CC_IPFS_PORT: String(this.ipfsPort),
         CC_APP_PORT: String(this.appPort),
-        CC_NEXT_DIST_DIR: process.env.CC_E2E_NEXT_DIST_DIR ?? ".next-e2e",
+        CC_NEXT_DIST_DIR: process.env.CC_E2E_NEXT_DIST_DIR ?? (this.prod ? ".next-e2e-prod" : ".next-e2e"),
         NEXT_TELEMETRY_DISABLED: "1",
       },
     });
