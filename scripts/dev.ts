@@ -108,7 +108,9 @@ const children: ChildProcess[] = [];
 let stopping = false;
 
 function start(name: string, command: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
-  const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  // node_modules/.bin first, as under `npm run`: its `node` is the Node 22 that hardhat and next need.
+  const PATH = `${root}node_modules/.bin:${process.env.PATH ?? ""}`;
+  const child = spawn(command, args, { cwd: root, env: { ...process.env, PATH, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   const prefix = `[${name}] `;
   const forward = (stream: NodeJS.ReadableStream, sink: NodeJS.WriteStream) =>
     stream.on("data", (chunk: Buffer) => {

@@ -4,7 +4,7 @@
  *
  *   const stack = new Stack();   // fresh temp CC_DATA_DIR; ports from CC_E2E_{RPC,IPFS,APP}_PORT or 8645/5150/3100
  *   await stack.start();         // resolves when dev.ts says "ready"; by then the app, the chain and the IPFS node
- *                                // must answer at once (dev.ts promises that; this checks it)
+ *                                // must accept connections and answer (dev.ts promises that; this checks it)
  *   await stack.restart();       // stop (SIGINT, like Ctrl-C) + start on the same data dir
  *   await stack.dispose();       // stop, kill anything left, remove the data dir
  *
@@ -54,8 +54,8 @@ function groupAlive(pgid: number): boolean {
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** How fast each part must answer once dev.ts has printed "ready". */
-const READY_ANSWER_MS = 5_000;
+/** How long an answer may take once dev.ts has printed "ready" (a connection must be accepted at once). */
+const READY_ANSWER_MS = 120_000;
 
 export class Stack {
   private dir: string | undefined;
@@ -160,10 +160,12 @@ export class Stack {
       if (Date.now() > until) throw new Error(`dev.ts did not say ready within ${this.startTimeoutMs} ms`);
       await pause(200);
     }
-    // "ready" means every part answers now, not after a first compile.
+    // "ready" means every part listens and answers now: a refused connection fails at once. (The answer may still
+    // wait behind a compile that an open page's reconnect started, hence the generous timeout.)
     const answers = async (what: string, url: string, init: RequestInit, ok: (body: unknown) => boolean) => {
       const res = await fetch(url, { ...init, signal: AbortSignal.timeout(READY_ANSWER_MS) }).catch((e: unknown) => {
-        throw new Error(`dev.ts said ready, but ${what} did not answer within ${READY_ANSWER_MS} ms (${e instanceof Error ? e.message : String(e)})`);
+        const code = (e as { cause?: { code?: string } })?.cause?.code;
+        throw new Error(`dev.ts said ready, but ${what} ${code === "ECONNREFUSED" ? "refused the connection" : `did not answer within ${READY_ANSWER_MS} ms`} (${e instanceof Error ? e.message : String(e)})`);
       });
       const body: unknown = await res.json().catch(() => undefined);
       if (!res.ok || !ok(body)) throw new Error(`dev.ts said ready, but ${what} answered HTTP ${res.status}: ${JSON.stringify(body).slice(0, 200)}`);

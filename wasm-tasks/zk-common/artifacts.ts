@@ -3,7 +3,8 @@
  * by URL in a browser or Web Worker (default `/zk/` of the page's origin, where the app and the test
  * harness serve public/). Loaded once per circuit and kept in memory (the downscale zkey is ~38 MB).
  * Where the server has a `manifest.json` (the app does: app/zk/[file]/route.ts), files are fetched by their
- * content-addressed names (cached for a year, compressed) and checked against their SHA-256; a server without
+ * content-addressed names (cached for a year; the gzip copy, inflated here) and checked against their SHA-256; a
+ * server without
  * one (the e2e harness) is asked for the plain names. `onArtifactProgress` reports every download byte by byte.
  */
 import { type DownloadProgress, download } from "./download.ts";
@@ -48,9 +49,13 @@ async function fetchArtifact(file: string, base: string): Promise<Uint8Array> {
   const report = (p: DownloadProgress) => {
     for (const l of progressListeners) l({ file, ...p });
   };
-  return entry
-    ? download(new URL(entry.url, base), { total: entry.bytes, sha256: entry.sha256, onProgress: report }).catch((e: unknown) => Promise.reject(new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`)))
-    : download(new URL(file, base), { onProgress: report }).catch((e: unknown) => Promise.reject(new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`)));
+  const gzip = entry && typeof DecompressionStream !== "undefined";
+  const loading = !entry
+    ? download(new URL(file, base), { onProgress: report })
+    : gzip
+      ? download(new URL(entry.gzip.url, base), { gzip: true, total: entry.gzip.bytes, size: entry.bytes, sha256: entry.sha256, onProgress: report })
+      : download(new URL(entry.url, base), { size: entry.bytes, sha256: entry.sha256, onProgress: report });
+  return loading.catch((e: unknown) => Promise.reject(new Error(`${file}: ${e instanceof Error ? e.message : String(e)}`)));
 }
 const json = (bytes: Uint8Array): unknown => JSON.parse(new TextDecoder().decode(bytes));
 

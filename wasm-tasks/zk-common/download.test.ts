@@ -14,7 +14,7 @@ let base: string;
 before(async () => {
   server = createServer((req, res) => {
     const gz = req.url?.startsWith("/gzip");
-    const data = gz ? gzipSync(body) : req.url === "/short" ? body.subarray(0, 1000) : body;
+    const data = gz || req.url === "/file.gz" ? gzipped : req.url === "/short" ? body.subarray(0, 1000) : body;
     res.writeHead(req.url === "/missing" ? 404 : 200, { "content-length": data.length, ...(gz ? { "content-encoding": "gzip" } : {}) });
     // 64 KiB at a time, so the client sees many chunks.
     let at = 0;
@@ -31,14 +31,25 @@ before(async () => {
 });
 after(() => server.close());
 
-test("progress climbs chunk by chunk to the decoded size of a gzip response, and the bytes are the file's", async () => {
+const gzipped = gzipSync(body);
+
+test("progress climbs chunk by chunk to the decoded size of a Content-Encoding: gzip response; the bytes are the file's", async () => {
   const seen: DownloadProgress[] = [];
-  const bytes = await download(`${base}/gzip`, { total: body.length, sha256: sha, onProgress: (p) => seen.push(p) });
+  const bytes = await download(`${base}/gzip`, { size: body.length, sha256: sha, onProgress: (p) => seen.push(p) });
   assert.ok(Buffer.from(bytes).equals(body));
   assert.ok(seen.length > 10, `only ${seen.length} progress reports`);
   assert.deepEqual(seen[0], { loaded: 0, total: body.length });
   assert.deepEqual(seen.at(-1), { loaded: body.length, total: body.length });
   for (let i = 1; i < seen.length; i++) assert.ok(seen[i]!.loaded >= seen[i - 1]!.loaded);
+});
+
+test("a .gz body is inflated here; progress counts the bytes on the wire up to the compressed size", async () => {
+  const seen: DownloadProgress[] = [];
+  const bytes = await download(`${base}/file.gz`, { gzip: true, total: gzipped.length, size: body.length, sha256: sha, onProgress: (p) => seen.push(p) });
+  assert.ok(Buffer.from(bytes).equals(body));
+  assert.ok(seen.length > 10, `only ${seen.length} progress reports`);
+  assert.deepEqual(seen.at(-1), { loaded: gzipped.length, total: gzipped.length });
+  await assert.rejects(download(`${base}/file.gz`, { gzip: true, size: body.length + 1 }), /expected 3145746 bytes, got 3145745/);
 });
 
 test("an uncompressed response's Content-Length is the total when none is given", async () => {
@@ -48,7 +59,7 @@ test("an uncompressed response's Content-Length is the total when none is given"
 });
 
 test("a short body, a wrong hash and an HTTP error are refused", async () => {
-  await assert.rejects(download(`${base}/short`, { total: body.length }), /expected 3145745 bytes, got 1000/);
+  await assert.rejects(download(`${base}/short`, { size: body.length }), /expected 3145745 bytes, got 1000/);
   await assert.rejects(download(`${base}/plain`, { sha256: "00".repeat(32) }), /SHA-256 [0-9a-f]{64}, expected 0000/);
   await assert.rejects(download(`${base}/missing`), /HTTP 404/);
 });

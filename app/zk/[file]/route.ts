@@ -1,15 +1,16 @@
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { parseHashedName } from "../../../wasm-tasks/zk-common/manifest";
-import { contentType, encodedPath, pickEncoding, zkManifest } from "../../_lib/zk-files.server";
+import { contentType, gzipPath, zkDir, zkManifest } from "../../_lib/zk-files.server";
 
 export const dynamic = "force-dynamic";
 
 /**
- * /zk/manifest.json: each zk artifact's SHA-256, size and content-addressed name (revalidated on every load).
- * /zk/<name>.<sha256 prefix>.<ext>: that artifact, compressed when the browser accepts it, cached for a year.
+ * /zk/manifest.json: each zk artifact's SHA-256, size and content-addressed names (revalidated on every load).
+ * /zk/<name>.<sha256 prefix>.<ext>: that artifact; with .gz appended, its gzip copy (the browser inflates it: a
+ * route handler's Content-Encoding is dropped by Next). Both cached for a year.
  * (The plain names, /zk/<name>.<ext>, are public/zk itself, served by Next as static files.)
  */
 export async function GET(request: Request, context: { params: Promise<{ file: string }> }): Promise<Response> {
@@ -27,17 +28,12 @@ export async function GET(request: Request, context: { params: Promise<{ file: s
   if (!named || !entry || !entry.sha256.startsWith(named.hash)) {
     return new Response(`no zk artifact ${file} (see /zk/manifest.json)`, { status: 404, headers: { "cache-control": "no-store" } });
   }
-  const encoding = pickEncoding(request.headers.get("accept-encoding"));
-  const path = await encodedPath(named.file, entry.sha256, encoding);
-  const size = (await stat(path)).size;
+  const path = named.gzip ? await gzipPath(named.file, entry.sha256) : join(zkDir(), named.file);
   return new Response(Readable.toWeb(createReadStream(path)) as ReadableStream, {
     headers: {
-      "content-type": contentType(named.file),
-      "content-length": String(size),
-      ...(encoding === "identity" ? {} : { "content-encoding": encoding }),
+      "content-type": named.gzip ? "application/gzip" : contentType(named.file),
       "cache-control": "public, max-age=31536000, immutable",
-      etag: `"${entry.sha256}"`,
-      vary: "accept-encoding",
+      etag: `"${entry.sha256}${named.gzip ? ".gz" : ""}"`,
     },
   });
 }
