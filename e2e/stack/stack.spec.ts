@@ -383,3 +383,10 @@ test.describe("bad input gives a clear message and moves no credit", () => {
     expect((await fetch(`${stack.ipfsUrl}/ipfs/${realRoot}?format=raw`)).status).toBe(404);
   });
 });
+
+test("the dev log since the restart holds what a person reads: no build warnings, no line per polled request", async () => {
+  const log = stack.log();
+  expect(log).not.toMatch(/Module not found|Can't resolve/);
+  expect(log).not.toMatch(/GET \/api\/deployments/);
+  expect(log).toMatch(/^ready: /m);
+});

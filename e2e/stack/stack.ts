@@ -96,6 +96,10 @@ export class Stack {
   get stateFile(): string {
     return join(this.dataDir, "chain", "state.json");
   }
+  /** Everything dev.ts printed since the last start (the last ~2000 chunks). */
+  log(): string {
+    return this.output.join("");
+  }
   /** The last lines dev.ts printed (for failure messages). */
   logTail(lines = 40): string {
     const cut = (line: string) => (line.length > 400 ? `${line.slice(0, 400)}… (${line.length} chars)` : line);
