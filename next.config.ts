@@ -12,6 +12,20 @@ const nextConfig: NextConfig = {
   // The floating dev-tools button covers content on phone-width screens; build errors still show.
   devIndicators: false,
   allowedDevOrigins: ["127.0.0.1", "localhost"],
+  experimental: {
+    // No on-disk Turbopack cache for `next dev`. With it, a dev server started after a stop (with a source file
+    // changed meanwhile, as other work in the checkout does) restored a cache whose main chunk list never settled:
+    // every browser's HMR subscription got a "restart" update, which advanced the server's HMR version, so the
+    // page's next subscription was refused as "HMR hash mismatch" and the page reloaded, again and again
+    // (measured: 37-52 reloads in 30 s per page, stuck on "Loading the contracts…"; none with the cache off).
+    // The price: each start compiles the pages it serves afresh (tens of seconds for the first page on 2 cores),
+    // and .next/dev stays ~120 MB instead of growing past 800 MB.
+    turbopackFileSystemCacheForDev: false,
+  },
+  logging: {
+    // Every open tab polls the deployments; a line per poll drowns what a person reads in the dev log.
+    incomingRequests: { ignore: [/^\/api\/deployments\b/, /^\/zk\//] },
+  },
   turbopack: {
     // See app/_lib/ffmpeg-not-bundled.ts: the app only needs the task types' schemas and cost models.
     resolveAlias: { "@ffmpeg/ffmpeg": { browser: "./app/_lib/ffmpeg-not-bundled.ts" } },

@@ -375,13 +375,16 @@ async function main(): Promise<void> {
   const started = performance.now();
   const server = await startIpfsServer();
   console.log(`[ipfs] Helia node on ${server.url} (data in ${server.node.dir}), ready in ${Math.round(performance.now() - started)} ms (${process.uptime().toFixed(1)} s since the process started)`);
-  let signals = 0;
+  let firstSignalAt: number | undefined;
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.on(signal, () => {
-      if (signals++ > 0) {
+      if (firstSignalAt !== undefined) {
+        // Ctrl-C reaches the whole process group and `npm run dev` passes it on too: the same stop, twice.
+        if (Date.now() - firstSignalAt < 2_000) return;
         console.log("[ipfs] second signal: exiting now");
         process.exit(1);
       }
+      firstSignalAt = Date.now();
       console.log(`[ipfs] ${signal}: stopping`);
       server.stop().then(
         () => {

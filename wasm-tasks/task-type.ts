@@ -50,6 +50,12 @@ export interface TaskType<Spec> {
   readonly postSpecSchema?: z.ZodType;
   /** Why an input that fits `maxInputBytes` still cannot run with this spec (e.g. a zk circuit's exact size). */
   inputError?(info: InputInfo, spec: Spec): string | undefined;
+  /**
+   * Reads the input as a run reads it before computing anything that depends on the spec: format, header, limits,
+   * and for images the full decode. Throws the TaskError a run would throw for this input (so a requester can be
+   * told before anything is uploaded or escrowed); returns what it learnt about the input.
+   */
+  checkInput?(input: Uint8Array): Promise<InputInfo>;
   run(input: Uint8Array, spec: Spec, options?: RunOptions): Promise<Uint8Array>;
   estimateCost(info: InputInfo, spec: Spec): CostEstimate;
   /** Lower bound of the cost from the input size alone, registered on chain (calibration.ts). */

@@ -5,10 +5,11 @@
  */
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore } from "react";
-import { type Hex, createWalletClient, http, keccak256 } from "viem";
+import { type Hex, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { WagmiProvider, useAccount, useConnect, useDisconnect, useWalletClient } from "wagmi";
 import { loadOrCreateBurnerKey, saveBurnerKey } from "../_lib/burner";
+import { CodeCheck } from "../_lib/code-check";
 import { appChain, appConfig } from "../_lib/config";
 import type { ChainDeployment, DeploymentsResult } from "../_lib/deployments";
 import { type EventStoreState, sharedEventStore } from "../_lib/event-store";
@@ -33,7 +34,8 @@ export const useDeployment = () => {
 async function loadContracts(): Promise<ContractsState> {
   let result: DeploymentsResult;
   try {
-    const res = await fetch("/api/deployments", { cache: "no-store" });
+    // Revalidated each time (ETag): an unchanged deployment costs a 304, not its ABIs again.
+    const res = await fetch("/api/deployments", { cache: "no-cache" });
     result = (await res.json()) as DeploymentsResult;
   } catch {
     return { status: "error", title: "The app server does not answer", message: "Reload the page; if it persists, restart npm run app:dev." };
@@ -52,26 +54,27 @@ async function loadContracts(): Promise<ContractsState> {
   if (chainId !== appConfig.chainId) {
     return { status: "error", title: "Wrong chain", message: `${appConfig.rpcUrl} is chain ${chainId}, but the app is set to chain ${appConfig.chainId} (NEXT_PUBLIC_CHAIN_ID).` };
   }
-  const entries = Object.entries(result.deployment.contracts);
-  const codes = await Promise.all(entries.map(([, c]) => publicClient.getCode({ address: c.address }).catch(() => undefined)));
-  const missing = entries.filter((_, i) => !codes[i] || codes[i] === "0x").map(([n]) => n);
-  if (missing.length > 0) {
+  const verdict = await codeCheck.check(result.deployment);
+  if (!verdict.ok && verdict.reason === "missing") {
     return {
       status: "error",
       title: "The chain was reset",
-      message: `There is no contract code at the recorded address of ${missing.join(", ")}. ${appConfig.isLocalChain ? "Restart npm run dev (it deploys again), then reload this page." : "Update NEXT_PUBLIC_CONTRACTS_JSON for this chain."}`,
+      message: `There is no contract code at the recorded address of ${verdict.contracts.join(", ")}. ${appConfig.isLocalChain ? "Restart npm run dev (it deploys again), then reload this page." : "Update NEXT_PUBLIC_CONTRACTS_JSON for this chain."}`,
     };
   }
-  const changed = entries.filter(([, c], i) => c.codeHash && keccak256(codes[i]!) !== c.codeHash).map(([n]) => n);
-  if (changed.length > 0) {
+  if (!verdict.ok) {
     return {
       status: "error",
       title: "The chain runs other contract code",
-      message: `The code at ${changed.join(", ")} is not the build recorded in the deployments file (the contracts changed since this chain was deployed). ${appConfig.isLocalChain ? "Restart npm run dev with a fresh chain." : "Update the deployments file."}`,
+      message: `The code at ${verdict.contracts.join(", ")} is not the build recorded in the deployments file (the contracts changed since this chain was deployed). ${appConfig.isLocalChain ? "Restart npm run dev with a fresh chain." : "Update the deployments file."}`,
     };
   }
   return { status: "ready", deployment: result.deployment };
 }
+
+/** The contracts' code is read once per deployment (see code-check.ts); the 30 s refetch below asks only whether
+ * the deployment changed (a revalidated /api/deployments, eth_chainId, eth_blockNumber). */
+const codeCheck = new CodeCheck(publicClient);
 
 function ContractsProvider({ children }: { children: ReactNode }) {
   const q = useQuery({ queryKey: ["contracts"], queryFn: loadContracts, refetchInterval: (query) => (query.state.data?.status === "ready" ? 30_000 : 5_000), refetchOnWindowFocus: true });

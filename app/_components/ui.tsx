@@ -1,10 +1,13 @@
 "use client";
 import type { ReactNode } from "react";
+import { getAddress, isAddress } from "viem";
 import { formatCredits } from "../../lib/protocol/params";
 import { taskStatusName } from "../../lib/protocol/status";
 import { useContracts } from "./Providers";
 
-export const shortAddress = (a: string | undefined) => (a ? `${a.slice(0, 6)}…${a.slice(-4)}` : "—");
+/** An address as the rest of the app and wallets show it: EIP-55 checksummed (events and storage give it in any case). */
+export const checksummed = (a: string): string => (isAddress(a, { strict: false }) ? getAddress(a) : a);
+export const shortAddress = (a: string | undefined) => (a ? `${checksummed(a).slice(0, 6)}…${checksummed(a).slice(-4)}` : "—");
 export const cc = (mcc: bigint | number | undefined) => (mcc === undefined ? "—" : formatCredits(BigInt(mcc)));
 export const dateTime = (seconds: number | bigint) => new Date(Number(seconds) * 1000).toLocaleString();
 
@@ -43,7 +46,7 @@ export function StatusBadge({ status }: { status: number }) {
 
 export function Addr({ a }: { a: string | undefined }) {
   return (
-    <code className="addr" title={a}>
+    <code className="addr" title={a ? checksummed(a) : undefined}>
       {shortAddress(a)}
     </code>
   );

@@ -83,3 +83,43 @@ export function circleLayout(nodes: readonly string[], size: number, margin = 40
   });
   return pos;
 }
+
+/** The IOU picture's geometry: accounts on a circle, each label outside it, edges as chords inside it. */
+export const GRAPH = { width: 640, height: 460, radius: 160, nodeRadius: 20, labelGap: 28 } as const;
+
+export type GraphNode = { x: number; y: number; label: { x: number; y: number; anchor: "start" | "middle" | "end" } };
+
+/**
+ * Node and label positions. A label sits on the ray from the centre through its node, beyond the node: every
+ * edge is a chord of the circle, so no arrow (and no arrowhead) can cover a label.
+ */
+export function graphLayout(nodes: readonly string[]): Map<string, GraphNode> {
+  const cx = GRAPH.width / 2;
+  const cy = GRAPH.height / 2;
+  const out = new Map<string, GraphNode>();
+  nodes.forEach((n, i) => {
+    const angle = (2 * Math.PI * i) / Math.max(1, nodes.length) - Math.PI / 2;
+    const dx = Math.cos(angle);
+    const dy = Math.sin(angle);
+    const x = cx + GRAPH.radius * dx;
+    const y = cy + GRAPH.radius * dy;
+    const g = GRAPH.labelGap;
+    // Left and right of the circle the text runs outwards from its anchor; above and below it is centred.
+    const side = Math.abs(dx) > 0.5;
+    const label = side
+      ? { x: x + g * dx, y: y + g * dy + 4, anchor: dx > 0 ? ("start" as const) : ("end" as const) }
+      : { x: x + g * dx, y: y + g * dy + (dy > 0 ? 10 : 0), anchor: "middle" as const };
+    out.set(n, { x, y, label });
+  });
+  return out;
+}
+
+/** An edge from node a to node b: shortened to the node circles, shifted sideways so that a->b and b->a differ. */
+export function edgeLine(a: { x: number; y: number }, b: { x: number; y: number }, shift = 6, gap = GRAPH.nodeRadius + 2) {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  const len = Math.hypot(dx, dy) || 1;
+  const ox = (-dy / len) * shift;
+  const oy = (dx / len) * shift;
+  return { x1: a.x + (dx / len) * gap + ox, y1: a.y + (dy / len) * gap + oy, x2: b.x - (dx / len) * gap + ox, y2: b.y - (dy / len) * gap + oy, ox, oy };
+}

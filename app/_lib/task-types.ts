@@ -42,7 +42,9 @@ export const inputHints: Record<string, string> = {
 export const isPostable = (t: TaskType<unknown>) => t.maxInputBytes > 0;
 
 export async function loadLocalTaskTypes(): Promise<Readonly<Record<string, TaskType<unknown>>>> {
-  const mod = await import("../../wasm-tasks/index.ts");
+  const [mod, codecs] = await Promise.all([import("../../wasm-tasks/index.ts"), import("../../wasm-tasks/image-resize/codecs.ts")]);
+  // The image decoders the input check runs fetch their .wasm from the app's /wasm/ route.
+  if (typeof window !== "undefined") codecs.setCodecBaseUrl(new URL("/wasm/", window.location.href).href);
   return mod.taskTypes as Readonly<Record<string, TaskType<unknown>>>;
 }
 

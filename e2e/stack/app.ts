@@ -9,27 +9,28 @@ import type { Stack } from "./stack.ts";
 export type Contracts = Record<string, { address: Address; abi: Abi }>;
 export type LedgerAccount = { balance: bigint; genesis: bigint; earned: bigint; stake: bigint; lockedStake: bigint };
 
-/**
- * A browser context on the app. `next dev` pushes hot updates over its /_next/hmr socket; when sources in the
- * repo change during a run (other work in the same checkout), those pushes reload the page again and again and a
- * click never lands. The socket is kept (Turbopack's dev client needs it) but rebuild notices are not passed on.
- */
+/** A browser context on the app, as a user's browser has it: nothing filters next dev's HMR socket. */
 export async function newAppContext(browser: Browser, stack: Stack): Promise<BrowserContext> {
-  const context = await browser.newContext({ baseURL: stack.appUrl });
-  const rebuildNotices = new Set(["building", "built", "serverComponentChanges", "serverOnlyChanges", "reloadPage", "turbopack-message"]);
-  await context.routeWebSocket(/\/_next\/hmr/, (ws) => {
-    const server = ws.connectToServer();
-    server.onMessage((message) => {
-      let type: unknown;
-      try {
-        type = (JSON.parse(String(message)) as { type?: unknown }).type;
-      } catch {
-        // not JSON: passed on
-      }
-      if (typeof type !== "string" || !rebuildNotices.has(type)) ws.send(message);
-    });
+  return browser.newContext({ baseURL: stack.appUrl });
+}
+
+/**
+ * Counts a page's document loads (its first load and every reload) and the reloads the dev server orders over its
+ * HMR socket ({"type":"reloadPage","data":"HMR hash mismatch"} and the like).
+ */
+export function watchReloads(p: Page): { loads: () => number; reloadOrders: () => string[] } {
+  let loads = 0;
+  const orders: string[] = [];
+  p.on("request", (r) => {
+    if (r.isNavigationRequest() && r.frame() === p.mainFrame()) loads++;
   });
-  return context;
+  p.on("websocket", (ws) =>
+    ws.on("framereceived", ({ payload }) => {
+      const text = String(payload);
+      if (text.includes('"reloadPage"')) orders.push(text.slice(0, 200));
+    }),
+  );
+  return { loads: () => loads, reloadOrders: () => [...orders] };
 }
 
 /** Opens /account and waits for the burner address; returns it. */

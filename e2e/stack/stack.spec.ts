@@ -1,18 +1,21 @@
 /**
  * The requester's path through the real stack (scripts/dev.ts: anvil, the deploy, the Helia node, `next dev`),
  * started once for this file on its own data dir and ports (see stack.ts), in Debian Chromium:
- * register -> post an image task -> another tab sees it -> restart the stack -> everything is still there ->
- * bad input is refused in plain words and moves no credit.
+ * register -> post an image task -> another tab sees it -> restart the stack (a source change in between, no reload
+ * storm after it) -> everything is still there -> bad input (by size, by the type's own decoder, by the node) is
+ * refused in plain words and moves no credit.
  * The tests run in order and share the stack and the requester's browser context (its burner key in IndexedDB).
  */
 import { test, expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
-import { readFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Address, type Hex, createTestClient, http, parseAbiItem, toHex } from "viem";
 import { formatCredits } from "../../lib/protocol/params.ts";
 import { addFile } from "../../lib/ipfs/index.ts";
 import { Stack } from "./stack.ts";
-import { type Contracts, chainReader, loadContracts, newAppContext as newContext, openAccount } from "./app.ts";
+import { type Contracts, chainReader, loadContracts, newAppContext as newContext, openAccount, watchReloads } from "./app.ts";
 
 test.describe.configure({ mode: "serial" });
 
@@ -20,6 +23,8 @@ const FIXTURES = join(import.meta.dirname, "../../wasm-tasks/image-resize/fixtur
 const JPEG = join(FIXTURES, "photo-320x240.jpg");
 const WEBP = join(FIXTURES, "photo-320x240.webp");
 const PNG = join(FIXTURES, "alpha-200x150.png");
+/** A module of the app's client bundle; the restart test changes it while the stack runs and back while it is down. */
+const CLIENT_MODULE = join(import.meta.dirname, "../../app/_components/ui.tsx");
 const IMAGE_MAX_BYTES = 32 * 1024 * 1024; // wasm-tasks/image-resize MAX_INPUT_BYTES
 const BOUNTY = "1.25"; // CC
 const taskPosted = parseAbiItem(
@@ -109,7 +114,10 @@ test("they post an image task with a real file; another browser sees it in the q
   await expect(page.getByTestId("input-cid")).toContainText(`Uploaded and verified by the node: ${postedCid}`, { timeout: 60_000 });
   expect(await pins()).toContain(postedCid);
 
+  // Nobody but the requester is registered yet: the form says no worker could take the task before it escrows.
+  await expect(page.getByTestId("no-takers")).toContainText("No registered worker other than you can run image-resize now");
   await page.getByLabel(/^Bounty/).fill(BOUNTY);
+  await expect(page.getByTestId("cost")).toContainText("(bounty 1.25 CC + 2 verifier fees of 0.012 CC + platform fee 0.012 CC)");
   const escrowText = (await page.getByTestId("escrow").textContent())!;
   postedEscrow = BigInt(Math.round(Number(escrowText.replace(" CC", "")) * 1000));
   expect(postedEscrow).toBeGreaterThan(1_250n);
@@ -119,6 +127,11 @@ test("they post an image task with a real file; another browser sees it in the q
   await expect(page.getByText("Posted.")).toBeVisible({ timeout: 60_000 });
   const link = page.getByRole("link", { name: "Open the task page" });
   postedTaskId = (await link.getAttribute("href"))!.replace("/tasks/", "") as Hex;
+  // "Posted." belongs to that attempt: choosing the next file clears it and its link.
+  await page.getByLabel(/^Input file/).setInputFiles(PNG);
+  await expect(page.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText("Posted.")).toHaveCount(0);
+  await expect(link).toHaveCount(0);
 
   // On chain: one TaskPosted by us with this CID and bounty; the escrow left the spendable credit.
   const logs = (await postedLogs()).filter((l) => l.args.taskId === postedTaskId);
@@ -160,8 +173,38 @@ test("after a restart of the stack the task, the balances and the IPFS content a
   await createTestClient({ mode: "anvil", transport: http(stack.rpcUrl) }).mine({ blocks: 1 });
   const lastBlock = await chain().getBlock({ blockTag: "latest" });
 
-  await stack.restart();
+  // Other work in the checkout: a source file of the client bundle changes while the stack runs, and changes back
+  // while it is down (a dev server that restored a stale cache then reloaded every page in a loop).
+  const source = await readFile(CLIENT_MODULE, "utf8");
+  try {
+    await writeFile(CLIENT_MODULE, `${source}\n// e2e: changed while the stack runs\n`);
+    await page.waitForTimeout(3_000);
+    await stack.stop();
+  } finally {
+    await writeFile(CLIENT_MODULE, source);
+  }
+  await stack.start();
   console.log(`restarted in ${(stack.startMs / 1000).toFixed(1)} s`);
+
+  // A page opened after the restart loads once and stays: no reload in 30 s, and no bytecode refetch on a timer.
+  const fresh = await requesterCtx.newPage();
+  try {
+    const reloads = watchReloads(fresh);
+    const codeReads: number[] = [];
+    fresh.on("request", (r) => {
+      if (r.url().startsWith(stack.rpcUrl) && (r.postData() ?? "").includes('"eth_getCode"')) codeReads.push(Date.now());
+    });
+    await fresh.goto("/account");
+    await expect(fresh.getByTestId("address")).toHaveText(me, { timeout: 120_000 });
+    await expect(fresh.getByTestId("genesis")).toHaveText(uiBefore.genesis!, { timeout: 60_000 }); // the contracts are loaded
+    await fresh.waitForTimeout(35_000);
+    await expect(fresh.getByTestId("address")).toHaveText(me);
+    expect({ loads: reloads.loads(), reloadOrders: reloads.reloadOrders() }).toEqual({ loads: 1, reloadOrders: [] });
+    // The six contracts' code was read once, when the page learnt the deployment, not again at the 30 s refetch.
+    expect(codeReads).toHaveLength(6);
+  } finally {
+    await fresh.close();
+  }
 
   // The chain kept its blocks, its logs (the queue is built from them) and its storage.
   expect(await chain().getBlockNumber()).toBeGreaterThanOrEqual(lastBlock.number);
@@ -189,6 +232,45 @@ test("after a restart of the stack the task, the balances and the IPFS content a
   await page.goto(`/tasks/${postedTaskId}`);
   await expect(page.getByTestId("task-bounty")).toHaveText("1.25 CC", { timeout: 60_000 });
   await expect(page.getByTestId("timeline")).toContainText("Posted");
+});
+
+test("the ledger adds up to the genesis issued, with the escrow shown, in checksummed addresses", async () => {
+  await page.goto("/ledger");
+  const table = page.getByTestId("ledger-balances");
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  await expect(table.locator("thead")).toContainText("In escrow");
+  const mine = table.locator("tbody tr", { hasText: "(you)" });
+  await expect(mine).toContainText(formatCredits(postedEscrow));
+  await expect(mine.locator("code.addr")).toHaveText(`${me.slice(0, 6)}…${me.slice(-4)}`); // me is EIP-55 (the Account page's)
+  const issued = await read<bigint>("CreditLedger", "genesisIssued");
+  await expect(page.getByTestId("ledger-total")).toHaveText(`All credit held${formatCredits(issued)} = ${formatCredits(issued)} of genesis issued`);
+  await page.screenshot({ path: test.info().outputPath("ledger.png"), fullPage: true });
+});
+
+test("zk artifacts are served by content-addressed names, gzipped, cached for a year and verifiable", async () => {
+  const recorded = JSON.parse(await readFile(join(import.meta.dirname, "../../circuits/artifacts.json"), "utf8")) as { circuits: Record<string, { zkeySha256: string; zkeyBytes: number }> };
+  type Entry = { sha256: string; bytes: number; url: string; gzip: { url: string; bytes: number } };
+  const manifest = (await (await fetch(`${stack.appUrl}/zk/manifest.json`)).json()) as { files: Record<string, Entry> };
+  const zkey = manifest.files["zk-downscale.zkey"]!;
+  const { zkeySha256, zkeyBytes } = recorded.circuits["zk-downscale"]!;
+  const name = `zk-downscale.${zkeySha256.slice(0, 16)}.zkey`;
+  expect({ ...zkey, gzip: { ...zkey.gzip, bytes: 0 } }).toEqual({ sha256: zkeySha256, bytes: zkeyBytes, url: name, gzip: { url: `${name}.gz`, bytes: 0 } });
+  expect(zkey.gzip.bytes).toBeLessThan(zkeyBytes * 0.7); // 24.6 MB of 37.9
+
+  const gz = await fetch(`${stack.appUrl}/zk/${zkey.gzip.url}`);
+  expect(gz.status).toBe(200);
+  expect(gz.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+  const wire = Buffer.from(await gz.arrayBuffer());
+  expect(wire.length).toBe(zkey.gzip.bytes);
+  const inflated = gunzipSync(wire);
+  expect(inflated.length).toBe(zkeyBytes);
+  expect(createHash("sha256").update(inflated).digest("hex")).toBe(zkeySha256);
+
+  const plain = await fetch(`${stack.appUrl}/zk/${zkey.url}`);
+  expect(plain.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+  expect(createHash("sha256").update(Buffer.from(await plain.arrayBuffer())).digest("hex")).toBe(zkeySha256);
+  // A name whose hash is not the file's is not served (so a cached name can never mean other bytes).
+  expect((await fetch(`${stack.appUrl}/zk/zk-downscale.0000000000000000.zkey.gz`)).status).toBe(404);
 });
 
 test.describe("bad input gives a clear message and moves no credit", () => {
@@ -229,8 +311,39 @@ test.describe("bad input gives a clear message and moves no credit", () => {
     const escrowText = (await page.getByTestId("escrow").textContent())!;
     await expect(page.getByTestId("cost")).toContainText("That is not enough for this bounty.");
     await page.getByRole("button", { name: "Post task" }).click();
-    await expect(page.getByText(`not enough credit: you have ${formatCredits(before.spendable)}, this needs ${escrowText}`, { exact: true })).toBeVisible({ timeout: 30_000 });
+    const refusal = page.getByText(`not enough credit: you have ${formatCredits(before.spendable)}, this needs ${escrowText}`, { exact: true });
+    await expect(refusal).toBeVisible({ timeout: 30_000 });
+    // The refusal belongs to that bounty: fixing the bounty clears it.
+    await page.getByLabel(/^Bounty/).fill("1");
+    await expect(refusal).toHaveCount(0);
+    await expect(page.getByTestId("cost")).not.toContainText("not enough");
   });
+
+  test("a bounty below the minimum names the minimum and announces no escrow", async () => {
+    await page.getByLabel(/^Input file/).setInputFiles(PNG);
+    await expect(page.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
+    await page.getByLabel(/^Bounty/).fill("0.01");
+    await expect(page.locator("#bounty-err")).toHaveText("The minimum bounty is 0.1 CC.");
+    await expect(page.getByTestId("escrow")).toHaveCount(0);
+    await expect(page.getByTestId("cost")).not.toContainText("Posting escrows");
+  });
+
+  for (const [what, file, words] of [
+    ["a JPEG cut short", "half.jpg", /^“half\.jpg” is a damaged JPEG image: it cannot be decoded \(mozjpeg: Premature end of JPEG file\)\. A worker would reject it; choose one that opens in an image viewer\. Nothing was uploaded\.$/],
+    ["a text file named .png", "notes.png", "“notes.png” is named like a PNG file, but its content is not one: it is not a PNG, JPEG or WebP image. image-resize takes a PNG, JPEG or WebP image. Nothing was uploaded."],
+    ["an empty file", "empty.png", "“empty.png” is empty (0 bytes). image-resize takes a PNG, JPEG or WebP image. Nothing was uploaded."],
+  ] as const) {
+    test(`${what} is refused by image-resize's own decoder, in plain words, before anything is uploaded`, async () => {
+      const jpeg = await readFile(JPEG);
+      const buffer = file === "half.jpg" ? jpeg.subarray(0, jpeg.length >> 1) : file === "notes.png" ? Buffer.from("Shopping list: milk, eggs, bread.\n") : Buffer.alloc(0);
+      await page.getByLabel(/^Input file/).setInputFiles({ name: file, mimeType: file.endsWith(".png") ? "image/png" : "image/jpeg", buffer });
+      await expect(page.locator("#upload-status [role=alert]")).toHaveText(words, { timeout: 30_000 });
+      await expect(page.getByTestId("bounty-hint")).toHaveText("choose a file this type can take for an estimate");
+      await page.getByRole("button", { name: "Post task" }).click();
+      await expect(page.getByText("Choose an input file and wait until it is uploaded.", { exact: true })).toBeVisible();
+      expect(await pins()).toEqual(pinsBefore);
+    });
+  }
 
   test("a malformed spec shows the field's message and the post button sends nothing", async () => {
     await page.getByLabel(/^Input file/).setInputFiles(PNG);
@@ -242,6 +355,8 @@ test.describe("bad input gives a clear message and moves no credit", () => {
       await width.fill(bad);
       await expect(widthError).toHaveText(message);
       await expect(width).toHaveAttribute("aria-invalid", "true");
+      // A file is chosen and uploaded: what stands between it and an estimate is the spec.
+      await expect(page.getByTestId("bounty-hint")).toHaveText("fix the output spec for an estimate");
       await page.getByRole("button", { name: "Post task" }).click();
       await expect(page.getByText("Fix the spec fields marked above.")).toBeVisible();
     }
@@ -267,4 +382,11 @@ test.describe("bad input gives a clear message and moves no credit", () => {
     expect(await pins()).toEqual(pinsBefore);
     expect((await fetch(`${stack.ipfsUrl}/ipfs/${realRoot}?format=raw`)).status).toBe(404);
   });
+});
+
+test("the dev log since the restart holds what a person reads: no build warnings, no line per polled request", async () => {
+  const log = stack.log();
+  expect(log).not.toMatch(/Module not found|Can't resolve/);
+  expect(log).not.toMatch(/GET \/api\/deployments/);
+  expect(log).toMatch(/^ready: /m);
 });

@@ -1,9 +1,10 @@
 /**
- * The real stack, started the way a user starts it: `tsx scripts/dev.ts` (the `npm run dev` entry) with its own
- * data dir and ports, so it never touches a developer's `.data/` or the default ports 8545/5050/3000.
+ * The real stack, started the way a user starts it: `node --import tsx scripts/dev.ts` (what `npm run dev` execs)
+ * with its own data dir and ports, so it never touches a developer's `.data/` or the default ports 8545/5050/3000.
  *
  *   const stack = new Stack();   // fresh temp CC_DATA_DIR; ports from CC_E2E_{RPC,IPFS,APP}_PORT or 8645/5150/3100
- *   await stack.start();         // resolves when the app answers and /api/deployments says ok
+ *   await stack.start();         // resolves when dev.ts says "ready"; by then the app, the chain and the IPFS node
+ *                                // must accept connections and answer (dev.ts promises that; this checks it)
  *   await stack.restart();       // stop (SIGINT, like Ctrl-C) + start on the same data dir
  *   await stack.dispose();       // stop, kill anything left, remove the data dir
  *
@@ -26,6 +27,8 @@ export type StackOptions = {
   appPort?: number;
   /** How long the first start may take (Next's first compile on a busy 2-core machine is slow). */
   startTimeoutMs?: number;
+  /** `npm start` instead of `npm run dev`: dev.ts --prod (next build, then next start). */
+  prod?: boolean;
 };
 
 const envPort = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -51,6 +54,8 @@ function groupAlive(pgid: number): boolean {
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long an answer may take once dev.ts has printed "ready" (a connection must be accepted at once). */
+const READY_ANSWER_MS = 120_000;
 
 export class Stack {
   private dir: string | undefined;
@@ -62,6 +67,7 @@ export class Stack {
   private exited: Promise<number | null> | undefined;
   private output: string[] = [];
   private readonly ownsDataDir: boolean;
+  readonly prod: boolean;
 
   constructor(options: StackOptions = {}) {
     this.ownsDataDir = !options.dataDir;
@@ -70,6 +76,7 @@ export class Stack {
     this.ipfsPort = options.ipfsPort ?? envPort("CC_E2E_IPFS_PORT", 5150);
     this.appPort = options.appPort ?? envPort("CC_E2E_APP_PORT", 3100);
     this.startTimeoutMs = options.startTimeoutMs ?? 300_000;
+    this.prod = options.prod ?? false;
   }
 
   /** CC_DATA_DIR: the given one, or a temp dir made on first use (not at import: Playwright loads spec files twice). */
@@ -89,6 +96,10 @@ export class Stack {
   get stateFile(): string {
     return join(this.dataDir, "chain", "state.json");
   }
+  /** Everything dev.ts printed since the last start (the last ~2000 chunks). */
+  log(): string {
+    return this.output.join("");
+  }
   /** The last lines dev.ts printed (for failure messages). */
   logTail(lines = 40): string {
     const cut = (line: string) => (line.length > 400 ? `${line.slice(0, 400)}… (${line.length} chars)` : line);
@@ -102,7 +113,7 @@ export class Stack {
     }
     this.output = [];
     const started = Date.now();
-    const child = spawn(join(root, "node_modules/.bin/tsx"), ["scripts/dev.ts"], {
+    const child = spawn(join(root, "node_modules/.bin/node"), ["--import", "tsx", "scripts/dev.ts", ...(this.prod ? ["--prod"] : [])], {
       cwd: root,
       detached: true, // its own process group, like a terminal job
       stdio: ["ignore", "pipe", "pipe"],
@@ -114,7 +125,7 @@ export class Stack {
         CC_RPC_PORT: String(this.rpcPort),
         CC_IPFS_PORT: String(this.ipfsPort),
         CC_APP_PORT: String(this.appPort),
-        CC_NEXT_DIST_DIR: ".next-e2e",
+        CC_NEXT_DIST_DIR: process.env.CC_E2E_NEXT_DIST_DIR ?? (this.prod ? ".next-e2e-prod" : ".next-e2e"),
         NEXT_TELEMETRY_DISABLED: "1",
       },
     });
@@ -148,20 +159,31 @@ export class Stack {
     const until = Date.now() + this.startTimeoutMs;
     let exitCode: number | null | undefined;
     void this.exited!.then((c) => (exitCode = c ?? -1));
-    let last = "no answer yet";
-    while (Date.now() < until) {
-      if (exitCode !== undefined) throw new Error(`dev.ts exited (code ${exitCode}) before the stack was ready`);
-      try {
-        const res = await fetch(`${this.appUrl}/api/deployments`, { signal: AbortSignal.timeout(60_000) });
-        const body = (await res.json()) as { ok?: boolean; message?: string };
-        if (res.ok && body.ok) return;
-        last = `HTTP ${res.status}: ${body.message ?? JSON.stringify(body).slice(0, 200)}`;
-      } catch (e) {
-        last = e instanceof Error ? e.message : String(e);
-      }
-      await pause(500);
+    while (!/^ready: /m.test(this.output.join(""))) {
+      if (exitCode !== undefined) throw new Error(`dev.ts exited (code ${exitCode}) before it said ready`);
+      if (Date.now() > until) throw new Error(`dev.ts did not say ready within ${this.startTimeoutMs} ms`);
+      await pause(200);
     }
-    throw new Error(`the stack was not ready within ${this.startTimeoutMs} ms (last: ${last})`);
+    // "ready" means every part listens and answers now: a refused connection fails at once. (The answer may still
+    // wait behind a compile that an open page's reconnect started, hence the generous timeout.)
+    const answers = async (what: string, url: string, init: RequestInit, ok: (body: unknown) => boolean) => {
+      const res = await fetch(url, { ...init, signal: AbortSignal.timeout(READY_ANSWER_MS) }).catch((e: unknown) => {
+        const code = (e as { cause?: { code?: string } })?.cause?.code;
+        throw new Error(`dev.ts said ready, but ${what} ${code === "ECONNREFUSED" ? "refused the connection" : `did not answer within ${READY_ANSWER_MS} ms`} (${e instanceof Error ? e.message : String(e)})`);
+      });
+      const body: unknown = await res.json().catch(() => undefined);
+      if (!res.ok || !ok(body)) throw new Error(`dev.ts said ready, but ${what} answered HTTP ${res.status}: ${JSON.stringify(body).slice(0, 200)}`);
+    };
+    await Promise.all([
+      answers("the app", `${this.appUrl}/api/deployments`, {}, (b) => (b as { ok?: boolean })?.ok === true),
+      answers("the IPFS node", `${this.ipfsUrl}/health`, {}, () => true),
+      answers(
+        "the chain",
+        this.rpcUrl,
+        { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) },
+        (b) => typeof (b as { result?: unknown })?.result === "string",
+      ),
+    ]);
   }
 
   /** Ctrl-C: SIGINT to the process group, then wait for dev.ts to exit 0 and every process of the group to end. */

@@ -248,7 +248,9 @@ test.describe("a worker outside the browser, with a real proof made in Node", ()
     // The pool: the worker tab's engine joined it when it started earning (roles: work, verify and audit); two
     // auditors join from here.
     await workerPage.goto("/account");
+    // The card offers to leave, without a join's or an earlier leave's words carried over to it.
     await expect(workerPage.getByRole("button", { name: "Leave the verifier pool" })).toBeVisible({ timeout: 60_000 });
+    await expect(workerPage.getByText("Left the pool.")).toHaveCount(0);
     const typeCount = await read<bigint>("TaskTypeRegistry", "typeCount");
     for (const a of nodeAuditors) {
       await write("WorkerRegistry", "register", [1000, (1n << typeCount) - 1n], a);

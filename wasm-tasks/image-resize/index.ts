@@ -133,6 +133,26 @@ async function run(input: Uint8Array, rawSpec: ImageResizeSpec, options: RunOpti
   return output;
 }
 
+/** The run's own first steps on the input (size, header, pixel limit, decode), without a spec or a deadline. */
+async function checkInput(input: Uint8Array): Promise<InputInfo> {
+  if (input.length === 0) throw new TaskError("corrupt-input", "the input is empty");
+  if (input.length > MAX_INPUT_BYTES) throw new TaskError("too-large", `input is ${input.length} bytes, the limit is ${MAX_INPUT_BYTES}`);
+  const header = readHeader(input);
+  if (header.width * header.height > MAX_PIXELS) {
+    throw new TaskError("too-large", `${header.width}x${header.height} is over the ${MAX_PIXELS} pixel limit`);
+  }
+  let source: Rgba;
+  try {
+    source = await decoders[header.format](input);
+  } catch (error) {
+    throw asTaskError(error, "corrupt-input", `${header.format} could not be decoded`);
+  }
+  if (source.width !== header.width || source.height !== header.height) {
+    throw new TaskError("corrupt-input", `decoded ${source.width}x${source.height}, header says ${header.width}x${header.height}`);
+  }
+  return { bytes: input.length, width: header.width, height: header.height };
+}
+
 function asTaskError(error: unknown, code: "corrupt-input" | "too-large", message: string): TaskError {
   if (error instanceof TaskError) return error;
   const detail = error instanceof Error ? error.message : String((error as { message?: unknown })?.message ?? error);
@@ -190,6 +210,7 @@ export const imageResize: TaskType<ImageResizeSpec> = {
   name: "image-resize",
   specSchema: imageResizeSpec,
   maxInputBytes: MAX_INPUT_BYTES,
+  checkInput,
   run,
   estimateCost,
   // The least a file of that size costs: the fixed part, and decoding at 4 bytes per pixel (uncompressed RGBA;

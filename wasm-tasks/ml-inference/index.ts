@@ -240,6 +240,28 @@ async function run(input: Uint8Array, rawSpec: MlInferenceSpec, options: RunOpti
   return bytes;
 }
 
+/** The run's own first steps on the input (size, header, limits, decode), without loading the model. */
+async function checkInput(input: Uint8Array): Promise<InputInfo> {
+  if (input.byteLength === 0) throw new TaskError("corrupt-input", "the input is empty");
+  if (input.byteLength > LIMITS.maxInputBytes) {
+    throw new TaskError("too-large", `input is ${input.byteLength} bytes, the limit is ${LIMITS.maxInputBytes}`);
+  }
+  const header = readHeader(input);
+  if (header.width > LIMITS.maxDimension || header.height > LIMITS.maxDimension || header.width * header.height > LIMITS.maxPixels) {
+    throw new TaskError("too-large", `${header.width}x${header.height} is over the limit (${LIMITS.maxDimension} px a side, ${LIMITS.maxPixels} px)`);
+  }
+  let image: Rgba;
+  try {
+    image = await decoders[header.format](input);
+  } catch (error) {
+    throw new TaskError("corrupt-input", `${header.format} could not be decoded: ${(error as Error)?.message ?? String(error)}`, { cause: error });
+  }
+  if (image.width !== header.width || image.height !== header.height) {
+    throw new TaskError("corrupt-input", `decoded ${image.width}x${image.height}, header says ${header.width}x${header.height}`);
+  }
+  return { bytes: input.byteLength, width: header.width, height: header.height };
+}
+
 /**
  * Measured on the development machine (bench/ml-inference.ts, CPU time, see BENCHMARKS.md):
  * ~75 ms of inference whatever the image, plus ~100 ns per source pixel for decoding and the
@@ -256,6 +278,7 @@ export const mlInference: TaskType<MlInferenceSpec> = {
   name: "ml-inference",
   specSchema: mlInferenceSpecSchema,
   maxInputBytes: LIMITS.maxInputBytes,
+  checkInput,
   run,
   estimateCost: estimateMlCost,
   // Inference itself, plus decoding at 4 bytes per pixel (no real image has fewer pixels per byte).

@@ -16,6 +16,7 @@ import { TaskError, throwIfAborted } from "../errors.ts";
 import type { CostEstimate, InputInfo, RunOptions, TaskType } from "../task-type.ts";
 import { toCostEstimate, toWorkModel } from "../calibration.ts";
 import type { EngineFactory, FfmpegEngine } from "./engine.ts";
+import { CONTAINER_WORDS, sniffContainer } from "./sniff.ts";
 import {
   INPUT_PATH,
   LIMITS,
@@ -233,10 +234,26 @@ async function run(input: Uint8Array, rawSpec: VideoTranscodeSpec, options: RunO
   }
 }
 
+/**
+ * What can be known of the input without ffmpeg: not empty, within the size limit, and a container the probe is
+ * allowed to open (sniff.ts). Whether its streams decode only the run's ffprobe can tell.
+ */
+async function checkInput(input: Uint8Array): Promise<InputInfo> {
+  if (input.byteLength === 0) throw new TaskError("corrupt-input", "the input is empty");
+  if (input.byteLength > LIMITS.maxInputBytes) {
+    throw new TaskError("too-large", `input is ${input.byteLength} bytes, the limit is ${LIMITS.maxInputBytes}`);
+  }
+  if (!sniffContainer(input)) {
+    throw new TaskError("unsupported-format", `not a ${Object.values(CONTAINER_WORDS).join(", ")} file`);
+  }
+  return { bytes: input.byteLength };
+}
+
 export const videoTranscode: TaskType<VideoTranscodeSpec> = {
   name: "video-transcode",
   specSchema: videoTranscodeSpecSchema,
   maxInputBytes: LIMITS.maxInputBytes,
+  checkInput,
   run,
   estimateCost: estimateVideoCost,
   // Loading the core, and a tenth of a second per MiB: far below any clip (a MiB is under a second of 8 Mbit/s

@@ -103,7 +103,8 @@ export function BalancesCard() {
         1 CC = 1 CPU-hour on the reference machine. Spend-only credit is your genesis credit and any pay for tasks that were
         paid from genesis credit: it can be spent on tasks or staked, never transferred. Pay for accepted work is held in
         the task's escrow until the task is final, after its audit window. Your credit limit is half of your work credit:
-        the value of verified, final work you did, by each task type's cost model, less what you transferred away.
+        the value of verified, final work you did, by each task type's cost model, less what you transferred away. An IOU is a record, not a bill: a settled task's escrow paid
+        its worker, and the IOU notes that you owe that worker the work (see the Ledger).
       </p>
     </section>
   );

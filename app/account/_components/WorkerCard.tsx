@@ -88,10 +88,11 @@ export function WorkerCard() {
             </div>
           </form>
           <div className="actions" style={{ marginTop: 12 }}>
+            {/* Two actions in one slot: the keys keep one's finished state ("Joined the pool.") off the other. */}
             {w.poolIndex > 0 ? (
-              <ActionButton className="secondary" call={{ contract: "WorkerRegistry", functionName: "leaveVerifierPool" }} label="Leave the verifier pool" doneText="Left the pool." />
+              <ActionButton key="leave" className="secondary" call={{ contract: "WorkerRegistry", functionName: "leaveVerifierPool" }} label="Leave the verifier pool" doneText="Left the pool." />
             ) : (
-              <ActionButton className="secondary" call={{ contract: "WorkerRegistry", functionName: "joinVerifierPool" }} label="Join the verifier pool" doneText="Joined the pool." />
+              <ActionButton key="join" className="secondary" call={{ contract: "WorkerRegistry", functionName: "joinVerifierPool" }} label="Join the verifier pool" doneText="Joined the pool." />
             )}
           </div>
         </>

@@ -1,19 +1,20 @@
 "use client";
-import { type IouCycle, type IouEdge, circleLayout } from "../../_lib/cycles";
+import { GRAPH, type IouCycle, type IouEdge, edgeLine, graphLayout } from "../../_lib/cycles";
 import { sameAddress } from "../../_lib/events";
 import { cc, shortAddress } from "../../_components/ui";
 
-const SIZE = 420;
-
-/** The IOU graph as a picture: accounts on a circle, an arrow from debtor to creditor; edges on a cycle in colour. */
+/**
+ * The IOU graph as a picture: accounts on a circle with their labels outside it, an arrow from debtor to creditor
+ * inside it (so no arrowhead covers a label); edges on a cycle in colour.
+ */
 export function IouGraph({ edges, cycles, me }: { edges: IouEdge[]; cycles: IouCycle[]; me: string | undefined }) {
   const nodes = [...new Set(edges.flatMap((e) => [e.debtor.toLowerCase(), e.creditor.toLowerCase()]))].sort();
-  const pos = circleLayout(nodes, SIZE, 60);
+  const pos = graphLayout(nodes);
   const onCycle = new Set(
     cycles.flatMap((c) => c.path.map((a, i) => `${a.toLowerCase()}>${c.path[(i + 1) % c.path.length]!.toLowerCase()}`)),
   );
   return (
-    <svg className="graph" viewBox={`0 0 ${SIZE} ${SIZE}`} role="img" aria-label={`IOU graph: ${edges.map((e) => `${shortAddress(e.debtor)} owes ${shortAddress(e.creditor)} ${cc(e.amount)}`).join("; ")}`}>
+    <svg className="graph" viewBox={`0 0 ${GRAPH.width} ${GRAPH.height}`} role="img" aria-label={`IOU graph: ${edges.map((e) => `${shortAddress(e.debtor)} owes ${shortAddress(e.creditor)} ${cc(e.amount)}`).join("; ")}`}>
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" fill="#5d6168" />
@@ -25,17 +26,8 @@ export function IouGraph({ edges, cycles, me }: { edges: IouEdge[]; cycles: IouC
       {edges.map((e) => {
         const a = pos.get(e.debtor.toLowerCase())!;
         const b = pos.get(e.creditor.toLowerCase())!;
-        const dx = b.x - a.x;
-        const dy = b.y - a.y;
-        const len = Math.hypot(dx, dy) || 1;
-        // Offset sideways so that A->B and B->A do not overlap; stop short of the node circles.
-        const ox = (-dy / len) * 6;
-        const oy = (dx / len) * 6;
-        const r = 22;
-        const x1 = a.x + (dx / len) * r + ox;
-        const y1 = a.y + (dy / len) * r + oy;
-        const x2 = b.x - (dx / len) * r + ox;
-        const y2 = b.y - (dy / len) * r + oy;
+        // Shifted sideways so that A->B and B->A do not overlap; stopped short of the node circles.
+        const { x1, y1, x2, y2, ox, oy } = edgeLine(a, b);
         const cyc = onCycle.has(`${e.debtor.toLowerCase()}>${e.creditor.toLowerCase()}`);
         return (
           <g key={`${e.debtor}-${e.creditor}`}>
@@ -51,8 +43,8 @@ export function IouGraph({ edges, cycles, me }: { edges: IouEdge[]; cycles: IouC
         const mine = sameAddress(n, me);
         return (
           <g key={n}>
-            <circle cx={p.x} cy={p.y} r={20} fill={mine ? "#1f5fbf" : "#fff"} stroke="#1c1d1f" strokeWidth={1.5} />
-            <text x={p.x} y={p.y + 36} fontSize="11" textAnchor="middle" fontFamily="ui-monospace, monospace">
+            <circle cx={p.x} cy={p.y} r={GRAPH.nodeRadius} fill={mine ? "#1f5fbf" : "#fff"} stroke="#1c1d1f" strokeWidth={1.5} />
+            <text x={p.label.x} y={p.label.y} fontSize="11" textAnchor={p.label.anchor} fontFamily="ui-monospace, monospace">
               {shortAddress(n)}
               {mine ? " (you)" : ""}
             </text>

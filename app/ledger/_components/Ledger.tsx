@@ -5,6 +5,7 @@ import { useMemo } from "react";
 import type { Address } from "viem";
 import { type IouEdge, findCycles, iouPairs } from "../../_lib/cycles";
 import { sameAddress } from "../../_lib/events";
+import { foldTasks } from "../../_lib/tasks";
 import { publicClient } from "../../_lib/wagmi";
 import { useChainEvents, useDeployment, useWallet } from "../../_components/Providers";
 import { ActionButton } from "../../_components/useAction";
@@ -24,7 +25,8 @@ export function Ledger() {
     for (const e of ev.events) {
       for (const key of ["account", "requester", "debtor", "creditor", "worker"]) {
         const v = e.args[key];
-        if (typeof v === "string" && /^0x[0-9a-fA-F]{40}$/.test(v) && (e.eventName === "GenesisGranted" || e.eventName === "IouRecorded" || e.eventName === "TaskPosted" || e.eventName === "TaskAccepted")) {
+        const holds = e.contract === "CreditLedger" || e.eventName === "WorkerRegistered" || e.eventName === "TaskPosted" || e.eventName === "TaskAccepted";
+        if (typeof v === "string" && /^0x[0-9a-fA-F]{40}$/.test(v) && holds) {
           set.set(v.toLowerCase(), v.toLowerCase() as Address);
         }
       }
@@ -32,20 +34,28 @@ export function Ledger() {
     return [...set.values()];
   }, [ev.events]);
   const pairs = useMemo(() => iouPairs(ev.events.filter((e) => e.contract === "CreditLedger")), [ev.events]);
+  // Escrow is held per task; the table shows it with the requester who posted (and pays) it.
+  const tasks = useMemo(() => [...foldTasks(ev.events).values()].map((t) => ({ id: t.id, requester: t.requester.toLowerCase() })), [ev.events]);
 
   const data = useQuery({
-    queryKey: ["ledger", accounts, pairs.length, ev.lastBlock.toString()],
+    queryKey: ["ledger", accounts, pairs.length, tasks.length, ev.lastBlock.toString()],
     enabled: Boolean(ledger) && ev.status === "ready",
     queryFn: async () => {
       const read = <T,>(functionName: string, args: readonly unknown[] = []) => publicClient.readContract({ address: ledger!.address, abi: ledger!.abi, functionName, args }) as Promise<T>;
-      const [rows, owed, treasury, issued] = await Promise.all([
+      const [rows, owed, escrows, treasury, issued] = await Promise.all([
         Promise.all(accounts.map((a) => read<Account>("accountOf", [a]))),
         Promise.all(pairs.map(([dbt, cr]) => read<bigint>("owed", [dbt, cr]))),
+        Promise.all(tasks.map((t) => read<{ amount: bigint }>("escrowOf", [t.id]))),
         read<bigint>("treasury"),
         read<bigint>("genesisIssued"),
       ]);
+      const escrowBy = new Map<string, bigint>();
+      tasks.forEach((t, i) => escrowBy.set(t.requester, (escrowBy.get(t.requester) ?? 0n) + BigInt(escrows[i]!.amount)));
       const edges: IouEdge[] = pairs.map(([debtor, creditor], i) => ({ debtor, creditor, amount: owed[i]! })).filter((e) => e.amount > 0n);
-      return { rows: accounts.map((a, i) => ({ address: a, ...rows[i]! })), edges, treasury, issued };
+      const table = accounts.map((a, i) => ({ address: a, ...rows[i]!, escrow: escrowBy.get(a) ?? 0n }));
+      // Escrow of a requester not in the list (none is expected) still counts in the total.
+      const escrowTotal = [...escrowBy.values()].reduce((x, y) => x + y, 0n);
+      return { rows: table, edges, treasury, issued, escrowTotal };
     },
   });
   const cycles = useMemo(() => (data.data ? findCycles(data.data.edges) : []), [data.data]);
@@ -54,14 +64,17 @@ export function Ledger() {
   if (ev.status === "error") return <ErrorNote>{ev.error}</ErrorNote>;
   if (data.error) return <ErrorNote>Cannot read the ledger: {explainError(data.error)}</ErrorNote>;
   if (!data.data) return <Loading what="balances" />;
-  const { rows, edges, treasury, issued } = data.data;
+  const { rows, edges, treasury, issued, escrowTotal } = data.data;
+  const sum = (f: (r: (typeof rows)[number]) => bigint) => rows.reduce((x, r) => x + BigInt(f(r)), 0n);
+  const held = sum((r) => r.genesis) + sum((r) => r.balance) + sum((r) => r.stake) + escrowTotal + treasury;
 
   return (
     <>
       <section className="card" aria-labelledby="bal-h">
         <h2 id="bal-h">Balances</h2>
         <p className="muted">
-          Genesis issued {cc(issued)} · treasury {cc(treasury)}. Credits are never created except as genesis, so balances + escrow + stakes + treasury always add up to the genesis issued.
+          Credits are never created except as genesis, so genesis + earned balances + stakes + escrow + treasury always add up to the genesis
+          issued: the last row below.
         </p>
         {rows.length === 0 ? (
           <Empty>No account has registered yet.</Empty>
@@ -74,6 +87,7 @@ export function Ledger() {
                   <th scope="col" className="num">Genesis</th>
                   <th scope="col" className="num">Earned balance</th>
                   <th scope="col" className="num">Staked</th>
+                  <th scope="col" className="num">In escrow</th>
                 </tr>
               </thead>
               <tbody>
@@ -85,15 +99,39 @@ export function Ledger() {
                     <td className="num">{cc(r.genesis)}</td>
                     <td className="num">{cc(r.balance)}</td>
                     <td className="num">{cc(r.stake)}</td>
+                    <td className="num">{cc(r.escrow)}</td>
                   </tr>
                 ))}
               </tbody>
+              <tfoot>
+                <tr>
+                  <th scope="row">Sum</th>
+                  <td className="num">{cc(sum((r) => r.genesis))}</td>
+                  <td className="num">{cc(sum((r) => r.balance))}</td>
+                  <td className="num">{cc(sum((r) => r.stake))}</td>
+                  <td className="num">{cc(escrowTotal)}</td>
+                </tr>
+                <tr>
+                  <th scope="row">Treasury</th>
+                  <td className="num" colSpan={4}>{cc(treasury)}</td>
+                </tr>
+                <tr data-testid="ledger-total">
+                  <th scope="row">All credit held</th>
+                  <td className="num" colSpan={4}>
+                    <strong>{cc(held)}</strong> {held === issued ? `= ${cc(issued)} of genesis issued` : <span className="error">≠ {cc(issued)} of genesis issued</span>}
+                  </td>
+                </tr>
+              </tfoot>
             </table>
           </div>
         )}
       </section>
       <section className="card" aria-labelledby="iou-h">
         <h2 id="iou-h">Who owes whom</h2>
+        <p className="muted" data-testid="iou-meaning">
+          An IOU is a record, not a bill: when a task settles, its escrow pays the worker and the requester is noted as owing the worker that
+          bounty in work, so that who has worked for whom stays visible (the reverse IOU is netted first, and a closed cycle can be cleared).
+        </p>
         {edges.length === 0 ? (
           <Empty>No IOUs yet. Each settled task records one from the requester to the worker.</Empty>
         ) : (

@@ -1,18 +1,21 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { type Address, type Hex, isAddress, stringToHex, toHex, zeroAddress } from "viem";
 import { UploadRejectedError, IpfsError } from "../../../lib/ipfs/index.ts";
-import { type ProtocolParams, type VerificationMode, MCC_PER_CC, defaultParams, escrowFor, formatCredits } from "../../../lib/protocol/params";
+import { type ProtocolParams, type VerificationMode, MCC_PER_CC, defaultParams, formatCredits } from "../../../lib/protocol/params";
 import type { InputInfo } from "../../../wasm-tasks/task-type";
 import { appConfig } from "../../_lib/config";
 import { grayTileUrl, imageToGrayTile } from "../../_lib/gray-tile";
+import { checkInputFile, sizeWords } from "../../_lib/input-check";
+import { bountyHint, escrowWords } from "../../_lib/post-words";
 import { publishBytes } from "../../_lib/publish";
 import { canonicalJson, checkSpec, formModel, valuesFrom, type FormValues } from "../../_lib/spec-form";
 import { allowedModes, exampleSpecs, inputHints, isPostable, loadLocalTaskTypes, loadZkKit, mediaKind, modeNames } from "../../_lib/task-types";
 import { publicClient } from "../../_lib/wagmi";
-import { useDeployment, useWallet } from "../../_components/Providers";
+import { capableWorkers, foldWorkers } from "../../_lib/workers";
+import { useChainEvents, useDeployment, useWallet } from "../../_components/Providers";
 import { ActionStatus, useAction } from "../../_components/useAction";
 import { useRead } from "../../_components/useRead";
 import { useChainTaskTypes } from "../../_components/useTaskTypes";
@@ -21,7 +24,7 @@ import { SpecFields } from "./SpecFields";
 
 type Upload =
   | { phase: "idle" }
-  | { phase: "reading" | "hashing" | "uploading"; file: File }
+  | { phase: "reading" | "checking" | "hashing" | "uploading"; file: File }
   | { phase: "done"; file: File; bytes: Uint8Array; cid: string; cidBytes: Uint8Array; info: InputInfo; blocks: number; converted?: string }
   | { phase: "error"; file?: File; error: string };
 
@@ -32,8 +35,6 @@ const DEADLINES = [
   { label: "3 days", s: 3 * 86_400 },
   { label: "7 days", s: 7 * 86_400 },
 ];
-const MB = 1024 * 1024;
-const sizeWords = (n: number) => (n >= MB ? `${(n / MB).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
 
 async function mediaInfo(file: File, kind: ReturnType<typeof mediaKind>): Promise<InputInfo> {
   const info: InputInfo = { bytes: file.size };
@@ -72,6 +73,8 @@ export function PostForm() {
   const params = useRead<ProtocolParams>("ProtocolConfig", "params", [], { refetch: false });
   const spendable = useRead<bigint>("CreditLedger", "spendable", signer ? [signer.address] : undefined);
   const post = useAction();
+  const { events } = useChainEvents();
+  const workers = useMemo(() => foldWorkers(events), [events]);
 
   const postable = useMemo(
     () => (chainTypes.data ?? []).filter((t) => t.active && local.data?.[t.name] && isPostable(local.data[t.name]!)),
@@ -89,10 +92,11 @@ export function PostForm() {
       setValues(valuesFrom(model, exampleSpecs[chainType.name] ?? {}));
       setTouched(false);
     }
-  }, [model, chainType]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the type's identity, not the query's array
+  }, [model, chainType?.id]);
   const check = model && postSchema ? checkSpec(postSchema, model, values) : undefined;
 
-  const [upload, setUpload] = useState<Upload>({ phase: "idle" });
+  const [upload, setUploadState] = useState<Upload>({ phase: "idle" });
   const [mode, setMode] = useState<VerificationMode>(0);
   const [deadlineS, setDeadlineS] = useState(86_400);
   const [bountyText, setBountyText] = useState("");
@@ -102,6 +106,8 @@ export function PostForm() {
   const [submitError, setSubmitError] = useState<string>();
 
   const p = params.data ?? defaultParams;
+  // Who could claim a task of this type now (registered, not banned, capable), the requester left out.
+  const takers = chainType ? capableWorkers(workers, chainType.id, Math.floor(Date.now() / 1000), signer?.address) : [];
   const estimate = check?.ok && localType && upload.phase === "done" ? localType.estimateCost(upload.info, check.spec) : undefined;
   const inputError = check?.ok && localType && upload.phase === "done" ? localType.inputError?.(upload.info, check.spec) : undefined;
   const suggested = estimate ? (() => {
@@ -115,7 +121,7 @@ export function PostForm() {
     const n = Number(bountyText);
     return bountyText.trim() !== "" && Number.isFinite(n) && n > 0 ? BigInt(Math.round(n * Number(MCC_PER_CC))) : undefined;
   })();
-  const escrow = bounty !== undefined ? escrowFor(bounty, mode, p) : undefined;
+  const escrow = bounty !== undefined ? escrowWords(bounty, mode, p) : undefined;
   const bountyError = bountyText.trim() === "" ? undefined : bounty === undefined ? "Enter an amount of CC, e.g. 0.25" : bounty < p.minBounty ? `The minimum bounty is ${formatCredits(p.minBounty)}.` : undefined;
   const preferredError = preferred.trim() && !isAddress(preferred.trim()) ? "Not an address (0x followed by 40 hex digits)." : undefined;
   const modes = chainType ? allowedModes(chainType.modes) : [0];
@@ -123,8 +129,13 @@ export function PostForm() {
     if (!modes.includes(mode)) setMode((modes[0] ?? 0) as VerificationMode);
   }, [modes, mode]);
 
+  // Each choice of a file is one attempt; an older one that finishes late must not overwrite a newer one.
+  const attempt = useRef(0);
   const chooseFile = async (file: File | undefined) => {
-    setPostedId(undefined);
+    const mine = ++attempt.current;
+    const setUpload = (u: Upload) => {
+      if (attempt.current === mine) setUploadState(u);
+    };
     if (!file) return setUpload({ phase: "idle" });
     const tile = chainType?.name === "zk-downscale" && file.type.startsWith("image/");
     if (localType && file.size > localType.maxInputBytes && !tile) {
@@ -134,7 +145,14 @@ export function PostForm() {
       setUpload({ phase: "reading", file });
       // zk-downscale proves raw 64x64 grayscale tiles: an image is turned into one here, and that tile is the input.
       const bytes = tile ? await imageToGrayTile(file, 64).catch(() => Promise.reject(new Error("this image cannot be read by the browser"))) : new Uint8Array(await file.arrayBuffer());
-      const info = tile ? { bytes: bytes.length, width: 64, height: 64 } : await mediaInfo(file, mediaKind(chainType?.name));
+      let info: InputInfo = { bytes: bytes.length, width: 64, height: 64 };
+      if (!tile) {
+        // The type's own sniffer and decoder, as a worker would run them first: refuse here, before any upload.
+        setUpload({ phase: "checking", file });
+        const checked = localType && chainType ? await checkInputFile(chainType.name, localType, bytes, file.name) : { ok: true as const, info: { bytes: bytes.length } };
+        if (!checked.ok) return setUpload({ phase: "error", file, error: `${checked.reason} Nothing was uploaded.` });
+        info = { ...(await mediaInfo(file, mediaKind(chainType?.name))), ...checked.info };
+      }
       setUpload({ phase: "hashing", file });
       const published = await publishBytes(bytes, () => setUpload({ phase: "uploading", file }));
       setUpload({ phase: "done", file, bytes, info, ...published, ...(tile ? { converted: grayTileUrl(bytes, 64, 64) ?? "" } : {}) });
@@ -148,6 +166,24 @@ export function PostForm() {
       setUpload({ phase: "error", file, error: why });
     }
   };
+
+  // A file chosen for one type is checked again for another.
+  const chosen = upload.phase === "idle" ? undefined : upload.file;
+  useEffect(() => {
+    if (chosen) void chooseFile(chosen);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only a change of type re-runs the check
+  }, [chainType?.name]);
+
+  // A message belongs to the attempt that produced it: any change to what would be posted clears "Posted.", the
+  // link and the last refusal.
+  const attemptKey = JSON.stringify([chainType?.id, upload.phase === "done" ? upload.cid : upload.phase, values, bountyText, mode, deadlineS, preferred]);
+  const resetPost = post.reset;
+  useEffect(() => {
+    resetPost();
+    setSubmitError(undefined);
+    setPostedId(undefined);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- resetPost is a new function each render
+  }, [attemptKey]);
 
   const submit = async () => {
     setTouched(true);
@@ -226,11 +262,17 @@ export function PostForm() {
         </label>
         <input id="input-file" type="file" onChange={(e) => void chooseFile(e.target.files?.[0])} aria-describedby="upload-status" />
         <div id="upload-status" aria-live="polite" style={{ marginTop: 6 }}>
-          {upload.phase === "reading" || upload.phase === "hashing" || upload.phase === "uploading" ? (
+          {upload.phase === "reading" || upload.phase === "checking" || upload.phase === "hashing" || upload.phase === "uploading" ? (
             <>
-              <progress className="progress" max={3} value={upload.phase === "reading" ? 1 : upload.phase === "hashing" ? 2 : 2.5} />
+              <progress className="progress" max={4} value={upload.phase === "reading" ? 1 : upload.phase === "checking" ? 2 : upload.phase === "hashing" ? 3 : 3.5} />
               <span className="muted">
-                {upload.phase === "reading" ? "Reading the file…" : upload.phase === "hashing" ? "Computing the CID in your browser…" : `Uploading ${sizeWords(upload.file.size)} to the IPFS node…`}
+                {upload.phase === "reading"
+                  ? "Reading the file…"
+                  : upload.phase === "checking"
+                    ? `Checking it with ${chainType?.name}'s own decoder…`
+                    : upload.phase === "hashing"
+                      ? "Computing the CID in your browser…"
+                      : `Uploading ${sizeWords(upload.file.size)} to the IPFS node…`}
               </span>
             </>
           ) : upload.phase === "done" ? (
@@ -279,7 +321,15 @@ export function PostForm() {
       <div className="row">
         <div className="field">
           <label htmlFor="bounty">
-            Bounty (CC) <span className="hint">{suggested !== undefined ? `suggested ${formatCredits(suggested)}` : "choose a file for an estimate"}</span>
+            Bounty (CC){" "}
+            <span className="hint" data-testid="bounty-hint">
+              {bountyHint({
+                upload: upload.phase === "idle" ? "none" : upload.phase === "error" ? "refused" : upload.phase === "done" ? "done" : "busy",
+                specOk: Boolean(check?.ok),
+                inputError,
+                suggested,
+              })}
+            </span>
           </label>
           <input
             id="bounty"
@@ -339,12 +389,11 @@ export function PostForm() {
         ) : null}
         {escrow !== undefined ? (
           <>
-            Posting escrows <strong data-testid="escrow">{formatCredits(escrow)}</strong> (bounty + {mode === 0 ? "2 verifier fees + " : ""}platform fee +
-            3 auditor fees held for an audit; what no audit uses comes back when the task is final).{" "}
+            Posting escrows <strong data-testid="escrow">{formatCredits(escrow.total)}</strong> ({escrow.parts}).{" "}
           </>
         ) : null}
         You have <strong>{cc(spendable.data)}</strong> available.
-        {escrow !== undefined && spendable.data !== undefined && escrow > spendable.data ? <span className="error"> That is not enough for this bounty.</span> : null}
+        {escrow !== undefined && spendable.data !== undefined && escrow.total > spendable.data ? <span className="error"> That is not enough for this bounty.</span> : null}
         {spendable.data === 0n ? (
           <>
             {" "}
@@ -353,8 +402,16 @@ export function PostForm() {
         ) : null}
       </div>
 
+      {chainType && takers.length === 0 ? (
+        <p className="note warn" role="status" data-testid="no-takers">
+          No registered worker {signer ? "other than you " : ""}can run {chainType.name} now (none has the capability, or all are banned), so
+          nobody would claim this task yet: its escrow would wait until a worker registers for {chainType.name}, or come back to you at
+          the deadline.
+        </p>
+      ) : null}
+
       <div className="actions" style={{ marginTop: 12 }}>
-        <button type="submit" disabled={post.busy || upload.phase === "reading" || upload.phase === "hashing" || upload.phase === "uploading"}>
+        <button type="submit" disabled={post.busy || upload.phase === "reading" || upload.phase === "checking" || upload.phase === "hashing" || upload.phase === "uploading"}>
           Post task
         </button>
         <ActionStatus state={post.state} doneText="Posted." />
