@@ -9,13 +9,28 @@ import { useTasks } from "../../_components/useTasks";
 import { useChainTaskTypes, typeName } from "../../_components/useTaskTypes";
 import { Addr, Empty, ErrorNote, Loading, StatusBadge, cc, dateTime } from "../../_components/ui";
 
+/** Why a task is back in the queue, when it is: an earlier round rejected its worker, or a claim ran out. */
+function requeuedWords(t: TaskView): string {
+  const rejected = t.events.filter((e) => e.eventName === "TaskRejected").length;
+  const lapsed = t.events.filter((e) => e.eventName === "ClaimExpiredReopened").length;
+  const parts: string[] = [];
+  if (rejected > 0) {
+    parts.push(
+      `${rejected === 1 ? "An earlier worker's result was" : `${rejected} earlier results were`} rejected: the verifiers re-computed it and disagreed, that worker was slashed, and your escrow stayed in place. `,
+    );
+  }
+  if (lapsed > 0) parts.push(`${lapsed === 1 ? "An earlier worker" : `${lapsed} earlier workers`} let the claim run out and paid for it from their stake. `);
+  return parts.join("");
+}
+
 /** Where a task stands, in words (the progress of a task through DESIGN §3). */
 function progressWords(t: TaskView): string {
   switch (t.status) {
     case TaskStatus.Open:
-      return t.deadline * 1000 < Date.now() ? "Deadline passed with nobody done; expire it to get the escrow back." : "Waiting for a worker to claim it.";
+      if (t.deadline * 1000 < Date.now()) return "Deadline passed with nobody done; expire it to get the escrow back.";
+      return `${requeuedWords(t)}Waiting for a worker to claim it.`;
     case TaskStatus.Claimed:
-      return t.mode === 1 ? "A worker is computing the result and its proof." : "A worker is computing the result.";
+      return `${requeuedWords(t)}${t.mode === 1 ? "A worker is computing the result and its proof." : "A worker is computing the result."}`;
     case TaskStatus.Committed:
       return "The worker committed a result; verifiers are re-computing it.";
     case TaskStatus.Revealing:

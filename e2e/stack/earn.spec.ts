@@ -1,0 +1,222 @@
+/**
+ * Replicated tasks earned from a browser tab, through the real stack (scripts/dev.ts: anvil, the deploy, the Helia
+ * node, `next dev`) in Debian Chromium, with verifiers that are `npm run worker` processes as a server owner runs
+ * them. Nothing is mocked: the tab's earn engine runs image-resize in a Web Worker, the headless verifiers run the
+ * same wasm-tasks/ code in worker_threads, and every credit movement is read from the chain.
+ *
+ * 1. Honest path: a requester tab posts an image-resize task; a worker tab claims, computes, commits and reveals;
+ *    two headless verifiers are drawn and agree; the worker settles it, and, past the audit window, finalizes it and
+ *    is paid. The requester previews the output and downloads bytes equal to what Node computes.
+ * 2. A cheating worker (the test-only cheat switch of a development build, workers/earn/cheats.ts): its corrupted
+ *    output is outvoted, it is slashed, and the task goes back to the queue, where an honest worker completes it.
+ */
+import { test, expect, type BrowserContext, type Page } from "@playwright/test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Address, type Hex, bytesToHex } from "viem";
+import { parseCid } from "../../lib/ipfs/index.ts";
+import { cidDigest } from "../../lib/protocol/hashes.ts";
+import { bpsShare, defaultParams, escrowFor } from "../../lib/protocol/params.ts";
+import { TaskStatus } from "../../lib/protocol/status.ts";
+import { outputCidString } from "../../wasm-tasks/digest.ts";
+import { imageResize } from "../../wasm-tasks/image-resize/index.ts";
+import { type Contracts, chainReader, loadContracts, newAppContext, register } from "./app.ts";
+import { Stack } from "./stack.ts";
+import { HeadlessWorker } from "../support/headless-worker.ts";
+
+test.describe.configure({ mode: "serial" });
+
+const PHOTO = join(import.meta.dirname, "../../wasm-tasks/image-resize/fixtures/photo-320x240.jpg");
+/** The post form's starting spec for image-resize (app/_lib/task-types.ts exampleSpecs). */
+const SPEC = { width: 640, height: 480, fit: "contain", format: "jpeg" } as const;
+const BOUNTY = 1_000n; // mCC, posted as "1"
+const p = defaultParams;
+
+const stack = new Stack();
+let contracts: Contracts;
+const { client, read, creditHeld } = chainReader(stack, () => contracts);
+let dir: string;
+let verifiers: HeadlessWorker[] = [];
+let requesterCtx: BrowserContext;
+let workerCtx: BrowserContext;
+let requesterPage: Page;
+let workerPage: Page;
+let requester: Address;
+let tabWorker: Address;
+const taskIds: Hex[] = [];
+
+type Account = { balance: bigint; genesis: bigint; earned: bigint; stake: bigint; lockedStake: bigint };
+const accountOf = async (a: Address): Promise<Account> => {
+  const x = await read<Record<keyof Account, bigint>>("CreditLedger", "accountOf", [a]);
+  return { balance: BigInt(x.balance), genesis: BigInt(x.genesis), earned: BigInt(x.earned), stake: BigInt(x.stake), lockedStake: BigInt(x.lockedStake) };
+};
+const reputationOf = async (a: Address) => Number((await read<{ reputation: number }>("WorkerRegistry", "workerOf", [a])).reputation);
+const taskOf = (id: Hex) => read<{ status: number; worker: Address; workValue: number }>("TaskMarket", "taskOf", [id]);
+const accounts = () => [requester, tabWorker, ...verifiers.map((v) => v.address)];
+
+async function expectConserved() {
+  const { held, issued } = await creditHeld(accounts(), taskIds);
+  expect(held, "credit conservation: balances + genesis + stakes + escrows + treasury == genesis issued").toBe(issued);
+}
+
+const rpc = (method: string, params: unknown[]) =>
+  fetch(stack.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+
+/** What every party did, for a failure message. */
+async function logs(): Promise<string> {
+  const tab = await workerPage.getByTestId("earn-log").textContent().catch(() => "(no earn log)");
+  return [`--- worker tab\n${tab}`, ...verifiers.map((v) => `--- ${v.name}\n${v.output.split("\n").slice(-25).join("\n")}`)].join("\n");
+}
+
+async function waitForStatus(id: Hex, want: (s: number) => boolean, what: string, timeout: number): Promise<number> {
+  let last = -1;
+  await expect
+    .poll(async () => want((last = (await taskOf(id)).status)), { timeout, message: what })
+    .toBe(true)
+    .catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\nstatus ${last}\n${await logs()}`);
+    });
+  return last;
+}
+
+/** Moves the chain's clock past the task's audit window (an audit in progress ends too, by the same window). */
+async function passAuditWindow(id: Hex, status: number) {
+  const closesAt =
+    status === TaskStatus.Accepted ? Number(await read<bigint>("TaskMarket", "auditWindowClosesAt", [id])) : Number((await client().getBlock()).timestamp) + p.auditWindow;
+  await rpc("evm_setNextBlockTimestamp", [closesAt + 60]);
+  await rpc("evm_mine", []);
+}
+
+/** Posts a replicated image-resize task of the photo from the requester's tab. */
+async function postImage(): Promise<Hex> {
+  await requesterPage.goto("/post");
+  await expect(requesterPage.getByLabel("Task type")).toBeVisible({ timeout: 120_000 });
+  await requesterPage.getByLabel("Task type").selectOption({ label: "image-resize" });
+  await requesterPage.getByLabel(/^Input file/).setInputFiles(PHOTO);
+  await expect(requesterPage.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
+  await requesterPage.getByRole("radio", { name: /replicated/ }).check();
+  await requesterPage.getByLabel(/^Bounty/).fill("1");
+  await requesterPage.getByRole("button", { name: "Post task" }).click();
+  await expect(requesterPage.getByText("Posted.")).toBeVisible({ timeout: 60_000 });
+  const id = (await requesterPage.getByRole("link", { name: "Open the task page" }).getAttribute("href"))!.replace("/tasks/", "") as Hex;
+  taskIds.push(id);
+  return id;
+}
+
+test.beforeAll(async ({ browser }) => {
+  test.setTimeout(stack.startTimeoutMs + 240_000);
+  await stack.start();
+  console.log(`stack up in ${(stack.startMs / 1000).toFixed(1)} s`);
+  contracts = await loadContracts(stack);
+  dir = mkdtempSync(join(tmpdir(), "cc-earn-spec-"));
+  // Two server owners' verifiers: each creates its key, gets gas from the app's faucet, benchmarks, registers,
+  // stakes 2 CC of its genesis credit and joins the verifier pool.
+  const ports = { rpcPort: stack.rpcPort, ipfsPort: stack.ipfsPort, appPort: stack.appPort, dataDir: stack.dataDir };
+  verifiers = [1, 2].map((i) => new HeadlessWorker(`verifier${i}`, ports, join(dir, `verifier${i}.key`), ["--roles", "verifier,auditor", "--stake", "2"]));
+  for (const v of verifiers) v.start();
+  await Promise.all(verifiers.map((v) => v.waitFor(/joined the verifier pool/, 180_000)));
+  requesterCtx = await newAppContext(browser, stack);
+  workerCtx = await newAppContext(browser, stack);
+  requesterPage = await requesterCtx.newPage();
+  workerPage = await workerCtx.newPage();
+});
+
+test.afterAll(async () => {
+  await requesterCtx?.close();
+  await workerCtx?.close();
+  const codes = await Promise.all(verifiers.map((v) => v.stop()));
+  await stack.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  expect(codes, "the headless verifiers stop cleanly on Ctrl-C").toEqual(verifiers.map(() => 0));
+});
+
+test("honest path: a worker tab earns from a requester tab's image-resize task, verified by two npm run worker processes", async () => {
+  test.setTimeout(600_000);
+  requester = await register(requesterPage);
+  tabWorker = await register(workerPage);
+  await workerPage.getByLabel(/^Stake \(CC\)/).fill("2");
+  await workerPage.getByRole("button", { name: "Stake", exact: true }).click();
+  await expect(workerPage.getByText("Staked.")).toBeVisible({ timeout: 60_000 });
+  // The worker tab starts first: it benchmarks, updates its rate and joins the pool before the task exists.
+  await workerPage.goto("/earn");
+  await workerPage.getByRole("button", { name: "Start earning" }).click();
+  await expect(workerPage.getByTestId("earn-log")).toContainText("joined the verifier pool", { timeout: 180_000 });
+  expect((await read<{ rateMilli: number }>("WorkerRegistry", "workerOf", [tabWorker])).rateMilli, "the rate is measured, not the registration's 1.000").not.toBe(1000);
+
+  const before = new Map<Address, Account>();
+  for (const a of accounts()) before.set(a, await accountOf(a));
+  const treasuryBefore = await read<bigint>("CreditLedger", "treasury");
+  const reputationBefore = new Map(await Promise.all(accounts().map(async (a) => [a, await reputationOf(a)] as const)));
+
+  const taskId = await postImage();
+  const escrow = escrowFor(BOUNTY, 0, p);
+  expect((await accountOf(requester)).genesis).toBe(before.get(requester)!.genesis - escrow);
+  await expectConserved();
+
+  // The worker tab shows the job going through its stages to acceptance.
+  const job = workerPage.getByTestId("jobs").locator(`li[data-kind="worker"][data-task-id="${taskId}"]`);
+  await expect(job).toBeVisible({ timeout: 120_000 });
+  const accepted = await waitForStatus(taskId, (s) => s === TaskStatus.Accepted || s === TaskStatus.Auditing, "the task to be accepted", 300_000);
+  await expect(job).toHaveAttribute("data-phase", "accepted", { timeout: 60_000 });
+
+  // The round: the tab, and the two headless verifiers drawn from the pool; all three revealed the same output.
+  const input = new Uint8Array(readFileSync(PHOTO));
+  const expected = await imageResize.run(input, SPEC);
+  const expectedDigest = cidDigest(bytesToHex(parseCid(await outputCidString(expected)).bytes));
+  const round = await read<{ members: readonly { account: Address; status: number }[]; sealOrDigest: readonly Hex[] }>("TaskMarket", "roundOf", [taskId]);
+  expect(round.members[0]!.account).toBe(tabWorker);
+  expect(new Set(round.members.slice(1).map((m) => m.account))).toEqual(new Set(verifiers.map((v) => v.address)));
+  expect(round.members.map((m) => Number(m.status)), "all three revealed").toEqual([3, 3, 3]);
+  expect([...round.sealOrDigest], "the output Node computes, computed in the tab and by both verifiers").toEqual([expectedDigest, expectedDigest, expectedDigest]);
+
+  // Nothing is paid at acceptance.
+  for (const a of accounts()) {
+    const now = await accountOf(a);
+    const was = before.get(a)!;
+    expect(now.balance + now.genesis, `no credit moves at acceptance (${a})`).toBe(was.balance + was.genesis - (a === requester ? escrow : 0n));
+  }
+  await expectConserved();
+
+  // The requester previews the output and downloads it: the bytes Node computes for the same input and spec.
+  await requesterPage.goto("/my-tasks");
+  const row = requesterPage.getByTestId("my-tasks").locator(`li[data-task-id="${taskId}"]`);
+  await expect(row.getByRole("img", { name: "Resized image (after)" })).toBeVisible({ timeout: 60_000 });
+  await expect(row.getByRole("img", { name: "Input image (before)" })).toBeVisible();
+  await expect(row).toContainText(accepted === TaskStatus.Accepted ? "Accepted: the worker and a verifier agree" : "being audited");
+  const download = requesterPage.waitForEvent("download");
+  await row.getByRole("link", { name: "Download the result" }).click();
+  const file = await (await download).path();
+  expect(new Uint8Array(readFileSync(file!)), "the downloaded output is the bytes Node computes").toEqual(expected);
+
+  // Past the audit window the worker tab's engine finalizes its own task: nobody has to click.
+  await passAuditWindow(taskId, accepted);
+  await waitForStatus(taskId, (s) => s === TaskStatus.Final, "the worker tab to finalize the task", 120_000);
+
+  // Exact movements: the bounty to the worker and a fee to each verifier (as genesis: the escrow was genesis
+  // credit), the platform fee to the treasury, the audit reserve back to the requester, locks released; an IOU
+  // from the requester to the worker, and +1 reputation for the worker's accepted work.
+  const fee = bpsShare(BOUNTY, p.verifierFeeBps);
+  const platformFee = bpsShare(BOUNTY, p.platformFeeBps);
+  const workValue = BigInt((await taskOf(taskId)).workValue);
+  const min = (a: bigint, b: bigint) => (a < b ? a : b);
+  const delta = async (a: Address) => {
+    const now = await accountOf(a);
+    const was = before.get(a)!;
+    return { balance: now.balance - was.balance, genesis: now.genesis - was.genesis, earned: now.earned - was.earned, stake: now.stake - was.stake, lockedStake: now.lockedStake - was.lockedStake };
+  };
+  expect(await delta(requester)).toEqual({ balance: 0n, genesis: -(BOUNTY + 2n * fee + platformFee), earned: 0n, stake: 0n, lockedStake: 0n });
+  expect(await delta(tabWorker)).toEqual({ balance: 0n, genesis: BOUNTY, earned: min(BOUNTY, workValue), stake: 0n, lockedStake: 0n });
+  for (const v of verifiers) expect(await delta(v.address)).toEqual({ balance: 0n, genesis: fee, earned: min(fee, workValue), stake: 0n, lockedStake: 0n });
+  expect((await read<bigint>("CreditLedger", "treasury")) - treasuryBefore).toBe(platformFee);
+  expect(await read<bigint>("CreditLedger", "owed", [requester, tabWorker]), "IOU requester -> worker").toBe(BOUNTY);
+  expect(await reputationOf(tabWorker)).toBe(reputationBefore.get(tabWorker)! + 1);
+  for (const v of verifiers) expect(await reputationOf(v.address)).toBe(reputationBefore.get(v.address)!);
+  await expectConserved();
+
+  // What the pages say: the worker tab's job is paid with the bounty, the verifiers logged their fees.
+  await expect(job).toHaveAttribute("data-phase", "paid", { timeout: 60_000 });
+  await expect(workerPage.getByTestId("earned")).toContainText("1 CC");
+  await requesterPage.goto(`/tasks/${taskId}`);
+  await expect(requesterPage.getByTestId("timeline")).toContainText("the worker was paid 1 CC", { timeout: 60_000 });
+});
