@@ -56,6 +56,11 @@ export async function loadContracts(stack: Stack): Promise<Contracts> {
   return d.deployment.contracts;
 }
 
+export type PostedLog = {
+  transactionHash: `0x${string}`;
+  args: { taskId: `0x${string}`; requester: Address; mode: number; bounty: bigint; inputBytes: bigint; zkInputCommitment: bigint; inputCid: `0x${string}`; spec: `0x${string}` };
+};
+
 /** Read calls against the stack's chain. */
 export function chainReader(stack: Stack, contracts: () => Contracts) {
   const client = () => createPublicClient({ transport: http(stack.rpcUrl) });
@@ -75,5 +80,15 @@ export function chainReader(stack: Stack, contracts: () => Contracts) {
     for (const id of taskIds) held += (await read<{ amount: bigint }>("CreditLedger", "escrowOf", [id])).amount;
     return { held, issued: await read<bigint>("CreditLedger", "genesisIssued") };
   };
-  return { client, read, ledgerOf, creditHeld };
+  /** TaskPosted logs, decoded with the deployed TaskMarket's own ABI (no copy of the event's signature to go stale). */
+  const postedTasks = async (taskId?: `0x${string}`) =>
+    (await client().getContractEvents({
+      address: contracts().TaskMarket!.address,
+      abi: contracts().TaskMarket!.abi,
+      eventName: "TaskPosted",
+      args: taskId ? { taskId } : undefined,
+      fromBlock: 0n,
+      toBlock: "latest",
+    })) as unknown as readonly PostedLog[];
+  return { client, read, ledgerOf, creditHeld, postedTasks };
 }

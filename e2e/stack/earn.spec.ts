@@ -14,13 +14,13 @@ import { test, expect, type BrowserContext, type Page } from "@playwright/test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Address, type Hex, bytesToHex } from "viem";
+import { type Address, type Hex, bytesToHex, hexToString } from "viem";
 import { parseCid } from "../../lib/ipfs/index.ts";
 import { cidDigest } from "../../lib/protocol/hashes.ts";
 import { bpsShare, defaultParams, escrowFor } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { outputCidString } from "../../wasm-tasks/digest.ts";
-import { imageResize } from "../../wasm-tasks/image-resize/index.ts";
+import { imageResize, imageResizeSpec } from "../../wasm-tasks/image-resize/index.ts";
 import { type Contracts, chainReader, loadContracts, newAppContext, register } from "./app.ts";
 import { Stack } from "./stack.ts";
 import { HeadlessWorker } from "../support/headless-worker.ts";
@@ -28,14 +28,12 @@ import { HeadlessWorker } from "../support/headless-worker.ts";
 test.describe.configure({ mode: "serial" });
 
 const PHOTO = join(import.meta.dirname, "../../wasm-tasks/image-resize/fixtures/photo-320x240.jpg");
-/** The post form's starting spec for image-resize (app/_lib/task-types.ts exampleSpecs). */
-const SPEC = { width: 640, height: 480, fit: "contain", format: "jpeg" } as const;
 const BOUNTY = 1_000n; // mCC, posted as "1"
 const p = defaultParams;
 
 const stack = new Stack();
 let contracts: Contracts;
-const { client, read, creditHeld } = chainReader(stack, () => contracts);
+const { client, read, creditHeld, postedTasks } = chainReader(stack, () => contracts);
 let dir: string;
 let verifiers: HeadlessWorker[] = [];
 let requesterCtx: BrowserContext;
@@ -162,7 +160,10 @@ test("honest path: a worker tab earns from a requester tab's image-resize task, 
 
   // The round: the tab, and the two headless verifiers drawn from the pool; all three revealed the same output.
   const input = new Uint8Array(readFileSync(PHOTO));
-  const expected = await imageResize.run(input, SPEC);
+  // The spec as posted (the form's starting spec, through the type's schema), read back from the chain.
+  const [posted] = await postedTasks(taskId);
+  const spec = imageResizeSpec.parse(JSON.parse(hexToString(posted!.args.spec)));
+  const expected = await imageResize.run(input, spec);
   const expectedDigest = cidDigest(bytesToHex(parseCid(await outputCidString(expected)).bytes));
   const round = await read<{ members: readonly { account: Address; status: number }[]; sealOrDigest: readonly Hex[] }>("TaskMarket", "roundOf", [taskId]);
   expect(round.members[0]!.account).toBe(tabWorker);

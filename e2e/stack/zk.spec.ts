@@ -23,15 +23,12 @@ import { Stack } from "./stack.ts";
 
 test.describe.configure({ mode: "serial" });
 
-const taskPosted = parseAbiItem(
-  "event TaskPosted(bytes32 indexed taskId, address indexed requester, uint8 indexed typeId, uint8 mode, uint256 bounty, uint256 deadline, uint256 claimWindow, uint256 inputBytes, uint256 workValue, address preferredWorker, uint256 zkInputCommitment, bytes inputCid, bytes spec)",
-);
 const BOUNTY = 500n; // mCC, posted as "0.5"
 const PHOTO = join(import.meta.dirname, "../../wasm-tasks/image-resize/fixtures/photo-320x240.jpg");
 
 const stack = new Stack();
 let contracts: Contracts;
-const { client, read, ledgerOf, creditHeld } = chainReader(stack, () => contracts);
+const { client, read, ledgerOf, creditHeld, postedTasks } = chainReader(stack, () => contracts);
 let requesterCtx: BrowserContext;
 let workerCtx: BrowserContext;
 let requesterPage: Page;
@@ -106,7 +103,7 @@ test("a zk task goes from post to acceptance in the browser: a worker tab proves
   const taskId = await postZkTile(PHOTO);
   firstTask = taskId;
   await expect(requesterPage.getByRole("img", { name: "The 64 by 64 grayscale tile made from your image" })).toBeVisible();
-  const [posted] = await client().getLogs({ address: contracts.TaskMarket!.address, event: taskPosted, args: { taskId }, fromBlock: 0n });
+  const [posted] = await postedTasks(taskId);
   const pixels = await fetchVerified(stack.ipfsUrl, cidString(posted!.args.inputCid!)!);
   expect(pixels.length).toBe(64 * 64);
   expect(new Set(pixels).size, "a real picture, not a flat tile").toBeGreaterThan(20);
