@@ -71,7 +71,8 @@ export function tabEarnPorts(d: ChainDeployment, signer: Signer, slots: number, 
       fetch: (cid, signal) => fetchVerified(appConfig.ipfsGateway, cid, { signal }),
       publish: (bytes) => publishBytes(bytes),
     },
-    runners: new RunnerPool(() => new TaskRunner({ workerUrl: createTaskWorker }), slots),
+    // The codecs' .wasm come from the app's /wasm/ route (the post form's input check loads them there too).
+    runners: new RunnerPool(() => new TaskRunner({ workerUrl: createTaskWorker, assetBaseUrl: new URL("/wasm/", window.location.href).href }), slots),
     store: indexedDbStore(),
     clock: {
       now: () => Date.now(),

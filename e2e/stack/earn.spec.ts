@@ -123,10 +123,11 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async () => {
   await requesterCtx?.close();
   await workerCtx?.close();
-  const codes = await Promise.all(verifiers.map((v) => v.stop()));
+  await Promise.all(verifiers.map((v) => v.stop()));
   await stack.dispose();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  expect(codes, "the headless verifiers stop cleanly on Ctrl-C").toEqual(verifiers.map(() => 0));
+  // npm itself ends by the signal; the worker's last line gives its own exit code.
+  for (const v of verifiers) expect(v.output, `${v.name} stops cleanly on Ctrl-C`).toMatch(/stopped: .*\(exit code 0\)/);
 });
 
 test("honest path: a worker tab earns from a requester tab's image-resize task, verified by two npm run worker processes", async () => {
@@ -220,4 +221,68 @@ test("honest path: a worker tab earns from a requester tab's image-resize task, 
   await expect(workerPage.getByTestId("earned")).toContainText("1 CC");
   await requesterPage.goto(`/tasks/${taskId}`);
   await expect(requesterPage.getByTestId("timeline")).toContainText("the worker was paid 1 CC", { timeout: 60_000 });
+});
+
+test("cheating worker: a worker tab's corrupted output is outvoted, it is slashed, and an honest npm run worker completes the task", async () => {
+  test.setTimeout(600_000);
+  // The test-only cheat switch, read by a development build's earn tab at start (workers/earn/cheats.ts).
+  await workerPage.goto("/earn");
+  await workerPage.getByRole("button", { name: "Stop earning" }).click();
+  await expect(workerPage.getByRole("button", { name: "Start earning" })).toBeVisible({ timeout: 60_000 });
+  await workerPage.evaluate(() => localStorage.setItem("computecredit-test-cheats", "corrupt:worker"));
+  await workerPage.reload();
+  await workerPage.getByRole("button", { name: "Start earning" }).click();
+  await expect(workerPage.getByRole("button", { name: "Stop earning" })).toBeVisible({ timeout: 60_000 });
+
+  const before = new Map<Address, Account>();
+  for (const a of accounts()) before.set(a, await accountOf(a));
+  const treasuryBefore = await read<bigint>("CreditLedger", "treasury");
+  const reputationBefore = await reputationOf(tabWorker);
+  const taskId = await postImage();
+  const escrow = escrowFor(BOUNTY, 0, p);
+
+  // The tab claims and commits garbage; the two verifiers (the only pool members besides the worker) recompute
+  // honestly; the worker is outvoted.
+  const rejected = async () =>
+    (await client().getContractEvents({ address: contracts.TaskMarket!.address, abi: contracts.TaskMarket!.abi, eventName: "TaskRejected", args: { taskId }, fromBlock: 0n })) as unknown as { args: { worker: Address; reason: number } }[];
+  await expect
+    .poll(async () => (await rejected()).length, { timeout: 300_000, message: "the corrupted result to be rejected" })
+    .toBe(1)
+    .catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\n${await logs()}`);
+    });
+  const [rejection] = await rejected();
+  expect(rejection!.args.worker).toBe(tabWorker);
+  expect((await taskOf(taskId)).status, "back in the queue").toBe(TaskStatus.Open);
+  expect(await read<boolean>("TaskMarket", "excluded", [taskId, tabWorker]), "the cheater may not claim it again").toBe(true);
+
+  // The cheater's claim stake is slashed; each verifier that exposed it is paid its fee out of the slash (not out of
+  // the requester's escrow, which stays whole for the next round); reputation -1.
+  const claimLock = bpsShare(BOUNTY, p.claimStakeBps);
+  const fee = bpsShare(BOUNTY, p.verifierFeeBps);
+  const cheater = await accountOf(tabWorker);
+  expect(before.get(tabWorker)!.stake - cheater.stake, "slashed its claim stake").toBe(claimLock);
+  expect(cheater.lockedStake).toBe(0n);
+  for (const v of verifiers) {
+    const now = await accountOf(v.address);
+    const was = before.get(v.address)!;
+    expect(now.balance + now.genesis - (was.balance + was.genesis), `${v.name} is paid its fee out of the slash`).toBe(fee);
+  }
+  expect((await read<bigint>("CreditLedger", "treasury")) - treasuryBefore, "the rest of the slash goes to the treasury").toBe(claimLock - 2n * fee);
+  expect((await read<{ amount: bigint }>("CreditLedger", "escrowOf", [taskId])).amount, "the escrow stays whole").toBe(escrow);
+  expect(await reputationOf(tabWorker)).toBe(reputationBefore - 1);
+  await expectConserved();
+  // The requester's card says why the task is back in the queue.
+  await requesterPage.goto("/my-tasks");
+  await expect(requesterPage.getByTestId("my-tasks").locator(`li[data-task-id="${taskId}"]`)).toContainText("An earlier worker's result was rejected", { timeout: 60_000 });
+
+  // An honest server owner's worker takes it from the queue and it is accepted.
+  await workerPage.getByRole("button", { name: "Stop earning" }).click();
+  await workerPage.evaluate(() => localStorage.removeItem("computecredit-test-cheats"));
+  const honest = new HeadlessWorker("honest-worker", { rpcPort: stack.rpcPort, ipfsPort: stack.ipfsPort, appPort: stack.appPort, dataDir: stack.dataDir }, join(dir, "worker.key"), ["--roles", "worker", "--stake", "2"]);
+  verifiers.push(honest); // stopped (and its exit code checked) with the verifiers
+  honest.start();
+  await waitForStatus(taskId, (s) => s === TaskStatus.Accepted || s === TaskStatus.Auditing, "the honest worker's result to be accepted", 300_000);
+  expect((await taskOf(taskId)).worker).toBe(honest.address);
+  await expectConserved();
 });
