@@ -14,7 +14,9 @@ import { test, expect, type BrowserContext, type Page } from "@playwright/test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Address, type Hex, bytesToHex, hexToString } from "viem";
+import { type Address, type Hex, bytesToHex, createWalletClient, hexToString, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { foundry } from "viem/chains";
 import { parseCid } from "../../lib/ipfs/index.ts";
 import { cidDigest } from "../../lib/protocol/hashes.ts";
 import { bpsShare, defaultParams, escrowFor } from "../../lib/protocol/params.ts";
@@ -36,6 +38,9 @@ let contracts: Contracts;
 const { client, read, creditHeld, postedTasks } = chainReader(stack, () => contracts);
 let dir: string;
 let verifiers: HeadlessWorker[] = [];
+/** An honest server owner's worker (`--roles worker`), started in the cheating-worker test. */
+let honestWorker: HeadlessWorker | undefined;
+const processes = () => [...verifiers, ...(honestWorker ? [honestWorker] : [])];
 let requesterCtx: BrowserContext;
 let workerCtx: BrowserContext;
 let requesterPage: Page;
@@ -51,7 +56,7 @@ const accountOf = async (a: Address): Promise<Account> => {
 };
 const reputationOf = async (a: Address) => Number((await read<{ reputation: number }>("WorkerRegistry", "workerOf", [a])).reputation);
 const taskOf = (id: Hex) => read<{ status: number; worker: Address; workValue: number }>("TaskMarket", "taskOf", [id]);
-const accounts = () => [requester, tabWorker, ...verifiers.map((v) => v.address)];
+const accounts = () => [requester, tabWorker, ...processes().map((v) => v.address)];
 
 async function expectConserved() {
   const { held, issued } = await creditHeld(accounts(), taskIds);
@@ -64,7 +69,7 @@ const rpc = (method: string, params: unknown[]) =>
 /** What every party did, for a failure message. */
 async function logs(): Promise<string> {
   const tab = await workerPage.getByTestId("earn-log").textContent().catch(() => "(no earn log)");
-  return [`--- worker tab\n${tab}`, ...verifiers.map((v) => `--- ${v.name}\n${v.output.split("\n").slice(-25).join("\n")}`)].join("\n");
+  return [`--- worker tab\n${tab}`, ...processes().map((v) => `--- ${v.name}\n${v.output.split("\n").slice(-25).join("\n")}`)].join("\n");
 }
 
 async function waitForStatus(id: Hex, want: (s: number) => boolean, what: string, timeout: number): Promise<number> {
@@ -87,19 +92,55 @@ async function passAuditWindow(id: Hex, status: number) {
 }
 
 /** Posts a replicated image-resize task of the photo from the requester's tab. */
-async function postImage(): Promise<Hex> {
+async function postImage(size?: { width: number; height: number }): Promise<Hex> {
   await requesterPage.goto("/post");
   await expect(requesterPage.getByLabel("Task type")).toBeVisible({ timeout: 120_000 });
   await requesterPage.getByLabel("Task type").selectOption({ label: "image-resize" });
   await requesterPage.getByLabel(/^Input file/).setInputFiles(PHOTO);
   await expect(requesterPage.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
   await requesterPage.getByRole("radio", { name: /replicated/ }).check();
+  if (size) {
+    await requesterPage.locator("#spec-width").fill(String(size.width));
+    await requesterPage.locator("#spec-height").fill(String(size.height));
+  }
   await requesterPage.getByLabel(/^Bounty/).fill("1");
   await requesterPage.getByRole("button", { name: "Post task" }).click();
   await expect(requesterPage.getByText("Posted.")).toBeVisible({ timeout: 60_000 });
   const id = (await requesterPage.getByRole("link", { name: "Open the task page" }).getAttribute("href"))!.replace("/tasks/", "") as Hex;
   taskIds.push(id);
   return id;
+}
+
+
+/** Restarts the worker tab's engine with these roles and this test-only cheat (none: honest). */
+async function restartTab(options: { claim: boolean; verify: boolean; cheats?: string }) {
+  await workerPage.goto("/earn");
+  const stop = workerPage.getByRole("button", { name: "Stop earning" });
+  const start = workerPage.getByRole("button", { name: "Start earning" });
+  await expect(stop.or(start)).toBeVisible({ timeout: 120_000 });
+  if (await stop.isVisible()) await stop.click();
+  await expect(start).toBeVisible({ timeout: 120_000 });
+  await workerPage.evaluate((c) => (c ? localStorage.setItem("computecredit-test-cheats", c) : localStorage.removeItem("computecredit-test-cheats")), options.cheats ?? "");
+  await workerPage.reload();
+  await expect(start).toBeVisible({ timeout: 120_000 });
+  await workerPage.getByRole("checkbox", { name: /Claim and work tasks/ }).setChecked(options.claim);
+  await workerPage.getByRole("checkbox", { name: /Verify and audit/ }).setChecked(options.verify);
+  await start.click();
+  await expect(stop).toBeVisible({ timeout: 60_000 });
+}
+
+const events = async (eventName: string, taskId: Hex) =>
+  (await client().getContractEvents({ address: contracts.TaskMarket!.address, abi: contracts.TaskMarket!.abi, eventName, args: { taskId }, fromBlock: 0n })) as unknown as {
+    args: Record<string, unknown>;
+  }[];
+
+async function waitForEvent(eventName: string, taskId: Hex, timeout: number, where: (args: Record<string, unknown>) => boolean = () => true) {
+  await expect
+    .poll(async () => (await events(eventName, taskId)).some((e) => where(e.args)), { timeout, intervals: [100], message: `${eventName} for ${taskId}` })
+    .toBe(true)
+    .catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\n${await logs()}`);
+    });
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -123,11 +164,11 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async () => {
   await requesterCtx?.close();
   await workerCtx?.close();
-  await Promise.all(verifiers.map((v) => v.stop()));
+  await Promise.all(processes().map((v) => v.stop()));
   await stack.dispose();
   if (dir) rmSync(dir, { recursive: true, force: true });
   // npm itself ends by the signal; the worker's last line gives its own exit code.
-  for (const v of verifiers) expect(v.output, `${v.name} stops cleanly on Ctrl-C`).toMatch(/stopped: .*\(exit code 0\)/);
+  for (const v of processes()) expect(v.output, `${v.name} stops cleanly on Ctrl-C`).toMatch(/stopped: .*\(exit code 0\)/);
 });
 
 test("honest path: a worker tab earns from a requester tab's image-resize task, verified by two npm run worker processes", async () => {
@@ -280,9 +321,92 @@ test("cheating worker: a worker tab's corrupted output is outvoted, it is slashe
   await workerPage.getByRole("button", { name: "Stop earning" }).click();
   await workerPage.evaluate(() => localStorage.removeItem("computecredit-test-cheats"));
   const honest = new HeadlessWorker("honest-worker", { rpcPort: stack.rpcPort, ipfsPort: stack.ipfsPort, appPort: stack.appPort, dataDir: stack.dataDir }, join(dir, "worker.key"), ["--roles", "worker", "--stake", "2"]);
-  verifiers.push(honest); // stopped (and its exit code checked) with the verifiers
+  honestWorker = honest; // stopped (and its exit code checked) with the verifiers
   honest.start();
   await waitForStatus(taskId, (s) => s === TaskStatus.Accepted || s === TaskStatus.Auditing, "the honest worker's result to be accepted", 300_000);
   expect((await taskOf(taskId)).worker).toBe(honest.address);
+  await expectConserved();
+});
+
+test("closed tab: a worker tab closed mid-task lets its claim lapse, pays for it, and another worker completes the task", async () => {
+  test.setTimeout(600_000);
+  // Only the tab may claim at first: the headless worker waits.
+  await honestWorker!.stop();
+  await restartTab({ claim: true, verify: false });
+  // Out of the verifier pool too: a closed tab drawn to verify the next round would be a silent verifier.
+  await workerPage.goto("/account");
+  await workerPage.getByRole("button", { name: "Leave the verifier pool" }).click();
+  await expect(workerPage.getByRole("button", { name: "Join the verifier pool" })).toBeVisible({ timeout: 60_000 });
+  const before = await accountOf(tabWorker);
+  // A large output, so that the tab is still computing when it is closed.
+  const taskId = await postImage({ width: 4000, height: 3000 });
+  await waitForEvent("TaskClaimed", taskId, 120_000, (a) => a.worker === tabWorker);
+  await workerPage.close();
+  // Give a closing tab's last request time to land, then check it never committed.
+  await new Promise((r) => setTimeout(r, 3_000));
+  expect(await events("ResultCommitted", taskId), "the tab was closed before its commit").toHaveLength(0);
+  const claim = await read<{ claimDeadline: number }>("TaskMarket", "taskOf", [taskId]);
+  await rpc("evm_setNextBlockTimestamp", [Number(claim.claimDeadline) + 1]);
+  await rpc("evm_mine", []);
+
+  // The server owner's worker comes back: the lapsed claim is as good as open, and its claim expires the tab's.
+  honestWorker!.start();
+  await waitForEvent("ClaimExpiredReopened", taskId, 120_000, (a) => a.worker === tabWorker);
+  await waitForStatus(taskId, (s) => s === TaskStatus.Accepted || s === TaskStatus.Auditing, "the other worker's result to be accepted", 300_000);
+  expect((await taskOf(taskId)).worker).toBe(honestWorker!.address);
+  // The lapse cost the tab's account 1% of the bounty from its stake (expirySlashBps), and its claim lock is free.
+  const after = await accountOf(tabWorker);
+  expect(before.stake - after.stake).toBe(bpsShare(BOUNTY, p.expirySlashBps));
+  expect(after.lockedStake).toBe(0n);
+  await expectConserved();
+
+  // The tab comes back: it remembers it was earning, resumes, and holds nothing any more.
+  workerPage = await workerCtx.newPage();
+  await workerPage.goto("/earn");
+  await expect(workerPage.getByRole("button", { name: "Stop earning" })).toBeVisible({ timeout: 120_000 });
+});
+
+test("dishonest verifier: a verifier tab that reports a wrong result is outvoted, the task is accepted, and the liar is slashed when it is final", async () => {
+  test.setTimeout(600_000);
+  // A pool of exactly the tab and one honest verifier, so that both are drawn: the second verifier leaves it.
+  const [, v2] = verifiers;
+  await v2!.stop();
+  const key = readFileSync(v2!.keyFile, "utf8").trim() as Hex;
+  const wallet = createWalletClient({ account: privateKeyToAccount(key), chain: { ...foundry, id: 31337 }, transport: http(stack.rpcUrl) });
+  const registry = contracts.WorkerRegistry!;
+  await client().waitForTransactionReceipt({ hash: await wallet.writeContract({ address: registry.address, abi: registry.abi, functionName: "leaveVerifierPool", args: [] }) });
+  await restartTab({ claim: false, verify: true, cheats: "corrupt:verifier" });
+
+  const before = new Map<Address, Account>();
+  for (const a of accounts()) before.set(a, await accountOf(a));
+  const treasuryBefore = await read<bigint>("CreditLedger", "treasury");
+  const taskId = await postImage();
+  const accepted = await waitForStatus(taskId, (s) => s === TaskStatus.Accepted || s === TaskStatus.Auditing, "the task to be accepted despite the liar", 300_000);
+  const round = await read<{ members: readonly { account: Address; status: number }[]; sealOrDigest: readonly Hex[] }>("TaskMarket", "roundOf", [taskId]);
+  expect(round.members[0]!.account).toBe(honestWorker!.address);
+  const liar = round.members.findIndex((m) => m.account === tabWorker);
+  const honest = round.members.findIndex((m) => m.account === verifiers[0]!.address);
+  expect(liar, "the verifier tab was drawn").toBeGreaterThan(0);
+  expect(honest, "the honest verifier was drawn").toBeGreaterThan(0);
+  expect(round.sealOrDigest[honest], "the honest verifier agrees with the worker").toBe(round.sealOrDigest[0]);
+  expect(round.sealOrDigest[liar], "the tab revealed something else").not.toBe(round.sealOrDigest[0]);
+
+  await passAuditWindow(taskId, accepted);
+  await waitForStatus(taskId, (s) => s === TaskStatus.Final, "the worker to finalize the task", 120_000);
+  // The worker is paid its bounty, the agreeing verifier its fee; the liar gets no fee and loses its duty lock
+  // (rejectSlashBps of the bounty) to the treasury; its unpaid fee returns to the requester.
+  const fee = bpsShare(BOUNTY, p.verifierFeeBps);
+  const platformFee = bpsShare(BOUNTY, p.platformFeeBps);
+  const lock = bpsShare(BOUNTY, p.rejectSlashBps);
+  const held = async (a: Address) => {
+    const now = await accountOf(a);
+    const was = before.get(a)!;
+    return { credit: now.balance + now.genesis - (was.balance + was.genesis), stake: now.stake - was.stake, lockedStake: now.lockedStake - was.lockedStake };
+  };
+  expect(await held(honestWorker!.address)).toEqual({ credit: BOUNTY, stake: 0n, lockedStake: 0n });
+  expect(await held(verifiers[0]!.address)).toEqual({ credit: fee, stake: 0n, lockedStake: 0n });
+  expect(await held(tabWorker)).toEqual({ credit: 0n, stake: -lock, lockedStake: 0n });
+  expect(await held(requester)).toEqual({ credit: -(BOUNTY + fee + platformFee), stake: 0n, lockedStake: 0n });
+  expect((await read<bigint>("CreditLedger", "treasury")) - treasuryBefore).toBe(platformFee + lock);
   await expectConserved();
 });

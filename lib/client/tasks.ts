@@ -22,6 +22,8 @@ export type TaskView = {
   spec: Hex;
   status: TaskStatus;
   worker: Address | undefined;
+  /** Unix seconds after which the current claim has lapsed: anyone's claim then expires it and takes the task. */
+  claimDeadline: number | undefined;
   postedBlock: bigint;
   /** Digest of the accepted result (replicated) once accepted. */
   acceptedDigest: Hex | undefined;
@@ -68,6 +70,7 @@ export function foldTasks(events: readonly ChainEvent[]): Map<Hex, TaskView> {
         spec: e.args.spec as Hex,
         status: TaskStatus.Open,
         worker: undefined,
+        claimDeadline: undefined,
         postedBlock: e.blockNumber,
         acceptedDigest: undefined,
         outputCid: undefined,
@@ -89,6 +92,7 @@ export function foldTasks(events: readonly ChainEvent[]): Map<Hex, TaskView> {
       case "TaskClaimed":
         t.status = TaskStatus.Claimed;
         t.worker = e.args.worker as Address;
+        t.claimDeadline = Number(e.args.claimDeadline);
         break;
       case "TaskRejected":
         if (workerAtFault(Number(e.args.reason))) t.excluded.push(e.args.worker as Address);
