@@ -51,6 +51,45 @@ export async function register(p: Page): Promise<Address> {
   return me;
 }
 
+export type PostOptions = {
+  /** The task type as the form's select names it. */
+  type: string;
+  /** A file path, or bytes with a file name. */
+  input: string | { name: string; bytes: Uint8Array };
+  /** In CC, as typed. */
+  bounty: string;
+  mode?: "replicated" | "zk";
+  /** Spec fields to type over the form's starting spec, by field id (`width` is `#spec-width`). */
+  spec?: Record<string, string>;
+};
+
+/** Posts a task through the post form, as a requester does; returns its id (the form's "Open the task page" link). */
+export async function postFromForm(page: Page, o: PostOptions): Promise<`0x${string}`> {
+  await page.goto("/post");
+  await expect(page.getByLabel("Task type")).toBeVisible({ timeout: 120_000 });
+  await page.getByLabel("Task type").selectOption({ label: o.type });
+  await page
+    .getByLabel(/^Input file/)
+    .setInputFiles(typeof o.input === "string" ? o.input : { name: o.input.name, mimeType: "application/octet-stream", buffer: Buffer.from(o.input.bytes) });
+  await expect(page.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
+  if (o.mode) await expect(page.getByRole("radio", { name: o.mode === "zk" ? "zk proof" : /replicated/ })).toBeEnabled();
+  if (o.mode === "replicated") await page.getByRole("radio", { name: /replicated/ }).check();
+  if (o.mode === "zk") await expect(page.getByRole("radio", { name: "zk proof" })).toBeChecked();
+  for (const [field, value] of Object.entries(o.spec ?? {})) await page.locator(`#spec-${field}`).fill(value);
+  await page.getByLabel(/^Bounty/).fill(o.bounty);
+  await page.getByRole("button", { name: "Post task" }).click();
+  await expect(page.getByText("Posted.")).toBeVisible({ timeout: 60_000 });
+  return (await page.getByRole("link", { name: "Open the task page" }).getAttribute("href"))!.replace("/tasks/", "") as `0x${string}`;
+}
+
+/** Sets the chain's clock: the next block gets `timestamp`, and one is mined. */
+export async function moveChainClock(stack: Stack, timestamp: number): Promise<void> {
+  const rpc = (method: string, params: unknown[]) =>
+    fetch(stack.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  await rpc("evm_setNextBlockTimestamp", [timestamp]);
+  await rpc("evm_mine", []);
+}
+
 export async function loadContracts(stack: Stack): Promise<Contracts> {
   const d = (await (await fetch(`${stack.appUrl}/api/deployments`)).json()) as { deployment: { contracts: Contracts } };
   return d.deployment.contracts;

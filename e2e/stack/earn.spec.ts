@@ -23,7 +23,7 @@ import { bpsShare, defaultParams, escrowFor } from "../../lib/protocol/params.ts
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { outputCidString } from "../../wasm-tasks/digest.ts";
 import { imageResize, imageResizeSpec } from "../../wasm-tasks/image-resize/index.ts";
-import { type Contracts, chainReader, loadContracts, newAppContext, register } from "./app.ts";
+import { type Contracts, chainReader, loadContracts, moveChainClock, newAppContext, postFromForm, register } from "./app.ts";
 import { Stack } from "./stack.ts";
 import { HeadlessWorker } from "../support/headless-worker.ts";
 
@@ -63,8 +63,6 @@ async function expectConserved() {
   expect(held, "credit conservation: balances + genesis + stakes + escrows + treasury == genesis issued").toBe(issued);
 }
 
-const rpc = (method: string, params: unknown[]) =>
-  fetch(stack.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
 
 /** What every party did, for a failure message. */
 async function logs(): Promise<string> {
@@ -87,26 +85,13 @@ async function waitForStatus(id: Hex, want: (s: number) => boolean, what: string
 async function passAuditWindow(id: Hex, status: number) {
   const closesAt =
     status === TaskStatus.Accepted ? Number(await read<bigint>("TaskMarket", "auditWindowClosesAt", [id])) : Number((await client().getBlock()).timestamp) + p.auditWindow;
-  await rpc("evm_setNextBlockTimestamp", [closesAt + 60]);
-  await rpc("evm_mine", []);
+  await moveChainClock(stack, closesAt + 60);
 }
 
 /** Posts a replicated image-resize task of the photo from the requester's tab. */
 async function postImage(size?: { width: number; height: number }): Promise<Hex> {
-  await requesterPage.goto("/post");
-  await expect(requesterPage.getByLabel("Task type")).toBeVisible({ timeout: 120_000 });
-  await requesterPage.getByLabel("Task type").selectOption({ label: "image-resize" });
-  await requesterPage.getByLabel(/^Input file/).setInputFiles(PHOTO);
-  await expect(requesterPage.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
-  await requesterPage.getByRole("radio", { name: /replicated/ }).check();
-  if (size) {
-    await requesterPage.locator("#spec-width").fill(String(size.width));
-    await requesterPage.locator("#spec-height").fill(String(size.height));
-  }
-  await requesterPage.getByLabel(/^Bounty/).fill("1");
-  await requesterPage.getByRole("button", { name: "Post task" }).click();
-  await expect(requesterPage.getByText("Posted.")).toBeVisible({ timeout: 60_000 });
-  const id = (await requesterPage.getByRole("link", { name: "Open the task page" }).getAttribute("href"))!.replace("/tasks/", "") as Hex;
+  const spec = size ? { width: String(size.width), height: String(size.height) } : undefined;
+  const id = await postFromForm(requesterPage, { type: "image-resize", input: PHOTO, bounty: "1", mode: "replicated", spec });
   taskIds.push(id);
   return id;
 }
@@ -346,8 +331,7 @@ test("closed tab: a worker tab closed mid-task lets its claim lapse, pays for it
   await new Promise((r) => setTimeout(r, 3_000));
   expect(await events("ResultCommitted", taskId), "the tab was closed before its commit").toHaveLength(0);
   const claim = await read<{ claimDeadline: number }>("TaskMarket", "taskOf", [taskId]);
-  await rpc("evm_setNextBlockTimestamp", [Number(claim.claimDeadline) + 1]);
-  await rpc("evm_mine", []);
+  await moveChainClock(stack, Number(claim.claimDeadline) + 1);
 
   // The server owner's worker comes back: the lapsed claim is as good as open, and its claim expires the tab's.
   honestWorker!.start();
@@ -376,6 +360,13 @@ test("dishonest verifier: a verifier tab that reports a wrong result is outvoted
   const registry = contracts.WorkerRegistry!;
   await client().waitForTransactionReceipt({ hash: await wallet.writeContract({ address: registry.address, abi: registry.abi, functionName: "leaveVerifierPool", args: [] }) });
   await restartTab({ claim: false, verify: true, cheats: "corrupt:verifier" });
+  // The tasks the earlier tests left accepted become final first, so that the movements below are this task's alone.
+  for (const id of taskIds) {
+    const status = (await taskOf(id)).status;
+    if (status !== TaskStatus.Accepted && status !== TaskStatus.Auditing) continue;
+    await passAuditWindow(id, status);
+    await waitForStatus(id, (s) => s === TaskStatus.Final, "an earlier task to be finalized by its worker", 120_000);
+  }
 
   const before = new Map<Address, Account>();
   for (const a of accounts()) before.set(a, await accountOf(a));
@@ -408,5 +399,42 @@ test("dishonest verifier: a verifier tab that reports a wrong result is outvoted
   expect(await held(tabWorker)).toEqual({ credit: 0n, stake: -lock, lockedStake: 0n });
   expect(await held(requester)).toEqual({ credit: -(BOUNTY + fee + platformFee), stake: 0n, lockedStake: 0n });
   expect((await read<bigint>("CreditLedger", "treasury")) - treasuryBefore).toBe(platformFee + lock);
+  await expectConserved();
+});
+
+test("closed verifier tab: a verifier tab closed after its commit comes back before the reveal deadline and reveals with the salt it stored", async () => {
+  test.setTimeout(600_000);
+  const [v1] = verifiers;
+  await restartTab({ claim: false, verify: true });
+  // The other verifier waits, so that the reveal phase cannot open while the tab is still there.
+  await v1!.stop();
+  const taskId = await postImage();
+  await waitForEvent("ResultCommitted", taskId, 300_000, (a) => a.account === tabWorker);
+  await workerPage.close();
+  expect(await events("ResultRevealed", taskId), "nothing revealed yet").toHaveLength(0);
+
+  v1!.start();
+  await waitForEvent("ResultCommitted", taskId, 300_000, (a) => a.account === v1!.address);
+  // The tab comes back within the reveal window: it resumes earning and reveals from the salt in IndexedDB.
+  workerPage = await workerCtx.newPage();
+  await workerPage.goto("/earn");
+  await waitForEvent("ResultRevealed", taskId, 180_000, (a) => a.account === tabWorker);
+  await waitForStatus(taskId, (s) => s === TaskStatus.Accepted || s === TaskStatus.Auditing, "the task to be accepted with the tab's reveal", 120_000);
+  const round = await read<{ members: readonly { account: Address; status: number }[]; sealOrDigest: readonly Hex[] }>("TaskMarket", "roundOf", [taskId]);
+  expect(round.members.map((m) => Number(m.status)), "all three revealed, the tab too").toEqual([3, 3, 3]);
+  expect(round.sealOrDigest[round.members.findIndex((m) => m.account === tabWorker)]).toBe(round.sealOrDigest[0]);
+  // Its salt is gone from the store once revealed.
+  const salts = await workerPage.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open("computecredit-earn");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const keys = open.result.transaction("kv").objectStore("kv").getAllKeys();
+          keys.onsuccess = () => resolve((keys.result as string[]).filter((k) => k.startsWith("secret:")).length);
+        };
+      }),
+  );
+  expect(salts, "no salt left once revealed").toBe(0);
   await expectConserved();
 });

@@ -78,7 +78,9 @@ export class HeadlessWorker {
 
   /** Ctrl-C, as in its terminal; waits for it to finish what it holds and exit. */
   async stop(timeoutMs = 60_000): Promise<number | string | null> {
-    if (!this.proc || this.proc.exitCode !== null) return this.proc?.exitCode ?? null;
+    if (!this.proc) return null;
+    // npm ends by the signal (signalCode, no exitCode): either means the group is gone.
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return this.proc.exitCode ?? this.proc.signalCode;
     process.kill(-this.proc.pid!, "SIGINT");
     const timer = setTimeout(() => {
       try {
