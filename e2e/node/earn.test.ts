@@ -6,7 +6,11 @@
  *    two verifier engines are drawn and recompute it, everyone reveals, the worker settles, and once anvil's clock
  *    is past the audit window the task is finalized and paid. Every credit movement is asserted exactly, and
  *    credit is conserved.
- * 2. `npm run worker` as a process: it creates its key file, gets gas, benchmarks, registers, stakes and joins the
+ * 2. A cheater: the test-only entry e2e/support/cheating-worker.ts (the same process as `npm run worker`, with
+ *    `--cheats corrupt:worker`) claims a task and reveals a corrupted output; the two verifier engines outvote it, it
+ *    is slashed exactly as ReplicationRound._reject says and excluded, the task reopens, and an honest engine
+ *    completes it.
+ * 3. `npm run worker` as a process: it creates its key file, gets gas, benchmarks, registers, stakes and joins the
  *    pool; a second process for the same account is refused; Ctrl-C stops it cleanly (exit 0).
  */
 import { after, before, test } from "node:test";
