@@ -2,7 +2,7 @@
  * Test-only: `npm run worker` with the cheat switch on (workers/earn/cheats.ts), for the tests that need a dishonest
  * party. It is the same process as scripts/worker.ts (workers/node/cli.ts runWorker), with one more flag:
  *
- *   tsx e2e/support/cheating-worker.ts --cheats corrupt:worker --key-file FILE [npm run worker's other flags]
+ *   node --import tsx e2e/support/cheating-worker.ts --cheats corrupt:worker --key-file FILE [npm run worker's other flags]
  *
  * `--cheats` takes cheats.ts's rule list (`corrupt`, `silent`, each optionally `:role`, comma-separated). This file
  * lives under e2e/ so that nothing users run can import it; scripts/worker-graph.test.ts checks that
