@@ -1,6 +1,6 @@
 /**
  * `npm run worker` as a server owner runs it, started from a test against a stack of e2e/stack/stack.ts: its own
- * key file (created by the process), its own process group (Ctrl-C reaches npm, tsx and the worker alike), the
+ * key file (created by the process), its own process group (Ctrl-C reaches npm and the worker alike), the
  * stack's ports through the same CC_* variables `npm run dev` reads. Nothing here reaches into the process: the
  * test reads what it prints and what the chain says.
  */
