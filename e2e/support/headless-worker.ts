@@ -25,11 +25,17 @@ export class HeadlessWorker {
     private readonly stack: StackPorts,
     readonly keyFile: string,
     private readonly args: readonly string[] = [],
+    /** Test-only cheats (workers/earn/cheats.ts): runs the cheating entry e2e/support/cheating-worker.ts instead. */
+    private readonly cheats?: string,
   ) {}
 
   start(): void {
     this.text = "";
-    this.proc = spawn("npm", ["run", "--silent", "worker", "--", "--key-file", this.keyFile, "--cores", "1", "--tick-ms", "1000", ...this.args], {
+    const flags = ["--key-file", this.keyFile, "--cores", "1", "--tick-ms", "1000", ...this.args];
+    const [command, args] = this.cheats
+      ? [join(root, "node_modules/.bin/node"), ["--import", "tsx", "e2e/support/cheating-worker.ts", "--cheats", this.cheats, ...flags]]
+      : ["npm", ["run", "--silent", "worker", "--", ...flags]];
+    this.proc = spawn(command, args, {
       cwd: root,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
