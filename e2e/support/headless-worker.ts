@@ -76,9 +76,17 @@ export class HeadlessWorker {
     }
   }
 
-  /** Ctrl-C, as in its terminal; waits for it to finish what it holds and exit. */
+  /**
+   * Ctrl-C, as in its terminal; waits for it to finish what it holds and exit. Resolves to the exit code the worker
+   * printed on its last line (npm, the process started here, reports a Ctrl-C'd script as killed by SIGINT whatever
+   * the script's own code), or to npm's code or signal when the worker printed none.
+   */
   async stop(timeoutMs = 60_000): Promise<number | string | null> {
-    if (!this.proc || this.proc.exitCode !== null) return this.proc?.exitCode ?? null;
+    const printed = () => {
+      const codes = [...this.text.matchAll(/\(exit code (\d+)\)\s*$/gm)];
+      return codes.length > 0 ? Number(codes[codes.length - 1]![1]) : undefined;
+    };
+    if (!this.proc || this.proc.exitCode !== null) return printed() ?? this.proc?.exitCode ?? null;
     process.kill(-this.proc.pid!, "SIGINT");
     const timer = setTimeout(() => {
       try {
@@ -88,7 +96,8 @@ export class HeadlessWorker {
       }
     }, timeoutMs);
     try {
-      return await this.exit!;
+      const exit = await this.exit!;
+      return printed() ?? exit;
     } finally {
       clearTimeout(timer);
     }
