@@ -195,5 +195,8 @@ test("a worker tab earns a replicated video-transcode and an ml-inference task, 
   await expectRound(mlTask, tabWorker, ML.cid, "ml-inference");
   expect((await capabilitiesOf(tabWorker)) & (mlBit | videoBit), "ml-inference registered again once its code checks out").toBe(mlBit | videoBit);
   await expectConserved(requester, tabWorker);
-  if (process.env.CC_E2E_WORKER_LOG) console.log(`--- worker tab (after the reload)\n${await log.textContent()}`);
+  // The earn page's bundle (the task worker with every type's code, ffmpeg's class left to its served file) compiled
+  // with nothing unresolved.
+  expect(stack.log()).not.toMatch(/Module not found|Can't resolve/);
+  if (process.env.CC_E2E_WORKER_LOG) console.log(`--- worker tab (after the reload)\n${await log.textContent()}\n--- dev log\n${stack.log()}`);
 });
