@@ -52,6 +52,20 @@ test("bad input and bad specs give their typed error codes", async ({ page }) =>
   expect((await run(page, { typeName: "image-resize", inputUrl: url, spec: vector.spec })).cid).toBe(vector.cid);
 });
 
+test("a codec that cannot be loaded is this machine's fault (unavailable), never the input's (corrupt-input)", async ({ page }) => {
+  // A tab whose server does not serve the codecs: an honest worker must hand the task back, not declare the
+  // input unprocessable (an input-rejected result a correct replica would outvote, and slash it for).
+  await page.route("**/node_modules/@jsquash/**", (route) => route.fulfill({ status: 404, body: "not here" }));
+  await openHarness(page);
+  const vector = goldenVectors.find((v) => v.fixture.endsWith(".jpg"))!;
+  const result = await run(page, { typeName: "image-resize", inputUrl: `/fixtures/image-resize/${vector.fixture}`, spec: vector.spec });
+  expect(result.error?.code).toBe("unavailable");
+  expect(result.error?.message).toContain("HTTP 404");
+  // Served again, the same worker recovers: a failed load does not stay cached.
+  await page.unroute("**/node_modules/@jsquash/**");
+  expect((await run(page, { typeName: "image-resize", inputUrl: `/fixtures/image-resize/${vector.fixture}`, spec: vector.spec })).cid).toBe(vector.cid);
+});
+
 test("cancelling from the page stops a run with cancelled", async ({ page }) => {
   await openHarness(page);
   const resize = await run(page, {

@@ -5,7 +5,10 @@ export type TaskErrorCode =
   | "unsupported-format"
   | "too-large"
   | "cancelled"
-  | "timed-out";
+  | "timed-out"
+  /** The task's own code or assets (a codec's .wasm, a model) could not be loaded here: a fault of this machine or
+   *  its server, never of the input, so it must not become an input-rejected result. */
+  | "unavailable";
 
 export class TaskError extends Error {
   override readonly name = "TaskError";

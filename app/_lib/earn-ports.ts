@@ -74,6 +74,7 @@ export function tabEarnPorts(d: ChainDeployment, signer: Signer, slots: number, 
       fetch: (cid, signal) => fetchVerified(appConfig.ipfsGateway, cid, { signal }),
       publish: (bytes) => publishBytes(bytes),
     },
+    // The workers load every file at its default URL (/node_modules/…, /zk/…): where the code check fetched it.
     runners: new RunnerPool(() => new TaskRunner({ workerUrl: createTaskWorker }), slots),
     code: browserCodePort(),
     store: indexedDbStore(),

@@ -23,7 +23,7 @@ import {
   escrowFor,
   workValue,
 } from "../../lib/protocol/params.ts";
-import { TaskStatus, allowedTransitions, terminalStatuses } from "../../lib/protocol/status.ts";
+import { RejectReason, TaskStatus, allowedTransitions, terminalStatuses } from "../../lib/protocol/status.ts";
 import { outputCid } from "../../wasm-tasks/digest.ts";
 import { taskTypes as taskTypeModules } from "../../wasm-tasks/index.ts";
 import { inputRejectedOutput } from "../../wasm-tasks/input-rejected.ts";
@@ -400,6 +400,15 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
       assert.deepEqual([...noWayOut].sort(), [...terminalStatuses].sort());
       assert.ok(allowedTransitions[TaskStatus.Accepted].includes(TaskStatus.InputRejected));
       assert.ok(allowedTransitions[TaskStatus.Auditing].includes(TaskStatus.InputRejected));
+    });
+
+    it("test_rejectReason_hasTheSolidityMembersInOrder", () => {
+      const members = enumMembers("RejectReason");
+      assert.deepEqual(Object.keys(RejectReason), members);
+      assert.deepEqual(
+        Object.values(RejectReason),
+        members.map((_, i) => i),
+      );
     });
 
     it("test_verificationMode_hasTheSolidityMembersInOrder", () => {

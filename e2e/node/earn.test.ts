@@ -6,7 +6,11 @@
  *    two verifier engines are drawn and recompute it, everyone reveals, the worker settles, and once anvil's clock
  *    is past the audit window the task is finalized and paid. Every credit movement is asserted exactly, and
  *    credit is conserved.
- * 2. `npm run worker` as a process: it creates its key file, gets gas, benchmarks, registers, stakes and joins the
+ * 2. A cheater: the test-only entry e2e/support/cheating-worker.ts (the same process as `npm run worker`, with
+ *    `--cheats corrupt:worker`) claims a task and reveals a corrupted output; the two verifier engines outvote it, it
+ *    is slashed exactly as ReplicationRound._reject says and excluded, the task reopens, and an honest engine
+ *    completes it.
+ * 3. `npm run worker` as a process: it creates its key file, gets gas, benchmarks, registers, stakes and joins the
  *    pool; a second process for the same account is refused; Ctrl-C stops it cleanly (exit 0).
  */
 import { after, before, test } from "node:test";
@@ -293,6 +297,141 @@ test("a replicated image-resize task posted from Node is worked, verified, accep
   }
 });
 
+/** Posts a replicated task of `typeName` from the requester of the first test; returns its id. */
+async function postTask(typeName: string, input: Uint8Array, spec: unknown): Promise<Hex> {
+  const r = requester!;
+  const published = await r.ports.ipfs.publish(input);
+  const typeId = (await r.ports.chain.taskTypes()).find((t) => t.name === typeName)!.id;
+  const taskId = await read<Hex>("TaskMarket", "nextTaskId", [r.address]);
+  tasks.add(taskId);
+  const head = await client.getBlock();
+  await r.ports.send.send("TaskMarket", "post", [
+    {
+      typeId,
+      mode: 0,
+      bounty: Number(BOUNTY),
+      deadline: Number(head.timestamp) + 3600,
+      claimWindow: 0,
+      inputBytes: input.length,
+      preferredWorker: zeroAddress,
+      zkInputCommitment: 0n,
+      inputCid: bytesToHex(published.cidBytes),
+      spec: stringToHex(JSON.stringify(spec)),
+    },
+  ]);
+  return taskId;
+}
+
+const digestOf = (cid: string) => cidDigest(bytesToHex(parseCid(cid).bytes));
+
+/**
+ * The cheating test entry (e2e/support/cheating-worker.ts: `npm run worker`'s process with the cheat switch on) as a
+ * process, like any other worker. Not `npm run worker`: what users run has no way to turn cheats on.
+ */
+const startCheater = (key: string, cheats: string) => {
+  // Node itself with tsx's hooks, not the tsx CLI: that wrapper gives its child 30 ms to take a Ctrl-C and otherwise
+  // kills it and exits 130 (seen on this loaded machine); here the exit code is the worker's own.
+  const proc = spawn(join(root, "node_modules/.bin/node"), ["--import", "tsx", "e2e/support/cheating-worker.ts", "--cheats", cheats, "--key-file", key, "--cores", "1", "--tick-ms", "500", "--roles", "worker"], { cwd: root, env: env(), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+  const out = { text: "" };
+  const take = (d: Buffer) => {
+    out.text += d.toString();
+    log(`[cheater] ${d.toString().trimEnd()}`);
+  };
+  proc.stdout!.on("data", take);
+  proc.stderr!.on("data", take);
+  const exited = new Promise<number | string | null>((r) => proc.once("exit", (code, signal) => r(code ?? signal)));
+  return { proc, out, exited };
+};
+
+// Runs before `npm run worker`'s tests: its account joins the verifier pool and then stays offline, and a draw that
+// picked it would wait out the commit window. Here the pool is exactly the two verifier engines.
+test("a worker with corrupt:worker is outvoted by two honest verifiers, slashed and excluded; an honest worker then completes the task", { timeout: 300_000 }, async () => {
+  assert.ok(requester && verifiers.length === 2, "runs after the first test: its requester and verifier engines");
+  const cheaterKey = join(dir, "keys", "cheater.key");
+  const cheater = startCheater(cheaterKey, "corrupt:worker");
+  const honest = party("honest", ["worker"]);
+  try {
+    await waitFor("the cheating worker to start earning", 150_000, async () => (cheater.out.text.includes("earning as") ? true : undefined), () => cheater.out.text);
+    assert.match(cheater.out.text, /^computecredit-test-cheat: cheats on \(corrupt:worker\)$/m);
+    const cheaterAddress = privateKeyToAccount(readFileSync(cheaterKey, "utf8").trim() as Hex).address;
+    accounts.add(cheaterAddress);
+    accounts.add(honest.address);
+    const params = await requester!.ports.chain.params();
+    const vector = goldenVectors[0]!;
+    const input = new Uint8Array(readFileSync(join(root, "wasm-tasks/image-resize/fixtures", vector.fixture)));
+
+    const who = [requester!.address, cheaterAddress, ...verifiers.map((v) => v.address)];
+    const before = new Map<Address, Account>();
+    for (const a of who) before.set(a, await accountOf(a));
+    const treasuryBefore = await read<bigint>("CreditLedger", "treasury");
+    const reputationBefore = await reputationOf(cheaterAddress);
+    const fromBlock = await client.getBlockNumber();
+    const taskId = await postTask("image-resize", input, vector.spec);
+    await assertConserved([...accounts], [...tasks]);
+
+    // The cheater claims, commits its corrupted output's CID, and reveals it; both verifiers reveal the golden one.
+    const tail = () => `--- cheater\n${cheater.out.text.split("\n").slice(-20).join("\n")}\n${verifiers.map((v, i) => `--- verifier${i + 1}\n${v.lines.slice(-10).join("\n")}`).join("\n")}`;
+    await waitFor("the cheater to claim the task", 60_000, async () => (cheater.out.text.includes(`claim ${taskId.slice(0, 10)}`) ? true : undefined), tail);
+    const market = deployment.contracts.TaskMarket;
+    const rejected = await waitFor("the task to be rejected", 150_000, async () => {
+      const logs = await client.getContractEvents({ address: market.address, abi: market.abi, eventName: "TaskRejected", fromBlock });
+      return (logs as unknown as { args: { taskId: Hex; worker: Address; reason: number } }[]).find((l) => l.args.taskId.toLowerCase() === taskId.toLowerCase())?.args;
+    }, tail);
+    assert.equal(rejected.worker, cheaterAddress);
+    assert.equal(Number(rejected.reason), 0, "reason VerifiersDisagreed: it revealed, and both verifiers agree against it");
+    // The cheater's engine may try to claim the reopened task: the market refuses it (excluded). Stop it here.
+    process.kill(-cheater.proc.pid!, "SIGINT");
+    assert.equal(await cheater.exited, 0, cheater.out.text);
+    assert.equal(await statusOf(taskId), TaskStatus.Open, "back in the queue");
+    assert.equal((await read<{ worker: Address }>("TaskMarket", "taskOf", [taskId])).worker, zeroAddress);
+    assert.equal(await read<boolean>("TaskMarket", "excluded", [taskId, cheaterAddress]), true, "the cheater may not claim it again");
+
+    // Exact movements of ReplicationRound._reject (VerifiersDisagreed): the claim lock (claimStakeBps) unlocked, the
+    // worker slashed the duty lock (rejectSlashBps of the bounty) out of its stake, genesis-sourced first, into the
+    // treasury; each verifier that revealed is paid min(slash / 2, fee) out of it (CreditLedger.slashAndReward), as
+    // genesis since the slashed stake was genesis; the verifiers' own locks come back unslashed; the requester's
+    // escrow stays whole for the next round.
+    const slash = bpsShare(BOUNTY, params.rejectSlashBps);
+    const fee = bpsShare(BOUNTY, params.verifierFeeBps);
+    const reward = slash / 2n < fee ? slash / 2n : fee;
+    const delta = async (a: Address) => {
+      const now = await accountOf(a);
+      const was = before.get(a)!;
+      return { balance: now.balance - was.balance, genesis: now.genesis - was.genesis, earned: now.earned - was.earned, stake: now.stake - was.stake, stakeGenesis: now.stakeGenesis - was.stakeGenesis, lockedStake: now.lockedStake - was.lockedStake };
+    };
+    assert.deepEqual(await delta(cheaterAddress), { balance: 0n, genesis: 0n, earned: 0n, stake: -slash, stakeGenesis: -slash, lockedStake: 0n });
+    for (const v of verifiers) assert.deepEqual(await delta(v.address), { balance: 0n, genesis: reward, earned: 0n, stake: 0n, stakeGenesis: 0n, lockedStake: 0n });
+    assert.equal((await read<bigint>("CreditLedger", "treasury")) - treasuryBefore, slash - 2n * reward);
+    assert.deepEqual(await delta(requester!.address), { balance: 0n, genesis: -escrowFor(BOUNTY, 0, params), earned: 0n, stake: 0n, stakeGenesis: 0n, lockedStake: 0n });
+    assert.equal(await reputationOf(cheaterAddress), reputationBefore - 1);
+    await assertConserved([...accounts], [...tasks]);
+
+    // An honest worker takes the reopened task; the same two verifiers agree with it this time.
+    assert.ok(honest.engine);
+    await honest.ports.chain.loaded();
+    await ensureGas({ client, address: honest.address });
+    await honest.engine.start();
+    assert.equal(honest.engine.getSnapshot().status, "running", honest.lines.join("\n"));
+    await waitFor("the honest worker's result to be accepted", 150_000, async () => {
+      const s = await statusOf(taskId);
+      return s === TaskStatus.Accepted || s === TaskStatus.Auditing ? true : undefined;
+    }, () => `--- honest\n${honest.lines.slice(-15).join("\n")}\n${tail()}`);
+    const round = await read<{ members: readonly { account: Address; status: number }[]; sealOrDigest: readonly Hex[] }>("TaskMarket", "roundOf", [taskId]);
+    assert.equal(round.members[0]!.account, honest.address);
+    assert.deepEqual([...round.sealOrDigest], Array(3).fill(digestOf(vector.cid)), "the golden output, from the honest worker and both verifiers");
+    await assertConserved([...accounts], [...tasks]);
+  } finally {
+    try {
+      process.kill(-cheater.proc.pid!, "SIGKILL");
+    } catch {
+      // the group is gone
+    }
+    await honest.engine!.stop({ force: true });
+    honest.engine!.dispose();
+    honest.ports.dispose();
+  }
+});
+
 test("npm run worker: creates its key, registers, refuses a second process for the account, and stops on Ctrl-C", { timeout: 180_000 }, async () => {
   const first = start();
   try {
@@ -342,33 +481,6 @@ test("npm run worker: creates its key, registers, refuses a second process for t
     }
   }
 });
-
-/** Posts a replicated task of `typeName` from the requester of the first test; returns its id. */
-async function postTask(typeName: string, input: Uint8Array, spec: unknown): Promise<Hex> {
-  const r = requester!;
-  const published = await r.ports.ipfs.publish(input);
-  const typeId = (await r.ports.chain.taskTypes()).find((t) => t.name === typeName)!.id;
-  const taskId = await read<Hex>("TaskMarket", "nextTaskId", [r.address]);
-  tasks.add(taskId);
-  const head = await client.getBlock();
-  await r.ports.send.send("TaskMarket", "post", [
-    {
-      typeId,
-      mode: 0,
-      bounty: Number(BOUNTY),
-      deadline: Number(head.timestamp) + 3600,
-      claimWindow: 0,
-      inputBytes: input.length,
-      preferredWorker: zeroAddress,
-      zkInputCommitment: 0n,
-      inputCid: bytesToHex(published.cidBytes),
-      spec: stringToHex(JSON.stringify(spec)),
-    },
-  ]);
-  return taskId;
-}
-
-const digestOf = (cid: string) => cidDigest(bytesToHex(parseCid(cid).bytes));
 
 test("npm run worker on Ctrl-C finishes the task it holds; forced out by a second Ctrl-C, a restart resumes it", { timeout: 240_000 }, async () => {
   assert.ok(requester && verifiers.length === 2, "runs after the first test: its requester and verifier engines");

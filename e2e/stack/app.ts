@@ -51,10 +51,54 @@ export async function register(p: Page): Promise<Address> {
   return me;
 }
 
+export type PostOptions = {
+  /** The task type as the form's select names it. */
+  type: string;
+  /** A file path, or bytes with a file name. */
+  input: string | { name: string; bytes: Uint8Array };
+  /** In CC, as typed. */
+  bounty: string;
+  mode?: "replicated" | "zk";
+  /** Spec fields to type over the form's starting spec, by field id (`width` is `#spec-width`). */
+  spec?: Record<string, string>;
+};
+
+/** Posts a task through the post form, as a requester does; returns its id (the form's "Open the task page" link). */
+export async function postFromForm(page: Page, o: PostOptions): Promise<`0x${string}`> {
+  await page.goto("/post");
+  await expect(page.getByLabel("Task type")).toBeVisible({ timeout: 120_000 });
+  await page.getByLabel("Task type").selectOption({ label: o.type });
+  await page
+    .getByLabel(/^Input file/)
+    .setInputFiles(typeof o.input === "string" ? o.input : { name: o.input.name, mimeType: "application/octet-stream", buffer: Buffer.from(o.input.bytes) });
+  await expect(page.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
+  if (o.mode) await expect(page.getByRole("radio", { name: o.mode === "zk" ? "zk proof" : /replicated/ })).toBeEnabled();
+  if (o.mode === "replicated") await page.getByRole("radio", { name: /replicated/ }).check();
+  if (o.mode === "zk") await expect(page.getByRole("radio", { name: "zk proof" })).toBeChecked();
+  for (const [field, value] of Object.entries(o.spec ?? {})) await page.locator(`#spec-${field}`).fill(value);
+  await page.getByLabel(/^Bounty/).fill(o.bounty);
+  await page.getByRole("button", { name: "Post task" }).click();
+  await expect(page.getByText("Posted.")).toBeVisible({ timeout: 60_000 });
+  return (await page.getByRole("link", { name: "Open the task page" }).getAttribute("href"))!.replace("/tasks/", "") as `0x${string}`;
+}
+
+/** Sets the chain's clock: the next block gets `timestamp`, and one is mined. */
+export async function moveChainClock(stack: Stack, timestamp: number): Promise<void> {
+  const rpc = (method: string, params: unknown[]) =>
+    fetch(stack.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+  await rpc("evm_setNextBlockTimestamp", [timestamp]);
+  await rpc("evm_mine", []);
+}
+
 export async function loadContracts(stack: Stack): Promise<Contracts> {
   const d = (await (await fetch(`${stack.appUrl}/api/deployments`)).json()) as { deployment: { contracts: Contracts } };
   return d.deployment.contracts;
 }
+
+export type PostedLog = {
+  transactionHash: `0x${string}`;
+  args: { taskId: `0x${string}`; requester: Address; mode: number; bounty: bigint; inputBytes: bigint; zkInputCommitment: bigint; inputCid: `0x${string}`; spec: `0x${string}` };
+};
 
 /** Read calls against the stack's chain. */
 export function chainReader(stack: Stack, contracts: () => Contracts) {
@@ -75,5 +119,15 @@ export function chainReader(stack: Stack, contracts: () => Contracts) {
     for (const id of taskIds) held += (await read<{ amount: bigint }>("CreditLedger", "escrowOf", [id])).amount;
     return { held, issued: await read<bigint>("CreditLedger", "genesisIssued") };
   };
-  return { client, read, ledgerOf, creditHeld };
+  /** TaskPosted logs, decoded with the deployed TaskMarket's own ABI (no copy of the event's signature to go stale). */
+  const postedTasks = async (taskId?: `0x${string}`) =>
+    (await client().getContractEvents({
+      address: contracts().TaskMarket!.address,
+      abi: contracts().TaskMarket!.abi,
+      eventName: "TaskPosted",
+      args: taskId ? { taskId } : undefined,
+      fromBlock: 0n,
+      toBlock: "latest",
+    })) as unknown as readonly PostedLog[];
+  return { client, read, ledgerOf, creditHeld, postedTasks };
 }

@@ -14,30 +14,33 @@ import { test, expect, type BrowserContext, type Page } from "@playwright/test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Address, type Hex, bytesToHex } from "viem";
+import { type Address, type Hex, bytesToHex, createWalletClient, hexToString, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { foundry } from "viem/chains";
 import { parseCid } from "../../lib/ipfs/index.ts";
 import { cidDigest } from "../../lib/protocol/hashes.ts";
 import { bpsShare, defaultParams, escrowFor } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { outputCidString } from "../../wasm-tasks/digest.ts";
-import { imageResize } from "../../wasm-tasks/image-resize/index.ts";
-import { type Contracts, chainReader, loadContracts, newAppContext, register } from "./app.ts";
+import { imageResize, imageResizeSpec } from "../../wasm-tasks/image-resize/index.ts";
+import { type Contracts, chainReader, loadContracts, moveChainClock, newAppContext, postFromForm, register } from "./app.ts";
 import { Stack } from "./stack.ts";
 import { HeadlessWorker } from "../support/headless-worker.ts";
 
 test.describe.configure({ mode: "serial" });
 
 const PHOTO = join(import.meta.dirname, "../../wasm-tasks/image-resize/fixtures/photo-320x240.jpg");
-/** The post form's starting spec for image-resize (app/_lib/task-types.ts exampleSpecs). */
-const SPEC = { width: 640, height: 480, fit: "contain", format: "jpeg" } as const;
 const BOUNTY = 1_000n; // mCC, posted as "1"
 const p = defaultParams;
 
 const stack = new Stack();
 let contracts: Contracts;
-const { client, read, creditHeld } = chainReader(stack, () => contracts);
+const { client, read, creditHeld, postedTasks } = chainReader(stack, () => contracts);
 let dir: string;
 let verifiers: HeadlessWorker[] = [];
+/** An honest server owner's worker (`--roles worker`), started in the cheating-worker test. */
+let honestWorker: HeadlessWorker | undefined;
+const processes = () => [...verifiers, ...(honestWorker ? [honestWorker] : [])];
 let requesterCtx: BrowserContext;
 let workerCtx: BrowserContext;
 let requesterPage: Page;
@@ -53,20 +56,18 @@ const accountOf = async (a: Address): Promise<Account> => {
 };
 const reputationOf = async (a: Address) => Number((await read<{ reputation: number }>("WorkerRegistry", "workerOf", [a])).reputation);
 const taskOf = (id: Hex) => read<{ status: number; worker: Address; workValue: number }>("TaskMarket", "taskOf", [id]);
-const accounts = () => [requester, tabWorker, ...verifiers.map((v) => v.address)];
+const accounts = () => [requester, tabWorker, ...processes().map((v) => v.address)];
 
 async function expectConserved() {
   const { held, issued } = await creditHeld(accounts(), taskIds);
   expect(held, "credit conservation: balances + genesis + stakes + escrows + treasury == genesis issued").toBe(issued);
 }
 
-const rpc = (method: string, params: unknown[]) =>
-  fetch(stack.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
 
 /** What every party did, for a failure message. */
 async function logs(): Promise<string> {
   const tab = await workerPage.getByTestId("earn-log").textContent().catch(() => "(no earn log)");
-  return [`--- worker tab\n${tab}`, ...verifiers.map((v) => `--- ${v.name}\n${v.output.split("\n").slice(-25).join("\n")}`)].join("\n");
+  return [`--- worker tab\n${tab}`, ...processes().map((v) => `--- ${v.name}\n${v.output.split("\n").slice(-25).join("\n")}`)].join("\n");
 }
 
 async function waitForStatus(id: Hex, want: (s: number) => boolean, what: string, timeout: number): Promise<number> {
@@ -84,24 +85,47 @@ async function waitForStatus(id: Hex, want: (s: number) => boolean, what: string
 async function passAuditWindow(id: Hex, status: number) {
   const closesAt =
     status === TaskStatus.Accepted ? Number(await read<bigint>("TaskMarket", "auditWindowClosesAt", [id])) : Number((await client().getBlock()).timestamp) + p.auditWindow;
-  await rpc("evm_setNextBlockTimestamp", [closesAt + 60]);
-  await rpc("evm_mine", []);
+  await moveChainClock(stack, closesAt + 60);
 }
 
 /** Posts a replicated image-resize task of the photo from the requester's tab. */
-async function postImage(): Promise<Hex> {
-  await requesterPage.goto("/post");
-  await expect(requesterPage.getByLabel("Task type")).toBeVisible({ timeout: 120_000 });
-  await requesterPage.getByLabel("Task type").selectOption({ label: "image-resize" });
-  await requesterPage.getByLabel(/^Input file/).setInputFiles(PHOTO);
-  await expect(requesterPage.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
-  await requesterPage.getByRole("radio", { name: /replicated/ }).check();
-  await requesterPage.getByLabel(/^Bounty/).fill("1");
-  await requesterPage.getByRole("button", { name: "Post task" }).click();
-  await expect(requesterPage.getByText("Posted.")).toBeVisible({ timeout: 60_000 });
-  const id = (await requesterPage.getByRole("link", { name: "Open the task page" }).getAttribute("href"))!.replace("/tasks/", "") as Hex;
+async function postImage(size?: { width: number; height: number }): Promise<Hex> {
+  const spec = size ? { width: String(size.width), height: String(size.height) } : undefined;
+  const id = await postFromForm(requesterPage, { type: "image-resize", input: PHOTO, bounty: "1", mode: "replicated", spec });
   taskIds.push(id);
   return id;
+}
+
+
+/** Restarts the worker tab's engine with these roles and this test-only cheat (none: honest). */
+async function restartTab(options: { claim: boolean; verify: boolean; cheats?: string }) {
+  await workerPage.goto("/earn");
+  const stop = workerPage.getByRole("button", { name: "Stop earning" });
+  const start = workerPage.getByRole("button", { name: "Start earning" });
+  await expect(stop.or(start)).toBeVisible({ timeout: 120_000 });
+  if (await stop.isVisible()) await stop.click();
+  await expect(start).toBeVisible({ timeout: 120_000 });
+  await workerPage.evaluate((c) => (c ? localStorage.setItem("computecredit-test-cheats", c) : localStorage.removeItem("computecredit-test-cheats")), options.cheats ?? "");
+  await workerPage.reload();
+  await expect(start).toBeVisible({ timeout: 120_000 });
+  await workerPage.getByRole("checkbox", { name: /Claim and work tasks/ }).setChecked(options.claim);
+  await workerPage.getByRole("checkbox", { name: /Verify and audit/ }).setChecked(options.verify);
+  await start.click();
+  await expect(stop).toBeVisible({ timeout: 60_000 });
+}
+
+const events = async (eventName: string, taskId: Hex) =>
+  (await client().getContractEvents({ address: contracts.TaskMarket!.address, abi: contracts.TaskMarket!.abi, eventName, args: { taskId }, fromBlock: 0n })) as unknown as {
+    args: Record<string, unknown>;
+  }[];
+
+async function waitForEvent(eventName: string, taskId: Hex, timeout: number, where: (args: Record<string, unknown>) => boolean = () => true) {
+  await expect
+    .poll(async () => (await events(eventName, taskId)).some((e) => where(e.args)), { timeout, intervals: [100], message: `${eventName} for ${taskId}` })
+    .toBe(true)
+    .catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\n${await logs()}`);
+    });
 }
 
 test.beforeAll(async ({ browser }) => {
@@ -125,10 +149,11 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async () => {
   await requesterCtx?.close();
   await workerCtx?.close();
-  const codes = await Promise.all(verifiers.map((v) => v.stop()));
+  await Promise.all(processes().map((v) => v.stop()));
   await stack.dispose();
   if (dir) rmSync(dir, { recursive: true, force: true });
-  expect(codes, "the headless verifiers stop cleanly on Ctrl-C").toEqual(verifiers.map(() => 0));
+  // npm itself ends by the signal; the worker's last line gives its own exit code.
+  for (const v of processes()) expect(v.output, `${v.name} stops cleanly on Ctrl-C`).toMatch(/stopped: .*\(exit code 0\)/);
 });
 
 test("honest path: a worker tab earns from a requester tab's image-resize task, verified by two npm run worker processes", async () => {
@@ -162,7 +187,10 @@ test("honest path: a worker tab earns from a requester tab's image-resize task, 
 
   // The round: the tab, and the two headless verifiers drawn from the pool; all three revealed the same output.
   const input = new Uint8Array(readFileSync(PHOTO));
-  const expected = await imageResize.run(input, SPEC);
+  // The spec as posted (the form's starting spec, through the type's schema), read back from the chain.
+  const [posted] = await postedTasks(taskId);
+  const spec = imageResizeSpec.parse(JSON.parse(hexToString(posted!.args.spec)));
+  const expected = await imageResize.run(input, spec);
   const expectedDigest = cidDigest(bytesToHex(parseCid(await outputCidString(expected)).bytes));
   const round = await read<{ members: readonly { account: Address; status: number }[]; sealOrDigest: readonly Hex[] }>("TaskMarket", "roundOf", [taskId]);
   expect(round.members[0]!.account).toBe(tabWorker);
@@ -219,4 +247,194 @@ test("honest path: a worker tab earns from a requester tab's image-resize task, 
   await expect(workerPage.getByTestId("earned")).toContainText("1 CC");
   await requesterPage.goto(`/tasks/${taskId}`);
   await expect(requesterPage.getByTestId("timeline")).toContainText("the worker was paid 1 CC", { timeout: 60_000 });
+});
+
+test("cheating worker: a worker tab's corrupted output is outvoted, it is slashed, and an honest npm run worker completes the task", async () => {
+  test.setTimeout(600_000);
+  // The test-only cheat switch, read by a development build's earn tab at start (workers/earn/cheats.ts).
+  await workerPage.goto("/earn");
+  await workerPage.getByRole("button", { name: "Stop earning" }).click();
+  await expect(workerPage.getByRole("button", { name: "Start earning" })).toBeVisible({ timeout: 60_000 });
+  await workerPage.evaluate(() => localStorage.setItem("computecredit-test-cheats", "corrupt:worker"));
+  await workerPage.reload();
+  await workerPage.getByRole("button", { name: "Start earning" }).click();
+  await expect(workerPage.getByRole("button", { name: "Stop earning" })).toBeVisible({ timeout: 60_000 });
+
+  const before = new Map<Address, Account>();
+  for (const a of accounts()) before.set(a, await accountOf(a));
+  const treasuryBefore = await read<bigint>("CreditLedger", "treasury");
+  const reputationBefore = await reputationOf(tabWorker);
+  const taskId = await postImage();
+  const escrow = escrowFor(BOUNTY, 0, p);
+
+  // The tab claims and commits garbage; the two verifiers (the only pool members besides the worker) recompute
+  // honestly; the worker is outvoted.
+  const rejected = async () =>
+    (await client().getContractEvents({ address: contracts.TaskMarket!.address, abi: contracts.TaskMarket!.abi, eventName: "TaskRejected", args: { taskId }, fromBlock: 0n })) as unknown as { args: { worker: Address; reason: number } }[];
+  await expect
+    .poll(async () => (await rejected()).length, { timeout: 300_000, message: "the corrupted result to be rejected" })
+    .toBe(1)
+    .catch(async (error: unknown) => {
+      throw new Error(`${String(error)}\n${await logs()}`);
+    });
+  const [rejection] = await rejected();
+  expect(rejection!.args.worker).toBe(tabWorker);
+  expect((await taskOf(taskId)).status, "back in the queue").toBe(TaskStatus.Open);
+  expect(await read<boolean>("TaskMarket", "excluded", [taskId, tabWorker]), "the cheater may not claim it again").toBe(true);
+
+  // The cheater's claim stake is slashed; each verifier that exposed it is paid its fee out of the slash (not out of
+  // the requester's escrow, which stays whole for the next round); reputation -1.
+  const claimLock = bpsShare(BOUNTY, p.claimStakeBps);
+  const fee = bpsShare(BOUNTY, p.verifierFeeBps);
+  const cheater = await accountOf(tabWorker);
+  expect(before.get(tabWorker)!.stake - cheater.stake, "slashed its claim stake").toBe(claimLock);
+  expect(cheater.lockedStake).toBe(0n);
+  for (const v of verifiers) {
+    const now = await accountOf(v.address);
+    const was = before.get(v.address)!;
+    expect(now.balance + now.genesis - (was.balance + was.genesis), `${v.name} is paid its fee out of the slash`).toBe(fee);
+  }
+  expect((await read<bigint>("CreditLedger", "treasury")) - treasuryBefore, "the rest of the slash goes to the treasury").toBe(claimLock - 2n * fee);
+  expect((await read<{ amount: bigint }>("CreditLedger", "escrowOf", [taskId])).amount, "the escrow stays whole").toBe(escrow);
+  expect(await reputationOf(tabWorker)).toBe(reputationBefore - 1);
+  await expectConserved();
+  // The requester's card says why the task is back in the queue.
+  await requesterPage.goto("/my-tasks");
+  await expect(requesterPage.getByTestId("my-tasks").locator(`li[data-task-id="${taskId}"]`)).toContainText("An earlier worker's result was rejected", { timeout: 60_000 });
+
+  // An honest server owner's worker takes it from the queue and it is accepted.
+  await workerPage.getByRole("button", { name: "Stop earning" }).click();
+  await workerPage.evaluate(() => localStorage.removeItem("computecredit-test-cheats"));
+  const honest = new HeadlessWorker("honest-worker", { rpcPort: stack.rpcPort, ipfsPort: stack.ipfsPort, appPort: stack.appPort, dataDir: stack.dataDir }, join(dir, "worker.key"), ["--roles", "worker", "--stake", "2"]);
+  honestWorker = honest; // stopped (and its exit code checked) with the verifiers
+  honest.start();
+  await waitForStatus(taskId, (s) => s === TaskStatus.Accepted || s === TaskStatus.Auditing, "the honest worker's result to be accepted", 300_000);
+  expect((await taskOf(taskId)).worker).toBe(honest.address);
+  await expectConserved();
+});
+
+test("closed tab: a worker tab closed mid-task lets its claim lapse, pays for it, and another worker completes the task", async () => {
+  test.setTimeout(600_000);
+  // Only the tab may claim at first: the headless worker waits.
+  await honestWorker!.stop();
+  await restartTab({ claim: true, verify: false });
+  // Out of the verifier pool too: a closed tab drawn to verify the next round would be a silent verifier.
+  await workerPage.goto("/account");
+  await workerPage.getByRole("button", { name: "Leave the verifier pool" }).click();
+  await expect(workerPage.getByRole("button", { name: "Join the verifier pool" })).toBeVisible({ timeout: 60_000 });
+  const before = await accountOf(tabWorker);
+  // A large output, so that the tab is still computing when it is closed.
+  const taskId = await postImage({ width: 4000, height: 3000 });
+  await waitForEvent("TaskClaimed", taskId, 120_000, (a) => a.worker === tabWorker);
+  await workerPage.close();
+  // Give a closing tab's last request time to land, then check it never committed.
+  await new Promise((r) => setTimeout(r, 3_000));
+  expect(await events("ResultCommitted", taskId), "the tab was closed before its commit").toHaveLength(0);
+  const claim = await read<{ claimDeadline: number }>("TaskMarket", "taskOf", [taskId]);
+  await moveChainClock(stack, Number(claim.claimDeadline) + 1);
+
+  // The server owner's worker comes back: the lapsed claim is as good as open, and its claim expires the tab's.
+  honestWorker!.start();
+  await waitForEvent("ClaimExpiredReopened", taskId, 120_000, (a) => a.worker === tabWorker);
+  await waitForStatus(taskId, (s) => s === TaskStatus.Accepted || s === TaskStatus.Auditing, "the other worker's result to be accepted", 300_000);
+  expect((await taskOf(taskId)).worker).toBe(honestWorker!.address);
+  // The lapse cost the tab's account 1% of the bounty from its stake (expirySlashBps), and its claim lock is free.
+  const after = await accountOf(tabWorker);
+  expect(before.stake - after.stake).toBe(bpsShare(BOUNTY, p.expirySlashBps));
+  expect(after.lockedStake).toBe(0n);
+  await expectConserved();
+
+  // The tab comes back: it remembers it was earning, resumes, and holds nothing any more.
+  workerPage = await workerCtx.newPage();
+  await workerPage.goto("/earn");
+  await expect(workerPage.getByRole("button", { name: "Stop earning" })).toBeVisible({ timeout: 120_000 });
+});
+
+test("dishonest verifier: a verifier tab that reports a wrong result is outvoted, the task is accepted, and the liar is slashed when it is final", async () => {
+  test.setTimeout(600_000);
+  // A pool of exactly the tab and one honest verifier, so that both are drawn: the second verifier leaves it.
+  const [, v2] = verifiers;
+  await v2!.stop();
+  const key = readFileSync(v2!.keyFile, "utf8").trim() as Hex;
+  const wallet = createWalletClient({ account: privateKeyToAccount(key), chain: { ...foundry, id: 31337 }, transport: http(stack.rpcUrl) });
+  const registry = contracts.WorkerRegistry!;
+  await client().waitForTransactionReceipt({ hash: await wallet.writeContract({ address: registry.address, abi: registry.abi, functionName: "leaveVerifierPool", args: [] }) });
+  await restartTab({ claim: false, verify: true, cheats: "corrupt:verifier" });
+  // The tasks the earlier tests left accepted become final first, so that the movements below are this task's alone.
+  for (const id of taskIds) {
+    const status = (await taskOf(id)).status;
+    if (status !== TaskStatus.Accepted && status !== TaskStatus.Auditing) continue;
+    await passAuditWindow(id, status);
+    await waitForStatus(id, (s) => s === TaskStatus.Final, "an earlier task to be finalized by its worker", 120_000);
+  }
+
+  const before = new Map<Address, Account>();
+  for (const a of accounts()) before.set(a, await accountOf(a));
+  const treasuryBefore = await read<bigint>("CreditLedger", "treasury");
+  const taskId = await postImage();
+  const accepted = await waitForStatus(taskId, (s) => s === TaskStatus.Accepted || s === TaskStatus.Auditing, "the task to be accepted despite the liar", 300_000);
+  const round = await read<{ members: readonly { account: Address; status: number }[]; sealOrDigest: readonly Hex[] }>("TaskMarket", "roundOf", [taskId]);
+  expect(round.members[0]!.account).toBe(honestWorker!.address);
+  const liar = round.members.findIndex((m) => m.account === tabWorker);
+  const honest = round.members.findIndex((m) => m.account === verifiers[0]!.address);
+  expect(liar, "the verifier tab was drawn").toBeGreaterThan(0);
+  expect(honest, "the honest verifier was drawn").toBeGreaterThan(0);
+  expect(round.sealOrDigest[honest], "the honest verifier agrees with the worker").toBe(round.sealOrDigest[0]);
+  expect(round.sealOrDigest[liar], "the tab revealed something else").not.toBe(round.sealOrDigest[0]);
+
+  await passAuditWindow(taskId, accepted);
+  await waitForStatus(taskId, (s) => s === TaskStatus.Final, "the worker to finalize the task", 120_000);
+  // The worker is paid its bounty, the agreeing verifier its fee; the liar gets no fee and loses its duty lock
+  // (rejectSlashBps of the bounty) to the treasury; its unpaid fee returns to the requester.
+  const fee = bpsShare(BOUNTY, p.verifierFeeBps);
+  const platformFee = bpsShare(BOUNTY, p.platformFeeBps);
+  const lock = bpsShare(BOUNTY, p.rejectSlashBps);
+  const held = async (a: Address) => {
+    const now = await accountOf(a);
+    const was = before.get(a)!;
+    return { credit: now.balance + now.genesis - (was.balance + was.genesis), stake: now.stake - was.stake, lockedStake: now.lockedStake - was.lockedStake };
+  };
+  expect(await held(honestWorker!.address)).toEqual({ credit: BOUNTY, stake: 0n, lockedStake: 0n });
+  expect(await held(verifiers[0]!.address)).toEqual({ credit: fee, stake: 0n, lockedStake: 0n });
+  expect(await held(tabWorker)).toEqual({ credit: 0n, stake: -lock, lockedStake: 0n });
+  expect(await held(requester)).toEqual({ credit: -(BOUNTY + fee + platformFee), stake: 0n, lockedStake: 0n });
+  expect((await read<bigint>("CreditLedger", "treasury")) - treasuryBefore).toBe(platformFee + lock);
+  await expectConserved();
+});
+
+test("closed verifier tab: a verifier tab closed after its commit comes back before the reveal deadline and reveals with the salt it stored", async () => {
+  test.setTimeout(600_000);
+  const [v1] = verifiers;
+  await restartTab({ claim: false, verify: true });
+  // The other verifier waits, so that the reveal phase cannot open while the tab is still there.
+  await v1!.stop();
+  const taskId = await postImage();
+  await waitForEvent("ResultCommitted", taskId, 300_000, (a) => a.account === tabWorker);
+  await workerPage.close();
+  expect(await events("ResultRevealed", taskId), "nothing revealed yet").toHaveLength(0);
+
+  v1!.start();
+  await waitForEvent("ResultCommitted", taskId, 300_000, (a) => a.account === v1!.address);
+  // The tab comes back within the reveal window: it resumes earning and reveals from the salt in IndexedDB.
+  workerPage = await workerCtx.newPage();
+  await workerPage.goto("/earn");
+  await waitForEvent("ResultRevealed", taskId, 180_000, (a) => a.account === tabWorker);
+  await waitForStatus(taskId, (s) => s === TaskStatus.Accepted || s === TaskStatus.Auditing, "the task to be accepted with the tab's reveal", 120_000);
+  const round = await read<{ members: readonly { account: Address; status: number }[]; sealOrDigest: readonly Hex[] }>("TaskMarket", "roundOf", [taskId]);
+  expect(round.members.map((m) => Number(m.status)), "all three revealed, the tab too").toEqual([3, 3, 3]);
+  expect(round.sealOrDigest[round.members.findIndex((m) => m.account === tabWorker)]).toBe(round.sealOrDigest[0]);
+  // Its salt is gone from the store once revealed.
+  const salts = await workerPage.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open("computecredit-earn");
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const keys = open.result.transaction("kv").objectStore("kv").getAllKeys();
+          keys.onsuccess = () => resolve((keys.result as string[]).filter((k) => k.startsWith("secret:")).length);
+        };
+      }),
+  );
+  expect(salts, "no salt left once revealed").toBe(0);
+  await expectConserved();
 });

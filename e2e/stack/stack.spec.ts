@@ -27,9 +27,6 @@ const PNG = join(FIXTURES, "alpha-200x150.png");
 const CLIENT_MODULE = join(import.meta.dirname, "../../app/_components/ui.tsx");
 const IMAGE_MAX_BYTES = 32 * 1024 * 1024; // wasm-tasks/image-resize MAX_INPUT_BYTES
 const BOUNTY = "1.25"; // CC
-const taskPosted = parseAbiItem(
-  "event TaskPosted(bytes32 indexed taskId, address indexed requester, uint8 indexed typeId, uint8 mode, uint256 bounty, uint256 deadline, uint256 claimWindow, address preferredWorker, uint256 zkInputCommitment, bytes inputCid, bytes spec)",
-);
 
 type Pin = { cid: string };
 
@@ -42,10 +39,8 @@ let postedTaskId: Hex;
 let postedCid: string;
 let postedEscrow: bigint;
 
-const { client: chain, read, ledgerOf } = chainReader(stack, () => contracts);
+const { client: chain, read, ledgerOf, postedTasks: postedLogs } = chainReader(stack, () => contracts);
 const newAppContext = (browser: Browser) => newContext(browser, stack);
-const postedLogs = async () =>
-  chain().getLogs({ address: contracts.TaskMarket!.address, event: taskPosted, fromBlock: 0n, toBlock: "latest" });
 const pins = async (): Promise<string[]> => {
   const res = await fetch(`${stack.ipfsUrl}/pins`);
   expect(res.ok).toBe(true);

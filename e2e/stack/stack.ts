@@ -15,7 +15,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -93,6 +93,10 @@ export class Stack {
   get ipfsUrl(): string {
     return `http://127.0.0.1:${this.ipfsPort}`;
   }
+  /** Next's build folder (CC_NEXT_DIST_DIR) this stack's app builds into and serves from. */
+  get nextDir(): string {
+    return resolve(root, process.env.CC_E2E_NEXT_DIST_DIR ?? (this.prod ? ".next-e2e-prod" : ".next-e2e"));
+  }
   get stateFile(): string {
     return join(this.dataDir, "chain", "state.json");
   }
@@ -125,7 +129,7 @@ export class Stack {
         CC_RPC_PORT: String(this.rpcPort),
         CC_IPFS_PORT: String(this.ipfsPort),
         CC_APP_PORT: String(this.appPort),
-        CC_NEXT_DIST_DIR: process.env.CC_E2E_NEXT_DIST_DIR ?? (this.prod ? ".next-e2e-prod" : ".next-e2e"),
+        CC_NEXT_DIST_DIR: relative(root, this.nextDir),
         NEXT_TELEMETRY_DISABLED: "1",
       },
     });

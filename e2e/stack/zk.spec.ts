@@ -18,20 +18,17 @@ import { cidString } from "../../app/_lib/results.ts";
 import { computePayload, downscale, inputCommitment, zkDownscale } from "../../wasm-tasks/zk-downscale/index.ts";
 import { decodeOutput } from "../../wasm-tasks/zk-common/proof.ts";
 import { cidDigest, computeCommitment } from "../../lib/protocol/hashes.ts";
-import { type Contracts, chainReader, loadContracts, newAppContext, register } from "./app.ts";
+import { type Contracts, chainReader, loadContracts, moveChainClock, newAppContext, postFromForm, register } from "./app.ts";
 import { Stack } from "./stack.ts";
 
 test.describe.configure({ mode: "serial" });
 
-const taskPosted = parseAbiItem(
-  "event TaskPosted(bytes32 indexed taskId, address indexed requester, uint8 indexed typeId, uint8 mode, uint256 bounty, uint256 deadline, uint256 claimWindow, uint256 inputBytes, uint256 workValue, address preferredWorker, uint256 zkInputCommitment, bytes inputCid, bytes spec)",
-);
 const BOUNTY = 500n; // mCC, posted as "0.5"
 const PHOTO = join(import.meta.dirname, "../../wasm-tasks/image-resize/fixtures/photo-320x240.jpg");
 
 const stack = new Stack();
 let contracts: Contracts;
-const { client, read, ledgerOf, creditHeld } = chainReader(stack, () => contracts);
+const { client, read, ledgerOf, creditHeld, postedTasks } = chainReader(stack, () => contracts);
 let requesterCtx: BrowserContext;
 let workerCtx: BrowserContext;
 let requesterPage: Page;
@@ -54,18 +51,7 @@ async function expectConserved() {
 
 /** Posts a zk-downscale task from the requester's tab: raw tile pixels, or an image file the form turns into a tile. */
 async function postZkTile(input: Uint8Array | string, name = "tile.gray"): Promise<Hex> {
-  await requesterPage.goto("/post");
-  await expect(requesterPage.getByLabel("Task type")).toBeVisible({ timeout: 120_000 });
-  await requesterPage.getByLabel("Task type").selectOption({ label: "zk-downscale" });
-  await requesterPage
-    .getByLabel(/^Input file/)
-    .setInputFiles(typeof input === "string" ? input : { name, mimeType: "application/octet-stream", buffer: Buffer.from(input) });
-  await expect(requesterPage.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
-  await expect(requesterPage.getByRole("radio", { name: "zk proof" })).toBeChecked();
-  await requesterPage.getByLabel(/^Bounty/).fill("0.5");
-  await requesterPage.getByRole("button", { name: "Post task" }).click();
-  await expect(requesterPage.getByText("Posted.")).toBeVisible({ timeout: 60_000 });
-  const id = (await requesterPage.getByRole("link", { name: "Open the task page" }).getAttribute("href"))!.replace("/tasks/", "") as Hex;
+  const id = await postFromForm(requesterPage, { type: "zk-downscale", input: typeof input === "string" ? input : { name, bytes: input }, bounty: "0.5", mode: "zk" });
   taskIds.push(id);
   return id;
 }
@@ -106,7 +92,7 @@ test("a zk task goes from post to acceptance in the browser: a worker tab proves
   const taskId = await postZkTile(PHOTO);
   firstTask = taskId;
   await expect(requesterPage.getByRole("img", { name: "The 64 by 64 grayscale tile made from your image" })).toBeVisible();
-  const [posted] = await client().getLogs({ address: contracts.TaskMarket!.address, event: taskPosted, args: { taskId }, fromBlock: 0n });
+  const [posted] = await postedTasks(taskId);
   const pixels = await fetchVerified(stack.ipfsUrl, cidString(posted!.args.inputCid!)!);
   expect(pixels.length).toBe(64 * 64);
   expect(new Set(pixels).size, "a real picture, not a flat tile").toBeGreaterThan(20);
@@ -324,10 +310,7 @@ test("once the audit window has closed, the worker tab's engine finalizes the fi
   expect((await taskOf(firstTask)).status).toBe(TaskStatus.Accepted);
   // Move the chain's clock past the audit window (1 day); the engine and the app judge windows by block time.
   const closesAt = await read<bigint>("TaskMarket", "auditWindowClosesAt", [firstTask]);
-  const rpc = (method: string, params: unknown[]) =>
-    fetch(stack.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-  await rpc("evm_setNextBlockTimestamp", [Number(closesAt) + 60]);
-  await rpc("evm_mine", []);
+  await moveChainClock(stack, Number(closesAt) + 60);
   // Nothing stalls for want of a caller: the worker, which is owed the pay, finalizes its task.
   await expect
     .poll(async () => (await taskOf(firstTask)).status, { timeout: 90_000, message: `the worker tab's engine log:\n${await workerPage.getByTestId("earn-log").textContent().catch(() => "(no log)")}` })

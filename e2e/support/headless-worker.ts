@@ -1,6 +1,6 @@
 /**
  * `npm run worker` as a server owner runs it, started from a test against a stack of e2e/stack/stack.ts: its own
- * key file (created by the process), its own process group (Ctrl-C reaches npm, tsx and the worker alike), the
+ * key file (created by the process), its own process group (Ctrl-C reaches npm and the worker alike), the
  * stack's ports through the same CC_* variables `npm run dev` reads. Nothing here reaches into the process: the
  * test reads what it prints and what the chain says.
  */
@@ -25,11 +25,17 @@ export class HeadlessWorker {
     private readonly stack: StackPorts,
     readonly keyFile: string,
     private readonly args: readonly string[] = [],
+    /** Test-only cheats (workers/earn/cheats.ts): runs the cheating entry e2e/support/cheating-worker.ts instead. */
+    private readonly cheats?: string,
   ) {}
 
   start(): void {
     this.text = "";
-    this.proc = spawn("npm", ["run", "--silent", "worker", "--", "--key-file", this.keyFile, "--cores", "1", "--tick-ms", "1000", ...this.args], {
+    const flags = ["--key-file", this.keyFile, "--cores", "1", "--tick-ms", "1000", ...this.args];
+    const [command, args] = this.cheats
+      ? [join(root, "node_modules/.bin/node"), ["--import", "tsx", "e2e/support/cheating-worker.ts", "--cheats", this.cheats, ...flags]]
+      : ["npm", ["run", "--silent", "worker", "--", ...flags]];
+    this.proc = spawn(command, args, {
       cwd: root,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
@@ -76,17 +82,11 @@ export class HeadlessWorker {
     }
   }
 
-  /**
-   * Ctrl-C, as in its terminal; waits for it to finish what it holds and exit. Resolves to the exit code the worker
-   * printed on its last line (npm, the process started here, reports a Ctrl-C'd script as killed by SIGINT whatever
-   * the script's own code), or to npm's code or signal when the worker printed none.
-   */
+  /** Ctrl-C, as in its terminal; waits for it to finish what it holds and exit. */
   async stop(timeoutMs = 60_000): Promise<number | string | null> {
-    const printed = () => {
-      const codes = [...this.text.matchAll(/\(exit code (\d+)\)\s*$/gm)];
-      return codes.length > 0 ? Number(codes[codes.length - 1]![1]) : undefined;
-    };
-    if (!this.proc || this.proc.exitCode !== null) return printed() ?? this.proc?.exitCode ?? null;
+    if (!this.proc) return null;
+    // npm ends by the signal (signalCode, no exitCode): either means the group is gone.
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return this.proc.exitCode ?? this.proc.signalCode;
     process.kill(-this.proc.pid!, "SIGINT");
     const timer = setTimeout(() => {
       try {
@@ -96,8 +96,7 @@ export class HeadlessWorker {
       }
     }, timeoutMs);
     try {
-      const exit = await this.exit!;
-      return printed() ?? exit;
+      return await this.exit!;
     } finally {
       clearTimeout(timer);
     }

@@ -3,7 +3,7 @@
  * Pure: the same events always give the same tasks.
  */
 import type { Address, Hex } from "viem";
-import { TaskStatus } from "../protocol/status.ts";
+import { TaskStatus, workerAtFault } from "../protocol/status.ts";
 import { type ChainEvent, sameAddress } from "./events.ts";
 
 export type TaskView = {
@@ -22,6 +22,8 @@ export type TaskView = {
   spec: Hex;
   status: TaskStatus;
   worker: Address | undefined;
+  /** Unix seconds after which the current claim has lapsed: anyone's claim then expires it and takes the task. */
+  claimDeadline: number | undefined;
   postedBlock: bigint;
   /** Digest of the accepted result (replicated) once accepted. */
   acceptedDigest: Hex | undefined;
@@ -34,6 +36,8 @@ export type TaskView = {
   revealed: Record<string, Hex>;
   /** The accepted result is the type's canonical "input cannot be processed" output. */
   inputRejected: boolean;
+  /** Accounts the contract keeps out of this task's claims and draws: a worker rejected by its fault, a replaced silent verifier. */
+  excluded: Address[];
   /** When the accepted task became Accepted (block of TaskAccepted/TaskProved): its pay is pending until final. */
   acceptedBlock: bigint | undefined;
   /** What the worker was paid when the task became final. */
@@ -66,6 +70,7 @@ export function foldTasks(events: readonly ChainEvent[]): Map<Hex, TaskView> {
         spec: e.args.spec as Hex,
         status: TaskStatus.Open,
         worker: undefined,
+        claimDeadline: undefined,
         postedBlock: e.blockNumber,
         acceptedDigest: undefined,
         outputCid: undefined,
@@ -73,6 +78,7 @@ export function foldTasks(events: readonly ChainEvent[]): Map<Hex, TaskView> {
         outputCommitment: undefined,
         revealed: {},
         inputRejected: false,
+        excluded: [],
         acceptedBlock: undefined,
         workerPay: undefined,
         events: [e],
@@ -86,10 +92,15 @@ export function foldTasks(events: readonly ChainEvent[]): Map<Hex, TaskView> {
       case "TaskClaimed":
         t.status = TaskStatus.Claimed;
         t.worker = e.args.worker as Address;
+        t.claimDeadline = Number(e.args.claimDeadline);
+        break;
+      case "TaskRejected":
+        if (workerAtFault(Number(e.args.reason))) t.excluded.push(e.args.worker as Address);
+        t.status = TaskStatus.Open;
+        t.worker = undefined;
         break;
       case "ClaimReleased":
       case "ClaimExpiredReopened":
-      case "TaskRejected":
         t.status = TaskStatus.Open;
         t.worker = undefined;
         break;
@@ -97,6 +108,7 @@ export function foldTasks(events: readonly ChainEvent[]): Map<Hex, TaskView> {
         if (t.status === TaskStatus.Claimed && sameAddress(e.args.account, t.worker)) t.status = TaskStatus.Committed;
         break;
       case "VerifierReplaced":
+        t.excluded.push(e.args.silent as Address);
         break;
       case "ResultRevealed":
         if (t.status === TaskStatus.Committed) t.status = TaskStatus.Revealing;

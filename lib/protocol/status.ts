@@ -18,6 +18,12 @@ export const TaskStatus = {
 } as const;
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 
+/** Why a replicated round rejected its worker, mirroring `ITaskMarket.RejectReason` (same order). */
+export const RejectReason = { VerifiersDisagreed: 0, WorkerSilent: 1, NoConsensus: 2, DrawLapsed: 3 } as const;
+export type RejectReason = (typeof RejectReason)[keyof typeof RejectReason];
+/** Every reason but NoConsensus is the worker's fault: it is slashed and excluded from the task. */
+export const workerAtFault = (reason: number): boolean => reason !== RejectReason.NoConsensus;
+
 export const taskStatusName = (status: number): string =>
   Object.entries(TaskStatus).find(([, value]) => value === status)?.[0] ?? `Unknown(${status})`;
 

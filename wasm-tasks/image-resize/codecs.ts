@@ -19,6 +19,7 @@ import mozjpegDecFactory from "@jsquash/jpeg/codec/dec/mozjpeg_dec.js";
 import mozjpegEncFactory from "@jsquash/jpeg/codec/enc/mozjpeg_enc.js";
 import webpDecFactory from "@jsquash/webp/codec/dec/webp_dec.js";
 import webpEncFactory from "@jsquash/webp/codec/enc/webp_enc.js";
+import { TaskError } from "../errors.ts";
 
 export type Rgba = { width: number; height: number; data: Uint8Array };
 
@@ -45,7 +46,13 @@ const compiled = new Map<WasmName, Promise<WebAssembly.Module>>();
 function loadModule(name: WasmName): Promise<WebAssembly.Module> {
   let pending = compiled.get(name);
   if (!pending) {
-    pending = (isNode ? readFromDisk(WASM_FILES[name]) : fetchFromServer(WASM_FILES[name])).then((bytes) => WebAssembly.compile(bytes));
+    pending = (isNode ? readFromDisk(WASM_FILES[name]) : fetchFromServer(WASM_FILES[name])).then(
+      (bytes) => WebAssembly.compile(bytes),
+      // Typed apart from the decoders' own failures: a codec that does not load says nothing about the input.
+      (error: unknown) => {
+        throw new TaskError("unavailable", `the ${name} codec could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      },
+    );
     // A failed load must not poison the cache: the next run retries.
     pending.catch(() => compiled.delete(name));
     compiled.set(name, pending);

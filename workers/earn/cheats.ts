@@ -4,9 +4,9 @@
  *
  * It cannot be turned on in what users run:
  * - the app reads it only where `process.env.NODE_ENV !== "production"`, a condition Next replaces by `false` in
- *   `next build`, so the bundler drops the code (e2e/cheats.spec.ts checks the built chunks hold none of it);
+ *   `next build`, so the bundler drops the code (e2e/stack/prod.spec.ts checks the built chunks hold none of it);
  * - `npm run worker` (scripts/worker.ts) never imports this module; only the test entry
- *   e2e/support/cheating-worker.ts does (a test checks scripts/worker.ts's import graph).
+ *   e2e/support/cheating-worker.ts does (scripts/worker-graph.test.ts checks both import graphs).
  *
  * A cheat is a string: `corrupt` (replace this account's computed output with garbage, whatever its role), `silent`
  * (commit, never reveal), optionally limited to a role: `corrupt:worker`, `silent:verifier`.

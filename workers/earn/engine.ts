@@ -669,7 +669,9 @@ export class EarnEngine {
   private claimMore(tasks: ReadonlyMap<Hex, TaskView>, now: number) {
     if (!this.worker || !this.params) return;
     const me = this.ports.send.account;
-    const open = [...tasks.values()].filter((t) => t.status === TaskStatus.Open);
+    // A claim past its deadline is as good as open: `claim` expires it (the lapsed worker's stake pays) and takes it.
+    const lapsed = (t: TaskView) => t.status === TaskStatus.Claimed && t.claimDeadline !== undefined && now > t.claimDeadline && !same(t.worker, me);
+    const open = [...tasks.values()].filter((t) => t.status === TaskStatus.Open || lapsed(t));
     const held = [...tasks.values()].filter((t) => t.status === TaskStatus.Claimed && same(t.worker, me)).length;
     const state: WorkerState = {
       address: me,

@@ -32,6 +32,8 @@ describe("earn policy", () => {
   it("passes over its own task, a type it lacks, a near deadline and another's reserved task", () => {
     assert.equal(whyNotTake(task({ requester: ME.toUpperCase().replace("0X", "0x") }), me(), NOW), "your own task");
     assert.equal(whyNotTake(task({ typeId: 5 }), me(), NOW), "you are not registered for this type");
+    assert.equal(whyNotTake(task({ excluded: [ME.toUpperCase().replace("0X", "0x")] }), me(), NOW), "you were excluded from it after a rejected result");
+    assert.equal(whyNotTake(task({ excluded: ["0x00000000000000000000000000000000000000bb"] }), me(), NOW), undefined);
     assert.equal(whyNotTake(task({ deadline: NOW + 30 }), me(), NOW), "too close to its deadline");
     assert.equal(whyNotTake(task({ preferredWorker: "0x00000000000000000000000000000000000000cc" }), me(), NOW), "reserved for a preferred worker");
     assert.equal(whyNotTake(task({ preferredWorker: ME }), me(), NOW), undefined);

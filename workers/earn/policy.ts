@@ -11,6 +11,8 @@ export type OpenTask = {
   /** Unix seconds. */
   deadline: number;
   preferredWorker: string | undefined;
+  /** Accounts the contract no longer lets claim it (a worker rejected by its fault, a replaced silent verifier). */
+  excluded?: readonly string[];
 };
 
 export type WorkerState = {
@@ -37,6 +39,7 @@ const same = (a: string | undefined, b: string | undefined) => !!a && !!b && a.t
 /** Why the tab passes over `task`, in words; undefined when it may claim it. */
 export function whyNotTake(task: OpenTask, me: WorkerState, nowS: number): string | undefined {
   if (same(task.requester, me.address)) return "your own task";
+  if (task.excluded?.some((a) => same(a, me.address))) return "you were excluded from it after a rejected result";
   if (((me.capabilities >> BigInt(task.typeId)) & 1n) === 0n) return "you are not registered for this type";
   if (task.deadline <= nowS + DEADLINE_SLACK_S) return "too close to its deadline";
   if (task.preferredWorker && !same(task.preferredWorker, me.address)) return "reserved for a preferred worker";

@@ -19,6 +19,7 @@ import { useChainEvents, useDeployment, useWallet } from "../../_components/Prov
 import { ActionStatus, useAction } from "../../_components/useAction";
 import { useRead } from "../../_components/useRead";
 import { useChainTaskTypes } from "../../_components/useTaskTypes";
+import { useChainTime } from "../../_components/useChainTime";
 import { ErrorNote, Loading, cc } from "../../_components/ui";
 import { SpecFields } from "./SpecFields";
 
@@ -106,8 +107,9 @@ export function PostForm() {
   const [submitError, setSubmitError] = useState<string>();
 
   const p = params.data ?? defaultParams;
+  const chainNow = useChainTime();
   // Who could claim a task of this type now (registered, not banned, capable), the requester left out.
-  const takers = chainType ? capableWorkers(workers, chainType.id, Math.floor(Date.now() / 1000), signer?.address) : [];
+  const takers = chainType ? capableWorkers(workers, chainType.id, Math.floor(chainNow ?? Date.now() / 1000), signer?.address) : [];
   const estimate = check?.ok && localType && upload.phase === "done" ? localType.estimateCost(upload.info, check.spec) : undefined;
   const inputError = check?.ok && localType && upload.phase === "done" ? localType.inputError?.(upload.info, check.spec) : undefined;
   const suggested = estimate ? (() => {
@@ -205,7 +207,9 @@ export function PostForm() {
     }
     const market = d.contracts.TaskMarket;
     const nextId = (await publicClient.readContract({ address: market.address, abi: market.abi, functionName: "nextTaskId", args: [signer.address] })) as Hex;
-    const deadline = Math.floor(Date.now() / 1000) + deadlineS;
+    // The contract judges the deadline by block time, which need not be this browser's clock (a dev chain moved on).
+    const chainNowS = Number((await publicClient.getBlock()).timestamp);
+    const deadline = Math.max(chainNowS, Math.floor(Date.now() / 1000)) + deadlineS;
     const done = await post.run({
       contract: "TaskMarket",
       functionName: "post",
