@@ -63,3 +63,23 @@ test("the cheating test entry's graph, walked the same way, holds the cheat swit
   assert.ok(graph.has(CHEATS));
   assert.ok(graph.has("workers/node/cli.ts"), "it runs the same CLI body as npm run worker");
 });
+
+/** The packages of the app's UI layer: the engine and its ports must run where none of them exists. */
+const UI_PACKAGES = /^(react|react-dom|wagmi|next|@tanstack\/react-query|@wagmi\/.*)(\/|$)/;
+
+test("no file under workers/ imports React, wagmi or Next (the engine runs in Node as it runs in a tab)", { timeout: 60_000 }, async () => {
+  const { readdirSync } = await import("node:fs");
+  const files = (readdirSync(resolve(root, "workers"), { recursive: true }) as string[]).filter((f) => /\.[cm]?[jt]sx?$/.test(f) && !f.endsWith(".test.ts")).map((f) => `workers/${f}`);
+  assert.ok(files.includes("workers/earn/engine.ts") && files.includes("workers/node/node-ports.ts"), "the walk sees the engine and its Node ports");
+  const offenders: string[] = [];
+  for (const f of files) {
+    const result = await build({ entryPoints: [resolve(root, f)], absWorkingDir: root, bundle: true, write: false, metafile: true, outdir: "/nonexistent", platform: "neutral", format: "esm", packages: "external", logLevel: "silent" });
+    for (const output of Object.values(result.metafile.outputs)) {
+      for (const imp of output.imports) if (imp.external && UI_PACKAGES.test(imp.path)) offenders.push(`${f} -> ${imp.path}`);
+    }
+  }
+  assert.deepEqual(offenders, []);
+  // The same check sees a UI import where there is one: the app's earn hook imports React.
+  const hook = await build({ entryPoints: [resolve(root, "app/_components/useEarnEngine.ts")], absWorkingDir: root, bundle: true, write: false, metafile: true, outdir: "/nonexistent", platform: "neutral", format: "esm", packages: "external", logLevel: "silent" });
+  assert.ok(Object.values(hook.metafile.outputs).some((o) => o.imports.some((i) => i.external && UI_PACKAGES.test(i.path))), "the check can fail");
+});

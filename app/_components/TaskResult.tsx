@@ -10,6 +10,7 @@ import { mediaKind } from "../_lib/task-types";
 import { useChainTaskTypes, typeName } from "./useTaskTypes";
 import { ErrorNote, Loading } from "./ui";
 import { ZkResult } from "./ZkResult";
+import { DisputeBox } from "./DisputeBox";
 
 function useVerified(cid: string | undefined) {
   return useQuery({
@@ -87,6 +88,7 @@ export function TaskResult({ task }: { task: TaskView }) {
           </p>
         </>
       ) : null}
+      <DisputeBox task={task} what="Two of three replicas agreed on this result; if it is not what you asked for, an audit can still overturn it." />
     </section>
   );
 }

@@ -8,28 +8,20 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo } from "react";
 import { fetchVerified } from "../../lib/ipfs/index.ts";
-import type { ProtocolParams } from "../../lib/protocol/params";
-import { TaskStatus } from "../../lib/protocol/status";
 import { appConfig } from "../_lib/config";
 import { grayTileUrl } from "../_lib/gray-tile";
 import { cidString, specJson } from "../_lib/results";
 import { loadZkKit, mediaKind } from "../_lib/task-types";
 import type { TaskView } from "../_lib/tasks";
-import { ActionButton } from "./useAction";
-import { useRead } from "./useRead";
+import { DisputeBox } from "./DisputeBox";
 import { useChainTaskTypes, typeName } from "./useTaskTypes";
-import { ErrorNote, Loading, cc, dateTime } from "./ui";
-import { useWallet } from "./Providers";
-import { sameAddress } from "../_lib/events";
+import { ErrorNote, Loading } from "./ui";
 
 type Check = { bytes?: Uint8Array; ok: boolean; reason?: string };
 
 export function ZkResult({ task }: { task: TaskView }) {
-  const { signer } = useWallet();
   const types = useChainTaskTypes();
   const name = typeName(types.data, task.typeId);
-  const params = useRead<ProtocolParams>("ProtocolConfig", "params", [], { refetch: false });
-  const round = useRead<{ acceptedAt: number }>("TaskMarket", "roundOf", [task.id]);
   const outCid = cidString(task.outputCid);
   const inCid = cidString(task.inputCid);
   const spec = useMemo(() => specJson(task.spec), [task.spec]);
@@ -72,10 +64,6 @@ export function ZkResult({ task }: { task: TaskView }) {
   }, [download]);
 
   if (!outCid) return <ErrorNote>The output CID on chain is not readable.</ErrorNote>;
-  const isRequester = sameAddress(signer?.address, task.requester);
-  const closesAt = round.data && params.data ? Number(round.data.acceptedAt) + Number(params.data.auditWindow) : undefined;
-  const canDispute = isRequester && task.status === TaskStatus.Accepted && closesAt !== undefined && Date.now() / 1000 <= closesAt;
-  const auditFees = params.data ? (3n * task.bounty * BigInt(params.data.verifierFeeBps)) / 10_000n : undefined;
 
   return (
     <section className="card" aria-labelledby={`res-${task.id}`}>
@@ -124,18 +112,7 @@ export function ZkResult({ task }: { task: TaskView }) {
             ✗ The published output is not what the worker proved: {check.data.reason}. The proof is valid, so the computation was done, but the
             bytes behind the output CID are not its result (a data-availability failure).
           </p>
-          {task.status === TaskStatus.Auditing ? (
-            <p>Dispute open: three auditors recompute the output; a worker that published the wrong bytes is slashed and banned, and the bounty, which was never paid out, comes back to you.</p>
-          ) : canDispute ? (
-            <p>
-              You can dispute it until {dateTime(closesAt!)}: three auditors recompute the output; if the worker&apos;s CID is wrong it is slashed and banned
-              and the bounty comes back to you. The auditors&apos; fees ({cc(auditFees)}) come from the audit reserve you escrowed when you posted; it
-              is refunded when the task ends without an audit.
-            </p>
-          ) : isRequester ? (
-            <p className="muted">The dispute window has closed.</p>
-          ) : null}
-          {canDispute ? <ActionButton className="danger" call={{ contract: "TaskMarket", functionName: "forceAudit", args: [task.id] }} label="Open a dispute" doneText="Dispute opened." /> : null}
+          <DisputeBox task={task} what="A proof binds the computation, not the bytes you were given." />
         </div>
       ) : null}
     </section>

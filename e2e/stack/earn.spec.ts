@@ -40,7 +40,9 @@ let dir: string;
 let verifiers: HeadlessWorker[] = [];
 /** An honest server owner's worker (`--roles worker`), started in the cheating-worker test. */
 let honestWorker: HeadlessWorker | undefined;
-const processes = () => [...verifiers, ...(honestWorker ? [honestWorker] : [])];
+/** Processes a later test starts (colluders, auditors). */
+const extra: HeadlessWorker[] = [];
+const processes = () => [...verifiers, ...(honestWorker ? [honestWorker] : []), ...extra];
 let requesterCtx: BrowserContext;
 let workerCtx: BrowserContext;
 let requesterPage: Page;
@@ -56,7 +58,7 @@ const accountOf = async (a: Address): Promise<Account> => {
 };
 const reputationOf = async (a: Address) => Number((await read<{ reputation: number }>("WorkerRegistry", "workerOf", [a])).reputation);
 const taskOf = (id: Hex) => read<{ status: number; worker: Address; workValue: number }>("TaskMarket", "taskOf", [id]);
-const accounts = () => [requester, tabWorker, ...processes().map((v) => v.address)];
+const accounts = () => [...new Set([requester, tabWorker, ...processes().map((v) => v.address)])];
 
 async function expectConserved() {
   const { held, issued } = await creditHeld(accounts(), taskIds);
@@ -437,4 +439,72 @@ test("closed verifier tab: a verifier tab closed after its commit comes back bef
   );
   expect(salts, "no salt left once revealed").toBe(0);
   await expectConserved();
+});
+
+test("forced audit: a requester disputes a result a colluding worker and verifier had accepted; the pay is reversed, the worker banned, the auditors paid", async () => {
+  test.setTimeout(600_000);
+  const ports = { rpcPort: stack.rpcPort, ipfsPort: stack.ipfsPort, appPort: stack.appPort, dataDir: stack.dataDir };
+  const [v1, v2] = verifiers;
+  // The colluders: a server that corrupts what it works (the test-only cheating entry) and the verifier tab, which
+  // reports the same corruption. The pool is the tab and one honest verifier, so both are drawn.
+  await honestWorker!.stop();
+  const colluder = new HeadlessWorker("colluding-worker", ports, join(dir, "colluder.key"), ["--roles", "worker", "--stake", "2"], "corrupt:worker");
+  extra.push(colluder);
+  colluder.start();
+  await colluder.waitFor(/^.*earning as/, 180_000);
+  await restartTab({ claim: false, verify: true, cheats: "corrupt:verifier" });
+
+  const taskId = await postImage();
+  const accepted = await waitForStatus(taskId, (s) => s === TaskStatus.Accepted || s === TaskStatus.Auditing, "the colluders' result to be accepted", 300_000);
+  const round = await read<{ members: readonly { account: Address }[]; sealOrDigest: readonly Hex[] }>("TaskMarket", "roundOf", [taskId]);
+  expect(round.members[0]!.account).toBe(colluder.address);
+  const tabAt = round.members.findIndex((m) => m.account === tabWorker);
+  const honestAt = round.members.findIndex((m) => m.account === v1!.address);
+  expect(round.sealOrDigest[tabAt], "the colluding verifier agreed with the corrupted output").toBe(round.sealOrDigest[0]);
+  expect(round.sealOrDigest[honestAt], "the honest verifier dissented").not.toBe(round.sealOrDigest[0]);
+
+  // Three honest auditors join the pool: the second verifier again, the honest worker as a verifier, and a newcomer.
+  const auditors = [
+    v2!,
+    new HeadlessWorker("auditor-honest-worker", ports, honestWorker!.keyFile, ["--roles", "verifier,auditor", "--stake", "2"]),
+    new HeadlessWorker("auditor3", ports, join(dir, "auditor3.key"), ["--roles", "verifier,auditor", "--stake", "2"]),
+  ];
+  extra.push(auditors[1]!, auditors[2]!);
+  for (const a of auditors) a.start();
+  await Promise.all(auditors.map((a) => a.waitFor(/joined the verifier pool/, 180_000)));
+
+  const before = new Map<Address, Account>();
+  for (const a of accounts()) before.set(a, await accountOf(a));
+  // The requester looks at the result, sees garbage, and disputes it from its task card.
+  await requesterPage.goto("/my-tasks");
+  const row = requesterPage.getByTestId("my-tasks").locator(`li[data-task-id="${taskId}"]`);
+  await expect(row.getByTestId("dispute")).toBeVisible({ timeout: 60_000 });
+  // (One time in ten the settle block draws a random audit first; then the same auditors are drawn for it.)
+  if (accepted === TaskStatus.Accepted && (await taskOf(taskId)).status === TaskStatus.Accepted) {
+    await row.getByRole("button", { name: "Open a dispute" }).click();
+    await expect(row.getByTestId("dispute")).toContainText("Dispute open", { timeout: 60_000 });
+  }
+
+  // The auditors' engines draw themselves, recompute, commit, reveal and finalize the audit: nobody clicks.
+  await waitForStatus(taskId, (s) => s === TaskStatus.Fraudulent, "the audit to prove fraud", 300_000);
+  expect(await read<boolean>("WorkerRegistry", "isBanned", [colluder.address]), "the worker is banned").toBe(true);
+  const fee = bpsShare(BOUNTY, p.verifierFeeBps);
+  const platformFee = bpsShare(BOUNTY, p.platformFeeBps);
+  const credit = async (a: Address) => {
+    const now = await accountOf(a);
+    const was = before.get(a)!;
+    return now.balance + now.genesis - (was.balance + was.genesis);
+  };
+  // The bounty was never paid out: it comes back to the requester with the verifier fees; only the auditors' fees
+  // (from the audit reserve) and the platform fee are spent.
+  expect(await credit(requester), "the requester's escrow comes back less the auditors' fees").toBe(escrowFor(BOUNTY, 0, p) - 3n * fee - platformFee);
+  for (const a of auditors) expect(await credit(a.address), `${a.name} is paid at least its fee`).toBeGreaterThanOrEqual(fee);
+  expect(await credit(colluder.address), "the colluding worker is paid nothing").toBe(0n);
+  expect((await accountOf(colluder.address)).stake, "and slashed").toBeLessThan(before.get(colluder.address)!.stake);
+  expect((await accountOf(tabWorker)).stake, "the colluding verifier is slashed").toBeLessThan(before.get(tabWorker)!.stake);
+  const dissenter = await accountOf(v1!.address);
+  expect(dissenter.stake, "the honest dissenter is made whole").toBe(before.get(v1!.address)!.stake);
+  expect(await credit(v1!.address), "and rewarded").toBeGreaterThan(0n);
+  await expectConserved();
+  await expect(row).toContainText("The audit found fraud", { timeout: 60_000 });
 });
