@@ -26,10 +26,6 @@ const nextConfig: NextConfig = {
     // Every open tab polls the deployments; a line per poll drowns what a person reads in the dev log.
     incomingRequests: { ignore: [/^\/api\/deployments\b/, /^\/zk\//] },
   },
-  turbopack: {
-    // See app/_lib/ffmpeg-not-bundled.ts: the app only needs the task types' schemas and cost models.
-    resolveAlias: { "@ffmpeg/ffmpeg": { browser: "./app/_lib/ffmpeg-not-bundled.ts" } },
-  },
   // The deployments are read at request time from .data/deployments.json (or NEXT_PUBLIC_CONTRACTS_JSON).
   outputFileTracingIncludes: { "/api/deployments": ["./.data/deployments.json"], "/api/relay": ["./.data/deployments.json"] },
 };

@@ -5,11 +5,12 @@
  *   npm run code-cids -- --json            {"type": "cid", ...}
  *   npm run code-cids -- --manifest TYPE   the type's manifest (canonical JSON: its CID is the code CID)
  *   npm run code-cids -- --write [DIR]     write every manifest to DIR/<type>.json (default public/task-code/,
- *                                          served to tabs as /task-code/<type>.json); run by `npm run dev` and app:build
+ *                                          served to tabs as /task-code/<type>.json) and copy the package files they
+ *                                          list to public/node_modules/; run by `npm run dev` and app:build
  */
 import { relative, resolve } from "node:path";
 import { canonicalManifestBytes } from "../wasm-tasks/code-cid.ts";
-import { MANIFEST_DIR, REPO_ROOT, allTaskCodeCids, taskCodeManifest, writeTaskCodeManifests } from "../wasm-tasks/code-cid-node.ts";
+import { MANIFEST_DIR, REPO_ROOT, allTaskCodeCids, copyServedPackageFiles, taskCodeManifest, writeTaskCodeManifests } from "../wasm-tasks/code-cid-node.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.indexOf(name);
@@ -23,7 +24,8 @@ if (flag("--manifest") >= 0) {
   const next = args[flag("--write") + 1];
   const dir = next && !next.startsWith("--") ? resolve(next) : MANIFEST_DIR;
   const cids = await writeTaskCodeManifests(dir);
-  console.log(`wrote ${Object.keys(cids).length} task code manifests to ${relative(REPO_ROOT, dir) || "."}/`);
+  const served = await copyServedPackageFiles();
+  console.log(`wrote ${Object.keys(cids).length} task code manifests to ${relative(REPO_ROOT, dir) || "."}/ and ${served.length} package files to public/node_modules/`);
 } else {
   const cids = await allTaskCodeCids();
   if (flag("--json") >= 0) console.log(JSON.stringify(cids, null, 2));

@@ -20,7 +20,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeTaskCodeManifests } from "../wasm-tasks/code-cid-node.ts";
+import { copyServedPackageFiles, writeTaskCodeManifests } from "../wasm-tasks/code-cid-node.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const prod = process.argv.includes("--prod");
@@ -224,9 +224,11 @@ if (deployCode !== 0) {
 
 // ---------- the app ----------
 
-// The manifests a tab checks its task code against (wasm-tasks/code-cid-browser.ts), from this checkout.
+// The manifests a tab checks its task code against (wasm-tasks/code-cid-browser.ts), from this checkout, and the
+// package files they list (codecs, the ffmpeg core and worker, the tfjs wasm), served where the task code loads them.
 const cids = await writeTaskCodeManifests();
-console.log(`task code manifests in public/task-code/ (${Object.keys(cids).length} types; npm run code-cids lists them)`);
+const served = await copyServedPackageFiles();
+console.log(`task code manifests in public/task-code/ (${Object.keys(cids).length} types; npm run code-cids lists them), ${served.length} package files in public/node_modules/`);
 
 // The values the browser bundle needs. In dev they are read as the app compiles; for --prod they are inlined by
 // `next build` below (NEXT_PUBLIC_* are baked into the build; see .env.example).

@@ -13,12 +13,14 @@ import { join, resolve, sep } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { CodePort } from "../workers/earn/ports.ts";
 import { TASK_CODE, canonicalManifestBytes } from "./code-cid.ts";
-import { REPO_ROOT, allTaskCodeCids, taskCodeManifest, writeTaskCodeManifests } from "./code-cid-node.ts";
+import { REPO_ROOT, allTaskCodeCids, copyServedPackageFiles, taskCodeManifest, writeTaskCodeManifests } from "./code-cid-node.ts";
 import { TaskCodeMismatchError, browserCodePort, verifyTaskCode } from "./code-cid-browser.ts";
 
 let server: Server;
 let site: string;
 let manifestDir: string;
+/** A public/ folder as `npm run dev` completes it: the generated manifests and package copies, beside the committed files. */
+let appPublic: string;
 let nodeCids: Record<string, string>;
 /** Served instead of the file at this URL path (a tampered or missing asset). */
 const overrides = new Map<string, Uint8Array | 404>();
@@ -32,12 +34,25 @@ const inside = (base: string, relative: string) => {
 before(async () => {
   manifestDir = await mkdtemp(join(tmpdir(), "cc-task-code-"));
   nodeCids = await writeTaskCodeManifests(manifestDir);
+  appPublic = await mkdtemp(join(tmpdir(), "cc-app-public-"));
+  await writeTaskCodeManifests(join(appPublic, "task-code"));
+  await copyServedPackageFiles(appPublic);
   server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://127.0.0.1").pathname);
     hits.push(path);
     const override = overrides.get(path);
     if (override === 404) return void res.writeHead(404).end();
     if (override) return void res.writeHead(200).end(override);
+    // Under /app/: the app's layout, everything from public/ (the generated part first), nothing from node_modules/.
+    if (path.startsWith("/app/")) {
+      const rel = path.slice("/app/".length);
+      for (const base of [appPublic, join(REPO_ROOT, "public")]) {
+        const file = inside(base, rel);
+        const body = file ? await readFile(file).catch(() => undefined) : undefined;
+        if (body) return void res.writeHead(200).end(body);
+      }
+      return void res.writeHead(404).end();
+    }
     const file = path.startsWith("/task-code/")
       ? inside(manifestDir, path.slice("/task-code/".length))
       : path.startsWith("/node_modules/")
@@ -60,6 +75,7 @@ before(async () => {
 after(async () => {
   await new Promise((r) => server.close(r));
   await rm(manifestDir, { recursive: true, force: true });
+  await rm(appPublic, { recursive: true, force: true });
 });
 
 test("over HTTP, every type's code CID equals the one Node computes from disk", async () => {
@@ -73,6 +89,19 @@ test("over HTTP, every type's code CID equals the one Node computes from disk", 
     assert.deepEqual(check.verified, manifest.files.filter((f) => f.role === "fetched").map((f) => f.path), type);
     assert.deepEqual(check.unverified, manifest.files.filter((f) => f.role !== "fetched").map((f) => f.path), type);
   }
+});
+
+test("as the app serves it (public/ with the generated manifests and package copies), every type's code checks out", async () => {
+  const copied = await copyServedPackageFiles(appPublic);
+  for (const type of Object.keys(TASK_CODE)) {
+    const check = await verifyTaskCode(type, { siteBaseUrl: `${site}app/` });
+    assert.equal(check?.cid, nodeCids[type], type);
+  }
+  // Exactly the package files some manifest fetches: no other node_modules/ file is made public.
+  const fetched = new Set<string>();
+  for (const type of Object.keys(TASK_CODE)) for (const f of (await taskCodeManifest(type)).files) if (f.role === "fetched" && f.path.startsWith("node_modules/")) fetched.add(f.path);
+  assert.deepEqual(copied, [...fetched].sort());
+  assert.ok(copied.includes("node_modules/@ffmpeg/ffmpeg/dist/esm/classes.js") && copied.includes("node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm"));
 });
 
 test("a changed or missing file the task code loads is refused, naming the file", async () => {

@@ -3,10 +3,10 @@
  * on disk, the CodePort a headless worker gives its engine, and the manifests the app serves to tabs.
  * Node only (fs, the TypeScript parser); never imported by the app's bundle.
  */
-import { readFile, mkdir, writeFile } from "node:fs/promises";
+import { copyFile, link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { isBuiltin } from "node:module";
-import { join, posix } from "node:path";
+import { dirname, join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { outputCidString } from "./digest.ts";
@@ -171,6 +171,32 @@ export async function writeTaskCodeManifests(dir: string = MANIFEST_DIR, options
     out[name] = await codeCidOfManifest(manifest);
   }
   return out;
+}
+
+/** The app's static folder: public/x is served at /x. */
+export const PUBLIC_DIR = join(REPO_ROOT, "public");
+
+/**
+ * Copies every package file a tab loads by URL (the `fetched` node_modules/ entries of every type's manifest) to
+ * `publicDir/node_modules/<path>`, so the app serves it at /node_modules/<path>: where wasm-tasks loads it by default
+ * and where the tab's code check (code-cid-browser.ts) fetches it, so one mapping (code-cid.ts servedPath) holds for
+ * both. Hard links where the file system allows (the ffmpeg core is 32 MB), copies otherwise. The folder is made
+ * afresh each time, so a reinstalled package is never served stale and a file no type lists any more is not served.
+ * Generated and gitignored; run with the manifests, at dev start and before `next build`. Returns the paths copied.
+ */
+export async function copyServedPackageFiles(publicDir: string = PUBLIC_DIR, options: CodeOptions = {}): Promise<string[]> {
+  const root = options.root ?? REPO_ROOT;
+  const paths = new Set<string>();
+  for (const name of Object.keys(TASK_CODE)) {
+    for (const f of (await taskCodeManifest(name, options)).files) if (f.role === "fetched" && f.path.startsWith("node_modules/")) paths.add(f.path);
+  }
+  await rm(join(publicDir, "node_modules"), { recursive: true, force: true });
+  for (const path of paths) {
+    const target = join(publicDir, path);
+    await mkdir(dirname(target), { recursive: true });
+    await link(join(root, path), target).catch(() => copyFile(join(root, path), target));
+  }
+  return [...paths].sort(byCodeUnits);
 }
 
 /**

@@ -67,7 +67,7 @@ test("a type's code holds its modules, the shared modules, its runtime files and
   ]);
   // Reached through new URL(…, import.meta.url) and a dynamic import: both engines and the Node worker script.
   const video = await paths("video-transcode");
-  for (const p of ["wasm-tasks/video-transcode/engine-node.ts", "wasm-tasks/video-transcode/node-worker.mjs", "wasm-tasks/video-transcode/engine-browser.ts", "wasm-tasks/video-transcode/spec.ts", "node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.wasm", "node_modules/@ffmpeg/ffmpeg/dist/esm/worker.js"]) {
+  for (const p of ["wasm-tasks/video-transcode/engine-node.ts", "wasm-tasks/video-transcode/node-worker.mjs", "wasm-tasks/video-transcode/engine-browser.ts", "wasm-tasks/video-transcode/spec.ts", "node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.wasm", "node_modules/@ffmpeg/ffmpeg/dist/esm/worker.js", "node_modules/@ffmpeg/ffmpeg/dist/esm/classes.js"]) {
     assert.ok(video.includes(p), `video-transcode holds ${p}`);
   }
   const ml = await manifestOf("ml-inference");

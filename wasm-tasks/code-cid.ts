@@ -79,8 +79,11 @@ export const RUNTIME_ASSETS: Readonly<Record<string, readonly { path: string; ro
     { path: "node_modules/@jsquash/webp/codec/dec/webp_dec.wasm", role: "fetched" },
     { path: "node_modules/@jsquash/webp/codec/enc/webp_enc.wasm", role: "fetched" },
   ],
-  // The tab: defaultFfmpegAssetUrls (the ffmpeg worker with the two modules it imports, the core and its wasm).
+  // The tab: defaultFfmpegAssetUrls (the FFmpeg class and the worker with the modules they import, the core and its
+  // wasm). None of it is bundled: engine-browser.ts imports the class from its served file.
   "wasm-tasks/video-transcode/engine-browser.ts": [
+    { path: "node_modules/@ffmpeg/ffmpeg/dist/esm/classes.js", role: "fetched" },
+    { path: "node_modules/@ffmpeg/ffmpeg/dist/esm/utils.js", role: "fetched" },
     { path: "node_modules/@ffmpeg/ffmpeg/dist/esm/worker.js", role: "fetched" },
     { path: "node_modules/@ffmpeg/ffmpeg/dist/esm/const.js", role: "fetched" },
     { path: "node_modules/@ffmpeg/ffmpeg/dist/esm/errors.js", role: "fetched" },

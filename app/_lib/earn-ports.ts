@@ -1,11 +1,14 @@
 /**
  * The earn engine's ports in a browser tab (workers/earn/ports.ts): the page's event store and RPC client, the
  * relay or a direct transaction, the page's IPFS gateway with every block verified, one Web Worker per slot,
- * IndexedDB for salts, a Web Lock per account. No protocol logic lives here: it only wires the tab's I/O.
+ * IndexedDB for salts, a Web Lock per account, and the task code's check against the manifests the app serves
+ * (wasm-tasks/code-cid-browser.ts: the files the Web Workers load from /node_modules/, /zk/ and the rest of public/
+ * at the same URLs). No protocol logic lives here: it only wires the tab's I/O.
  */
 import { openDB } from "idb";
 import type { Address, Hex } from "viem";
 import { fetchVerified } from "../../lib/ipfs/index.ts";
+import { browserCodePort } from "../../wasm-tasks/code-cid-browser.ts";
 import type { ProtocolParams } from "../../lib/protocol/params.ts";
 import type { ChainTaskType, Cheats, EnginePorts, LedgerAccount, RegisteredWorker, RoundView, StorePort, TaskState } from "../../workers/earn/ports.ts";
 import { RunnerPool } from "../../workers/earn/runner-pool.ts";
@@ -71,8 +74,9 @@ export function tabEarnPorts(d: ChainDeployment, signer: Signer, slots: number, 
       fetch: (cid, signal) => fetchVerified(appConfig.ipfsGateway, cid, { signal }),
       publish: (bytes) => publishBytes(bytes),
     },
-    // The codecs' .wasm come from the app's /wasm/ route (the post form's input check loads them there too).
-    runners: new RunnerPool(() => new TaskRunner({ workerUrl: createTaskWorker, assetBaseUrl: new URL("/wasm/", window.location.href).href }), slots),
+    // The workers load every file at its default URL (/node_modules/…, /zk/…): where the code check fetched it.
+    runners: new RunnerPool(() => new TaskRunner({ workerUrl: createTaskWorker }), slots),
+    code: browserCodePort(),
     store: indexedDbStore(),
     clock: {
       now: () => Date.now(),

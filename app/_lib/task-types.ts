@@ -1,7 +1,7 @@
 /**
  * Task types as the app sees them: the on-chain registry (id, name, allowed modes, active) joined by name with
  * the local wasm-tasks registry (spec schema, cost model, input limit). The wasm-tasks registry is loaded
- * lazily: it carries the codecs' glue code, which only the post page needs.
+ * lazily: it carries the codecs' glue code, which only the post page and the earn engine need.
  */
 import type { TaskType } from "../../wasm-tasks/task-type.ts";
 import type { ZkKit } from "../../wasm-tasks/index.ts";
@@ -41,10 +41,12 @@ export const inputHints: Record<string, string> = {
 /** Types a requester can post: they need an input file. The benchmark is run by workers on themselves. */
 export const isPostable = (t: TaskType<unknown>) => t.maxInputBytes > 0;
 
+/**
+ * The image decoders the input check runs fetch their .wasm from /node_modules/, as in the earn tab's Web Workers:
+ * the app serves every file a task code manifest lists there (wasm-tasks/code-cid-node.ts copyServedPackageFiles).
+ */
 export async function loadLocalTaskTypes(): Promise<Readonly<Record<string, TaskType<unknown>>>> {
-  const [mod, codecs] = await Promise.all([import("../../wasm-tasks/index.ts"), import("../../wasm-tasks/image-resize/codecs.ts")]);
-  // The image decoders the input check runs fetch their .wasm from the app's /wasm/ route.
-  if (typeof window !== "undefined") codecs.setCodecBaseUrl(new URL("/wasm/", window.location.href).href);
+  const mod = await import("../../wasm-tasks/index.ts");
   return mod.taskTypes as Readonly<Record<string, TaskType<unknown>>>;
 }
 

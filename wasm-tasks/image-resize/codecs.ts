@@ -12,7 +12,7 @@
  *
  * The .wasm files are found on disk in Node and fetched from `codecBaseUrl` in the browser,
  * where the server must expose them under `<base>/node_modules/@jsquash/...` (the e2e harness
- * does; the app can copy them into public/ and point `setCodecBaseUrl` there).
+ * serves node_modules/; the app serves copies from public/node_modules/ at the page's origin).
  */
 import * as png from "@jsquash/png/codec/pkg/squoosh_png.js";
 import mozjpegDecFactory from "@jsquash/jpeg/codec/dec/mozjpeg_dec.js";

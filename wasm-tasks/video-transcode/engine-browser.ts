@@ -1,21 +1,28 @@
 /**
  * Browser engine: @ffmpeg/ffmpeg runs the core in its own module Worker (nested inside the
  * task worker, or beside the page). Every asset comes from the origin that served the app,
- * never a CDN: by default the package files under /node_modules/, which the static server
- * whitelists; `setFfmpegAssetUrls` points elsewhere (e.g. a copy under public/).
+ * never a CDN: by default the package files under /node_modules/ (the e2e harness serves
+ * node_modules/, the app a copy in public/node_modules/); `setFfmpegAssetUrls` points elsewhere.
+ *
+ * The FFmpeg class itself is imported from its served file at run time, not bundled: a bundler
+ * cannot follow its `new Worker(new URL(classWorkerURL, import.meta.url))` (Turbopack,
+ * vercel/next.js#72397), and loaded this way every line of ffmpeg's JavaScript that runs is a
+ * file the tab's code check (code-cid-browser.ts) has hashed.
  */
-import { FFmpeg } from "@ffmpeg/ffmpeg";
+import type { FFmpeg } from "@ffmpeg/ffmpeg";
 import type { FfmpegEngine } from "./engine.ts";
 
 export type FfmpegAssetUrls = {
+  /** @ffmpeg/ffmpeg's ESM classes.js (the FFmpeg class; it imports const.js, utils.js and errors.js beside it). */
+  classURL: string;
   /** @ffmpeg/core's ESM ffmpeg-core.js. */
   coreURL: string;
   /** The 32 MB ffmpeg-core.wasm. */
   wasmURL: string;
   /**
-   * @ffmpeg/ffmpeg's own worker.js (ESM, beside const.js and errors.js). Must be given: once
-   * the app is bundled, the library's default `new URL("./worker.js", import.meta.url)` points
-   * at a file that does not exist and load() never settles.
+   * @ffmpeg/ffmpeg's own worker.js (ESM, beside const.js and errors.js). Given explicitly: a
+   * copy of the class anywhere else than beside it (a bundle) would look for a worker.js that
+   * does not exist, and load() would never settle.
    */
   classWorkerURL: string;
 };
@@ -30,6 +37,7 @@ export function setFfmpegAssetUrls(urls: FfmpegAssetUrls): void {
 export function defaultFfmpegAssetUrls(base: string = new URL("/", globalThis.location.href).href): FfmpegAssetUrls {
   const root = base.endsWith("/") ? base : `${base}/`;
   return {
+    classURL: new URL("node_modules/@ffmpeg/ffmpeg/dist/esm/classes.js", root).href,
     coreURL: new URL("node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.js", root).href,
     wasmURL: new URL("node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.wasm", root).href,
     classWorkerURL: new URL("node_modules/@ffmpeg/ffmpeg/dist/esm/worker.js", root).href,
@@ -37,11 +45,13 @@ export function defaultFfmpegAssetUrls(base: string = new URL("/", globalThis.lo
 }
 
 export async function createBrowserEngine(loadSignal: AbortSignal): Promise<FfmpegEngine> {
-  const ffmpeg = new FFmpeg();
+  const { classURL, ...urls } = assetUrls ?? defaultFfmpegAssetUrls();
+  const { FFmpeg: FFmpegClass } = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ /* @vite-ignore */ classURL)) as { FFmpeg: typeof FFmpeg };
+  const ffmpeg = new FFmpegClass();
   const onAbort = () => ffmpeg.terminate();
   loadSignal.addEventListener("abort", onAbort, { once: true });
   try {
-    await ffmpeg.load(assetUrls ?? defaultFfmpegAssetUrls());
+    await ffmpeg.load(urls);
   } catch (error) {
     ffmpeg.terminate();
     throw error;

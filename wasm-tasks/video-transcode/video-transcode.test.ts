@@ -99,6 +99,7 @@ test("a playlist pointing elsewhere (HLS) is refused before ffmpeg follows it: u
 
 test("browser asset URLs resolve under the served node_modules/", () => {
   assert.deepEqual(defaultFfmpegAssetUrls("http://127.0.0.1:4173/app"), {
+    classURL: "http://127.0.0.1:4173/app/node_modules/@ffmpeg/ffmpeg/dist/esm/classes.js",
     coreURL: "http://127.0.0.1:4173/app/node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.js",
     wasmURL: "http://127.0.0.1:4173/app/node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.wasm",
     classWorkerURL: "http://127.0.0.1:4173/app/node_modules/@ffmpeg/ffmpeg/dist/esm/worker.js",

@@ -284,12 +284,11 @@ export class EarnEngine {
   /** Which registered types this engine runs: active, known here, runnable here, and its code is the approved code. */
   private async checkCode() {
     this.runnableTypes.clear();
+    // A type refused in an earlier run is checked again: its files may have been fixed since.
+    this.verified.clear();
     for (const t of this.types) {
       const local = this.local[t.name];
-      const skip = (why: string) => {
-        if (!this.skipped.has(t.name)) this.say(`skipping ${t.name}: ${why}`);
-        this.skipped.set(t.name, `${t.name}: ${why}`);
-      };
+      const skip = (why: string) => this.skipType(t.name, why);
       if (!t.active) continue;
       if (!local) {
         skip("no code for it here");
@@ -308,6 +307,30 @@ export class EarnEngine {
       }
       this.skipped.delete(t.name);
       this.runnableTypes.add(t.id);
+    }
+  }
+
+  private skipType(name: string, why: string) {
+    if (!this.skipped.has(name)) this.say(`skipping ${name}: ${why}`);
+    this.skipped.set(name, `${name}: ${why}`);
+  }
+
+  /**
+   * Stops taking a type for the rest of this run: no claims, and the registry no longer lists it among this account's
+   * capabilities, so no draw picks the account to verify or audit what it cannot run with the approved code.
+   */
+  private async refuseType(typeName: string, why: string) {
+    const t = this.types.find((x) => x.name === typeName);
+    if (!t || !this.runnableTypes.delete(t.id)) return;
+    this.skipType(typeName, why);
+    this.publish();
+    const w = this.worker;
+    if (!w || w.registeredAt === 0 || (BigInt(w.capabilities) & (1n << BigInt(t.id))) === 0n) return;
+    try {
+      await this.send("WorkerRegistry", "update", [w.rateMilli, this.capabilities()], `update: no longer takes ${typeName}`);
+      this.worker = await this.ports.chain.worker(this.ports.send.account);
+    } catch (error) {
+      this.say(`could not drop ${typeName} from the registered capabilities: ${message(error)}`);
     }
   }
 
@@ -527,6 +550,15 @@ export class EarnEngine {
   private async workJob(task: TaskView, claimed: boolean) {
     const typeName = this.typeName(task.typeId);
     if (!claimed) {
+      // Checked before the claim: a task this runtime would refuse to run is never held meanwhile.
+      try {
+        await this.ensureVerified(typeName);
+      } catch (error) {
+        if (!(error instanceof CannotCompute)) throw error;
+        // Refused (the log says why): nothing was claimed, so there is no job to show.
+        this.jobs.delete(`worker:${task.id}`);
+        return this.publish();
+      }
       this.stage(task, "worker", "claiming");
       await this.send("TaskMarket", "claim", [task.id], `claim ${task.id.slice(0, 10)} (${typeName}, ${task.bounty} mCC)`);
     }
@@ -547,17 +579,25 @@ export class EarnEngine {
     await this.commitResult(task, role, role === "auditor" ? "audit" : "round", typeName);
   }
 
-  /** The files a type loads are the approved ones (checked once, before its first run here). */
+  /**
+   * The files a type loads are the approved ones: checked once per run, before the type's first run here (and before
+   * the claim, for a new task). A type that fails is refused until the engine starts again (refuseType), and every
+   * job of it fails fast meanwhile.
+   */
   private verified = new Map<string, Promise<void>>();
   private async ensureVerified(typeName: string) {
     const verify = this.ports.code?.verify;
     if (!verify) return;
     let check = this.verified.get(typeName);
     if (!check) {
-      check = verify.call(this.ports.code, typeName).catch((error: unknown) => {
-        this.verified.delete(typeName);
-        throw new CannotCompute(`the code this runtime loads for ${typeName} is not the approved code: ${message(error)}`);
-      });
+      check = verify.call(this.ports.code, typeName).then(
+        () => this.say(`${typeName}: the files this runtime loads are the approved code`),
+        async (error: unknown) => {
+          const why = `the code served to this runtime is not the approved code (${message(error)}); start again to check again`;
+          await this.refuseType(typeName, why);
+          throw new CannotCompute(`${typeName}: ${why}`);
+        },
+      );
       this.verified.set(typeName, check);
     }
     await check;
