@@ -51,3 +51,13 @@ test("the rate limiter allows `limit` hits per window per key", () => {
   assert.ok(rl.take("b", 20).ok);
   assert.ok(rl.take("a", 1001).ok);
 });
+
+test("every state-changing function of ITaskMarket is relayable: a tab without ETH can take each protocol step", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { RELAYABLE } = await import("./relay-policy.ts");
+  const source = readFileSync(new URL("../../contracts/src/interfaces/ITaskMarket.sol", import.meta.url), "utf8");
+  // `function name(...) external [returns ...];` with no view/pure: the user-facing steps (admin ones live elsewhere).
+  const steps = [...source.matchAll(/function (\w+)\(([^)]*)\)\s*external(?![^;{]*\b(?:view|pure)\b)[^;{]*;/g)].map((m) => m[1]!);
+  assert.ok(steps.includes("decideAudit") && steps.includes("settle") && steps.length >= 15, `found ${steps.join(", ")}`);
+  assert.deepEqual([...(RELAYABLE.TaskMarket ?? [])].sort(), [...new Set(steps)].sort());
+});

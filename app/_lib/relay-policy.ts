@@ -12,7 +12,7 @@ export const RELAYABLE: Readonly<Partial<Record<ContractName, readonly string[]>
   WorkerRegistry: ["register", "update", "stake", "requestUnstake", "unstake", "joinVerifierPool", "leaveVerifierPool"],
   TaskMarket: [
     "post", "cancel", "expire", "claim", "release", "expireClaim", "commit", "reveal", "drawVerifiers",
-    "replaceSilentVerifiers", "settle", "submitProof", "forceAudit", "drawAuditors", "finalizeAudit", "finalize",
+    "replaceSilentVerifiers", "settle", "decideAudit", "submitProof", "forceAudit", "drawAuditors", "finalizeAudit", "finalize",
   ],
   CreditLedger: ["transfer", "clearCycle"],
 };

@@ -9,7 +9,10 @@ import { ErrorNote, Loading, dateTime } from "../../_components/ui";
 
 type Worker = { registeredAt: number; rateMilli: number; bannedUntil: number; reputation: number; poolIndex: number; capabilities: bigint };
 
-/** Until the benchmark runner exists every account registers with the reference rate. */
+/**
+ * Registering here (for the genesis credit) records the reference rate; the earn tab measures this machine with the
+ * benchmark task when it first starts and updates the registration with the measured rate.
+ */
 export const DEFAULT_RATE_MILLI = 1000;
 
 export function WorkerCard() {
@@ -43,8 +46,8 @@ export function WorkerCard() {
         <>
           <p>Register to receive your genesis credit (the first 1000 accounts get 10 CC) and to work or verify.</p>
           <p className="note">
-            Benchmark rate: a fixed default of {(DEFAULT_RATE_MILLI / 1000).toFixed(3)} (the reference machine) until the in-browser benchmark
-            runner exists. You register for all {typeCount.data.toString()} task types.
+            You register at the reference rate ({(DEFAULT_RATE_MILLI / 1000).toFixed(3)}) for all {typeCount.data.toString()} task types; the Earn
+            page measures this machine with the benchmark task when it first starts and updates your rate and the types it can run.
           </p>
           <ActionButton call={{ contract: "WorkerRegistry", functionName: "register", args: [DEFAULT_RATE_MILLI, allTypes] }} label="Register" doneText="Registered." />
         </>
