@@ -379,9 +379,11 @@ describe("lib/protocol mirrors the Solidity rules", async () => {
     const enumMembers = (name: string): string[] => {
       const body = new RegExp(`enum ${name}\\s*\\{([^}]*)\\}`).exec(source)?.[1];
       assert.ok(body, `enum ${name} not found in ITaskMarket.sol`);
+      // Comments first: a member's comment may hold a comma of its own.
       return body
+        .replace(/\/\/.*$/gm, "")
         .split(",")
-        .map((m) => m.replace(/\/\/.*$/gm, "").trim())
+        .map((m) => m.trim())
         .filter(Boolean);
     };
 

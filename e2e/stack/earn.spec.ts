@@ -511,3 +511,50 @@ test("forced audit: a requester disputes a result a colluding worker and verifie
   await expectConserved();
   await expect(row).toContainText("The audit found fraud", { timeout: 60_000 });
 });
+
+test("silent verifier tab: a verifier tab closed after its commit and not back in time is replaced, slashed, and the task is still accepted", async () => {
+  test.setTimeout(600_000);
+  const ports = { rpcPort: stack.rpcPort, ipfsPort: stack.ipfsPort, appPort: stack.appPort, dataDir: stack.dataDir };
+  const [v1, v2] = verifiers;
+  const [colluder, honestAuditor, auditor3] = extra;
+  // An honest worker again; the pool for the draw is the tab and v1 only (the others leave it), and v2 comes back
+  // after the draw, to be the replacement.
+  for (const p of [colluder!, honestAuditor!, auditor3!, v2!]) await p.stop();
+  const leave = async (w: HeadlessWorker) => {
+    const key = readFileSync(w.keyFile, "utf8").trim() as Hex;
+    const wallet = createWalletClient({ account: privateKeyToAccount(key), chain: { ...foundry, id: 31337 }, transport: http(stack.rpcUrl) });
+    const registry = contracts.WorkerRegistry!;
+    if (Number((await read<{ poolIndex: number }>("WorkerRegistry", "workerOf", [w.address])).poolIndex) === 0) return;
+    await client().waitForTransactionReceipt({ hash: await wallet.writeContract({ address: registry.address, abi: registry.abi, functionName: "leaveVerifierPool", args: [] }) });
+  };
+  for (const w of [honestAuditor!, auditor3!, v2!]) await leave(w);
+  const worker = new HeadlessWorker("honest-worker-2", ports, honestWorker!.keyFile, ["--roles", "worker", "--stake", "2"]);
+  extra.push(worker);
+  worker.start();
+  await worker.waitFor(/earning as/, 120_000);
+  await restartTab({ claim: false, verify: true });
+
+  const taskId = await postImage();
+  await waitForEvent("ResultCommitted", taskId, 300_000, (a) => a.account === tabWorker);
+  await workerPage.close();
+  const tabBefore = await accountOf(tabWorker);
+  // v2 rejoins the pool now (its engine joins at start), after the draw that seated the tab.
+  v2!.start();
+  await v2!.waitFor(/joined the verifier pool/, 180_000);
+  await waitForEvent("ResultRevealed", taskId, 180_000, (a) => a.account === v1!.address);
+  // The reveal window runs out with the tab silent: the engines replace it.
+  const round = await read<{ revealDeadline: number }>("TaskMarket", "roundOf", [taskId]);
+  await moveChainClock(stack, Number(round.revealDeadline) + 1);
+  await waitForEvent("VerifierReplaced", taskId, 180_000, (a) => a.silent === tabWorker);
+  await waitForStatus(taskId, (s) => s === TaskStatus.Accepted || s === TaskStatus.Auditing, "the task to be accepted with the replacement", 300_000);
+  const members = (await read<{ members: readonly { account: Address; status: number }[] }>("TaskMarket", "roundOf", [taskId])).members;
+  expect(members.map((m) => m.account)).toContain(v2!.address);
+  expect(members.map((m) => m.account)).not.toContain(tabWorker);
+  expect(await read<boolean>("TaskMarket", "excluded", [taskId, tabWorker]), "the silent verifier may not come back to this task").toBe(true);
+  // Silence costs the duty lock (rejectSlashBps of the bounty), more than the fee it would have earned.
+  const tabAfter = await accountOf(tabWorker);
+  expect(tabBefore.stake - tabAfter.stake).toBe(bpsShare(BOUNTY, p.rejectSlashBps));
+  expect(bpsShare(BOUNTY, p.rejectSlashBps)).toBeGreaterThan(bpsShare(BOUNTY, p.verifierFeeBps));
+  await expectConserved();
+  workerPage = await workerCtx.newPage();
+});
