@@ -198,6 +198,10 @@ vital("the chain", start("chain", bin("anvil"), [
   "--chain-id", "31337",
   "--state", `${dataDir}/chain/state.json`,
   "--state-interval", "5",
+  // A block every second besides one per transaction, as a real chain keeps producing them: steps that wait for a
+  // later block (an anchor's hash) must not stall on an idle chain.
+  "--block-time", "1",
+  "--mixed-mining",
   "--silent",
 ]));
 // Node itself (this process's Node 22) with tsx as a loader: no wrapper process between the signal and the node.

@@ -62,7 +62,7 @@ export async function startLocalStack(options: { rpcPort: number; ipfsPort: numb
   const rpcUrl = `http://127.0.0.1:${rpcPort}`;
   const ipfsUrl = `http://127.0.0.1:${ipfsPort}`;
   const deploymentsFile = join(dataDir, "deployments.json");
-  const anvil = spawn(join(root, "node_modules/.bin/anvil"), ["--host", "127.0.0.1", "--port", String(rpcPort), "--chain-id", "31337", "--silent"], { stdio: "ignore" });
+  const anvil = spawn(join(root, "node_modules/.bin/anvil"), ["--host", "127.0.0.1", "--port", String(rpcPort), "--chain-id", "31337", "--block-time", "1", "--mixed-mining", "--silent"], { stdio: "ignore" });
   const killAnvil = () => anvil.kill("SIGKILL");
   process.once("exit", killAnvil);
   let ipfs: IpfsServer | undefined;
