@@ -26,21 +26,28 @@ function sumAll(output, regex) {
   return total;
 }
 
-async function runSuite({ name, command, args }) {
+/**
+ * Runs one suite. `live` streams its output as it comes; otherwise it is kept and printed in one piece when the
+ * suite ends, so that two suites running side by side never interleave their lines.
+ */
+async function runSuite({ name, command, args }, live) {
   const wanted = process.env.TEST_SUITES?.split(",");
   if (wanted && !wanted.includes(name)) return null;
-  console.log(`\n=== ${name}: ${command} ${args.join(" ")}`);
+  const header = `\n=== ${name}: ${command} ${args.join(" ")}`;
+  if (live) console.log(header);
+  const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], env: process.env });
     let output = "";
     const tee = (stream, sink) =>
       stream.on("data", (chunk) => {
         output += chunk;
-        sink.write(chunk);
+        if (live) sink.write(chunk);
       });
     tee(child.stdout, process.stdout);
     tee(child.stderr, process.stderr);
     child.on("close", (code) => {
+      if (!live) console.log(`${header}\n${output}`);
       // Strip ANSI colour codes before counting.
       const plain = output.replace(/\x1b\[[0-9;]*m/g, "");
       let passed = 0;
@@ -51,18 +58,28 @@ async function runSuite({ name, command, args }) {
       }
       // A runner that crashed before counting anything still counts as one failure.
       if (code !== 0 && failed === 0) failed = 1;
-      resolve({ name, passed, failed, code });
+      resolve({ name, passed, failed, code, seconds: Math.round((Date.now() - started) / 1000) });
     });
   });
 }
 
-const results = [];
-for (const suite of suites) {
-  const result = await runSuite(suite);
-  if (result) results.push(result);
-}
+// Two lanes side by side: the browser suite spends most of its time waiting (blocks, engine ticks, page loads), the
+// others mostly compute, so on two cores the whole run takes about as long as the browser suite alone.
+// TEST_SERIAL=1 runs one suite after another instead.
+const lanes = process.env.TEST_SERIAL ? [suites] : [suites.filter((s) => s.name !== "e2e"), suites.filter((s) => s.name === "e2e")];
+const byLane = await Promise.all(
+  lanes.map(async (lane, i) => {
+    const out = [];
+    for (const suite of lane) {
+      const result = await runSuite(suite, lanes.length === 1 || i === lanes.length - 1);
+      if (result) out.push(result);
+    }
+    return out;
+  }),
+);
+const results = suites.map((s) => byLane.flat().find((r) => r.name === s.name)).filter(Boolean);
 console.log("\n=== summary");
-for (const r of results) console.log(`${r.name}: ${r.passed} passed, ${r.failed} failed (exit ${r.code})`);
+for (const r of results) console.log(`${r.name}: ${r.passed} passed, ${r.failed} failed (exit ${r.code}, ${r.seconds} s)`);
 const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 console.log(`${passed} passed, ${failed} failed`);

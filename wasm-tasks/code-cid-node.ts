@@ -3,10 +3,10 @@
  * on disk, the CodePort a headless worker gives its engine, and the manifests the app serves to tabs.
  * Node only (fs, the TypeScript parser); never imported by the app's bundle.
  */
-import { copyFile, link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { copyFile, link, mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { isBuiltin } from "node:module";
-import { dirname, join, posix } from "node:path";
+import { dirname, join, posix, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { outputCidString } from "./digest.ts";
@@ -167,7 +167,10 @@ export async function writeTaskCodeManifests(dir: string = MANIFEST_DIR, options
   const out: Record<string, string> = {};
   for (const name of Object.keys(TASK_CODE)) {
     const manifest = await taskCodeManifest(name, options);
-    await writeFile(join(dir, `${encodeURIComponent(name)}.json`), canonicalManifestBytes(manifest));
+    // Written aside and renamed: a running app may be serving the old manifest while this one is written.
+    const file = join(dir, `${encodeURIComponent(name)}.json`);
+    await writeFile(`${file}.${process.pid}.tmp`, canonicalManifestBytes(manifest));
+    await rename(`${file}.${process.pid}.tmp`, file);
     out[name] = await codeCidOfManifest(manifest);
   }
   return out;
@@ -190,12 +193,24 @@ export async function copyServedPackageFiles(publicDir: string = PUBLIC_DIR, opt
   for (const name of Object.keys(TASK_CODE)) {
     for (const f of (await taskCodeManifest(name, options)).files) if (f.role === "fetched" && f.path.startsWith("node_modules/")) paths.add(f.path);
   }
-  await rm(join(publicDir, "node_modules"), { recursive: true, force: true });
+  // In place, never emptied first: another stack of this checkout may be serving these files right now (a second
+  // `npm run dev`, the test suites). A file is replaced by an atomic rename, and only files no manifest lists go.
   for (const path of paths) {
+    const source = join(root, path);
     const target = join(publicDir, path);
+    const [from, to] = await Promise.all([stat(source), stat(target).catch(() => undefined)]);
+    if (to && to.ino === from.ino && to.dev === from.dev) continue;
+    if (to && to.size === from.size && (await readFile(target)).equals(await readFile(source))) continue;
     await mkdir(dirname(target), { recursive: true });
-    await link(join(root, path), target).catch(() => copyFile(join(root, path), target));
+    const temporary = `${target}.${process.pid}.tmp`;
+    await link(source, temporary).catch(() => copyFile(source, temporary));
+    await rename(temporary, target);
   }
+  const served = join(publicDir, "node_modules");
+  const present = ((await readdir(served, { recursive: true, withFileTypes: true }).catch(() => [])) as import("node:fs").Dirent[])
+    .filter((d) => d.isFile())
+    .map((d) => relative(publicDir, join(d.parentPath, d.name)).split(sep).join("/"));
+  for (const stale of present) if (!paths.has(stale)) await rm(join(publicDir, stale), { force: true });
   return [...paths].sort(byCodeUnits);
 }
 
