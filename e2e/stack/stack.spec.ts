@@ -112,7 +112,7 @@ test("they post an image task with a real file; another browser sees it in the q
   // Nobody but the requester is registered yet: the form says no worker could take the task before it escrows.
   await expect(page.getByTestId("no-takers")).toContainText("No registered worker other than you can run image-resize now");
   await page.getByLabel(/^Bounty/).fill(BOUNTY);
-  await expect(page.getByTestId("cost")).toContainText("(bounty 1.25 CC + 2 verifier fees of 0.012 CC + platform fee 0.012 CC)");
+  await expect(page.getByTestId("cost")).toContainText("(bounty 1.25 CC + 2 verifier fees of 0.012 CC + platform fee 0.012 CC + 0.036 CC held for an audit (back when the task is final, if unused))");
   const escrowText = (await page.getByTestId("escrow").textContent())!;
   postedEscrow = BigInt(Math.round(Number(escrowText.replace(" CC", "")) * 1000));
   expect(postedEscrow).toBeGreaterThan(1_250n);
