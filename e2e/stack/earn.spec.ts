@@ -361,14 +361,15 @@ test("dishonest verifier: a verifier tab that reports a wrong result is outvoted
   const wallet = createWalletClient({ account: privateKeyToAccount(key), chain: { ...foundry, id: 31337 }, transport: http(stack.rpcUrl) });
   const registry = contracts.WorkerRegistry!;
   await client().waitForTransactionReceipt({ hash: await wallet.writeContract({ address: registry.address, abi: registry.abi, functionName: "leaveVerifierPool", args: [] }) });
-  await restartTab({ claim: false, verify: true, cheats: "corrupt:verifier" });
-  // The tasks the earlier tests left accepted become final first, so that the movements below are this task's alone.
+  // The tasks the earlier tests left accepted become final first, so that the movements below are this task's alone
+  // (and before the tab restarts: a request it signs must not see the chain's clock jump a day under it).
   for (const id of taskIds) {
     const status = (await taskOf(id)).status;
     if (status !== TaskStatus.Accepted && status !== TaskStatus.Auditing) continue;
     await passAuditWindow(id, status);
     await waitForStatus(id, (s) => s === TaskStatus.Final, "an earlier task to be finalized by its worker", 120_000);
   }
+  await restartTab({ claim: false, verify: true, cheats: "corrupt:verifier" });
 
   const before = new Map<Address, Account>();
   for (const a of accounts()) before.set(a, await accountOf(a));
