@@ -26,23 +26,6 @@ export type NodeChain = ChainPort & {
   close(): void;
 };
 
-type RawRound = {
-  commitDeadline: number;
-  revealDeadline: number;
-  acceptedAt: number;
-  commits: number;
-  reveals: number;
-  replacements: number;
-  forced: boolean;
-  anchorBlock: number;
-  pauseMark: number;
-  inputRejected: boolean;
-  poolShort: boolean;
-  auditPending: boolean;
-  members: readonly { account: Address; status: number }[];
-  sealOrDigest: readonly Hex[];
-};
-
 export function createNodeChain(options: NodeChainOptions): NodeChain {
   const { client, deployment } = options;
   const store = new EventStore({
@@ -59,7 +42,8 @@ export function createNodeChain(options: NodeChainOptions): NodeChain {
     const c = deployment.contracts[contract];
     return client.readContract({ address: c.address, abi: c.abi, functionName, args }) as Promise<T>;
   };
-  const round = (r: RawRound): RoundView => ({
+  // The same shape as the tab reads; numbers normalised, in case a field comes back as a bigint.
+  const round = (r: RoundView): RoundView => ({
     commitDeadline: Number(r.commitDeadline),
     revealDeadline: Number(r.revealDeadline),
     acceptedAt: Number(r.acceptedAt),
@@ -107,8 +91,8 @@ export function createNodeChain(options: NodeChainOptions): NodeChain {
         workValue: Number(t.workValue),
       } satisfies TaskState;
     },
-    round: async (taskId) => round(await read<RawRound>("TaskMarket", "roundOf", [taskId])),
-    audit: async (taskId) => round(await read<RawRound>("TaskMarket", "auditOf", [taskId])),
+    round: async (taskId) => round(await read<RoundView>("TaskMarket", "roundOf", [taskId])),
+    audit: async (taskId) => round(await read<RoundView>("TaskMarket", "auditOf", [taskId])),
     auditWindowClosesAt: async (taskId) => Number(await read<bigint>("TaskMarket", "auditWindowClosesAt", [taskId])),
     async account(address) {
       const a = await read<Record<keyof LedgerAccount, bigint>>("CreditLedger", "accountOf", [address]);
