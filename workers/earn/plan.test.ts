@@ -3,7 +3,7 @@ import { describe, it, test } from "node:test";
 import type { Address, Hex } from "viem";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import type { TaskView } from "../../lib/client/tasks.ts";
-import { BACKUP_BLOCKS, type Observed, type PlanInput, anchorLapsed, drawDue, dueSteps, roundOver, secretKey } from "./plan.ts";
+import { BACKUP_BLOCKS, BLOCKHASH_HORIZON, MAX_SHORT_POOL_WAIT, type Observed, type PlanInput, anchorLapsed, drawDue, dueSteps, roundOver, secretKey, shortDrawsOf } from "./plan.ts";
 import type { RoundView, TaskState } from "./ports.ts";
 
 const ME = "0x00000000000000000000000000000000000000aa" as Address;
@@ -218,9 +218,40 @@ test("a draw is due as soon as its anchor is the head: the draw lands in a later
   assert.equal(drawDue(bare({}), 10n), false, "nothing anchored");
 });
 
-test("a short pool is drawn again only after a block someone else mined", () => {
-  assert.equal(drawDue(bare({ anchorBlock: 10, poolShort: true }), 10n), false);
-  assert.equal(drawDue(bare({ anchorBlock: 10, poolShort: true }), 11n), true);
+test("a short pool is drawn again after blocks someone else mined, each try waiting twice as long, up to a cap", () => {
+  const short = bare({ anchorBlock: 10, poolShort: true });
+  assert.equal(drawDue(short, 11n, 1), false);
+  assert.equal(drawDue(short, 12n, 1), true, "the first retry waits 2 blocks");
+  assert.equal(drawDue(short, 13n, 2), false);
+  assert.equal(drawDue(short, 14n, 2), true, "the second 4");
+  assert.equal(drawDue(short, 10n + MAX_SHORT_POOL_WAIT - 1n, 30), false);
+  assert.equal(drawDue(short, 10n + MAX_SHORT_POOL_WAIT, 30), true, "never longer than the cap");
+  assert.ok(MAX_SHORT_POOL_WAIT < BLOCKHASH_HORIZON, "a waiting draw's anchor never lapses");
+  assert.equal(drawDue(bare({ anchorBlock: 10 }), 10n, 0), true, "a first draw does not wait");
+});
+
+test("short draws are counted from the anchors since the round, its replacement draw or its audit began", () => {
+  const ev = (...names: string[]) => ({ events: names.map((eventName) => ({ eventName, args: {} })) }) as unknown as Parameters<typeof shortDrawsOf>[0];
+  assert.equal(shortDrawsOf(ev("TaskPosted", "TaskClaimed", "ResultCommitted", "RandomnessAnchored")), 0);
+  assert.equal(shortDrawsOf(ev("ResultCommitted", "RandomnessAnchored", "VerifierDrawn", "RandomnessAnchored", "RandomnessAnchored")), 2);
+  assert.equal(shortDrawsOf(ev("RandomnessAnchored", "RandomnessAnchored", "CommitWindowOpened", "RandomnessAnchored")), 0, "a replacement draw starts afresh");
+  assert.equal(shortDrawsOf(ev("RandomnessAnchored", "AuditDecided", "AuditStarted", "RandomnessAnchored", "RandomnessAnchored")), 1);
+});
+
+test("a short audit pool's auditor draw backs off: the worker does not call drawAuditors in every block", () => {
+  const anchors = (n: number) => Array.from({ length: n }, () => ({ eventName: "RandomnessAnchored", args: {} }));
+  const audit = bare({ anchorBlock: 100, poolShort: true, members: [{ account: V2, status: M.Drawn }] });
+  const o = (shorts: number) => ({
+    task: { ...task(TaskStatus.Auditing, { worker: ME }), events: [{ eventName: "AuditStarted", args: {} }, ...anchors(shorts + 1)] },
+    state: state(TaskStatus.Auditing, { worker: ME }),
+    round: round(),
+    audit,
+    auditLapsesAt: 90_000,
+  }) as Observed;
+  const calls = (shorts: number) => [...Array(64).keys()].filter((i) => kinds([o(shorts)], input({ block: 100n + BigInt(i) })).includes("drawAuditors"));
+  assert.equal(calls(1)[0], 2);
+  assert.equal(calls(3)[0], 8);
+  assert.equal(calls(9).length, 0, "nothing for 64 blocks after the ninth short draw");
 });
 
 test("an anchor lapses when the block a transaction lands in is past the blockhash horizon", () => {

@@ -84,16 +84,44 @@ export function revealOpen(r: RoundView, now: number): boolean {
  */
 const landing = (block: bigint) => block + 1n;
 
+/** The longest a short pool waits between two draws: well inside the blockhash horizon, so its anchor never lapses. */
+export const MAX_SHORT_POOL_WAIT = 64n;
+
 /**
- * A draw of this round is due: pending, its anchor's hash known in the block the draw lands in, and not lapsed. A
- * pool that was short at the last draw is tried again only once someone else mined a block after its anchor (the
- * pool may have grown then), not in every block.
+ * Blocks a draw waits after its anchor. A first draw waits for nothing but its anchor. A pool that was short at the
+ * last draw re-anchored; a draw from it again seats someone only if the pool grew (or a member's stake freed up),
+ * which no read tells in advance, so each further try waits twice as long, up to MAX_SHORT_POOL_WAIT: on a chain
+ * that mines a block a second, a pool that stays short costs a call a minute, not one a block.
  */
-export function drawDue(r: RoundView, block: bigint): boolean {
+export function drawWait(shortDraws: number): bigint {
+  if (shortDraws <= 0) return 0n;
+  const wait = 1n << BigInt(Math.min(shortDraws, 16));
+  return wait < MAX_SHORT_POOL_WAIT ? wait : MAX_SHORT_POOL_WAIT;
+}
+
+/**
+ * How many draws of the round now pending found the pool short: the anchors since the round (or its replacement
+ * draw, or the audit) began, less the first. Events come oldest first.
+ */
+export function shortDrawsOf(t: Pick<TaskView, "events">): number {
+  let anchors = 0;
+  for (const e of t.events) {
+    if (e.eventName === "RandomnessAnchored") anchors += 1;
+    else if (RESETS.has(e.eventName)) anchors = 0;
+  }
+  return Math.max(0, anchors - 1);
+}
+const RESETS = new Set(["CommitWindowOpened", "ResultCommitted", "AuditStarted", "AuditDecided", "TaskClaimed"]);
+
+/**
+ * A draw of this round is due: pending, its anchor's hash known in the block the draw lands in, not lapsed, and,
+ * when the pool was short at the last draw, after the wait of `drawWait` (at least one block someone else mined).
+ */
+export function drawDue(r: RoundView, block: bigint, shortDraws = r.poolShort ? 1 : 0): boolean {
   if (r.commitDeadline !== 0 || r.anchorBlock === 0) return false;
   const anchor = BigInt(r.anchorBlock);
-  const at = r.poolShort ? block : landing(block);
-  return anchor < at && landing(block) <= anchor + BLOCKHASH_HORIZON;
+  const ready = r.poolShort ? anchor + drawWait(Math.max(1, shortDraws)) <= block : anchor < landing(block);
+  return ready && landing(block) <= anchor + BLOCKHASH_HORIZON;
 }
 
 export function anchorLapsed(r: RoundView, block: bigint): boolean {
@@ -151,7 +179,7 @@ export function stepsFor(o: Observed, p: PlanInput): Step[] {
         add("reveal", "the reveal phase is open", { role, round: "round" });
       }
       const stake = isWorker || mine || m >= 0;
-      if (drawDue(r, p.block)) {
+      if (drawDue(r, p.block, shortDrawsOf(t))) {
         const backup = p.roles.has("verifier") && p.block > BigInt(r.anchorBlock) + BACKUP_BLOCKS;
         if (isWorker || mine || backup) add("drawVerifiers", "the verifier draw's anchor is mined");
       }
@@ -191,7 +219,7 @@ export function stepsFor(o: Observed, p: PlanInput): Step[] {
       if (member?.status === MEMBER.Committed && revealOpen(a, p.now) && p.secrets.has(secretKey("audit", t.id))) {
         add("reveal", "the audit's reveal phase is open", { role: "auditor", round: "audit" });
       }
-      if (drawDue(a, p.block) && (o.auditLapsesAt === undefined || p.now <= o.auditLapsesAt)) {
+      if (drawDue(a, p.block, shortDrawsOf(t)) && (o.auditLapsesAt === undefined || p.now <= o.auditLapsesAt)) {
         const backup = (p.roles.has("auditor") || p.roles.has("verifier")) && p.block > BigInt(a.anchorBlock) + BACKUP_BLOCKS;
         if (isWorker || mine || backup) add("drawAuditors", "the auditor draw's anchor is mined");
       }
