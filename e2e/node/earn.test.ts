@@ -62,6 +62,8 @@ const accountOf = async (a: Address): Promise<Account> => {
 };
 const reputationOf = async (a: Address) => Number((await read<{ reputation: number }>("WorkerRegistry", "workerOf", [a])).reputation);
 const statusOf = async (id: Hex) => Number((await read<{ status: number }>("TaskMarket", "taskOf", [id])).status);
+/** Accepted, or being audited (one time in ten the settle draws a random audit). */
+const acceptedOrAuditing = (s: number) => s === TaskStatus.Accepted || s === TaskStatus.Auditing;
 
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, tail: () => string = () => ""): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -462,12 +464,16 @@ test("npm run worker: creates its key, registers, refuses a second process for t
     assert.doesNotMatch(first.out.text, /SIGINT again/, "one Ctrl-C, though npm passes it on too, is not a second one");
     assert.match(first.out.text, /stopped: earned 0 CC final, 0 CC pending \(exit code 0\)\n$/);
     assert.ok(!groupAlive(first.proc.pid!), "no process of the group is left (threads, tsx, npm)");
+    // A stopped worker answers no draw: it left the verifier pool on its way out, and a restart joins again.
+    assert.match(first.out.text, /left the verifier pool/);
+    assert.equal((await read<{ poolIndex: number }>("WorkerRegistry", "workerOf", [address])).poolIndex, 0, "out of the pool while stopped");
 
     // A restart finds the key and the registration: no second benchmark.
     const again = start(["--roles", "verifier"]);
     await waitFor("the restarted worker", 120_000, async () => (again.out.text.includes("earning as") ? true : undefined), () => again.out.text);
     assert.match(again.out.text, new RegExp(`account ${address}`));
     assert.doesNotMatch(again.out.text, /benchmark|created a new key/);
+    assert.ok((await read<{ poolIndex: number }>("WorkerRegistry", "workerOf", [address])).poolIndex > 0, "back in the pool");
     ctrlC(again.proc);
     assert.ok([0, "SIGINT"].includes((await again.exited)!), again.out.text);
     assert.match(again.out.text, /\(exit code 0\)\n$/);
@@ -512,7 +518,7 @@ test("npm run worker on Ctrl-C finishes the task it holds; forced out by a secon
     const revealAt = text1.indexOf(`reveal ${t1.slice(0, 10)}`);
     assert.ok(stopAt >= 0 && revealAt > stopAt, `it revealed the held task after Ctrl-C, then exited:\n${text1}`);
     assert.ok(!text1.includes(`claim ${t1b.slice(0, 10)}`), "no new claim after Ctrl-C");
-    await waitFor("the held task to be accepted", 60_000, async () => ([TaskStatus.Accepted, TaskStatus.Auditing].includes(await statusOf(t1)) ? true : undefined));
+    await waitFor("the held task to be accepted", 60_000, async () => (acceptedOrAuditing(await statusOf(t1)) ? true : undefined));
     assert.equal((await read<{ worker: Address }>("TaskMarket", "taskOf", [t1])).worker, address);
     assert.equal(await statusOf(t1b), TaskStatus.Open, "the task posted after Ctrl-C was left for others");
 
@@ -542,7 +548,7 @@ test("npm run worker on Ctrl-C finishes the task it holds; forced out by a secon
     procs.push(resumed.proc);
     await waitFor("the restarted process to reveal the video task", 150_000, async () => (resumed.out.text.includes(`reveal ${t2.slice(0, 10)}`) ? true : undefined), () => resumed.out.text);
     assert.doesNotMatch(resumed.out.text, new RegExp(`claim ${t2.slice(0, 10)}|${t2.slice(0, 10)} video-transcode as worker: computing`), "no new claim, no recomputation: the salt on disk opens the commitment");
-    await waitFor("the video task to be accepted", 90_000, async () => ([TaskStatus.Accepted, TaskStatus.Auditing].includes(await statusOf(t2)) ? true : undefined), () => resumed.out.text);
+    await waitFor("the video task to be accepted", 90_000, async () => (acceptedOrAuditing(await statusOf(t2)) ? true : undefined), () => resumed.out.text);
     const round = await read<{ members: readonly { account: Address }[]; sealOrDigest: readonly Hex[] }>("TaskMarket", "roundOf", [t2]);
     assert.equal(round.members[0]!.account, address);
     assert.deepEqual([...round.sealOrDigest], Array(3).fill(digestOf(video.cid)), "worker and both verifiers: the golden video output");
