@@ -82,7 +82,17 @@ export class HeadlessWorker {
     }
   }
 
-  /** Ctrl-C, as in its terminal; waits for it to finish what it holds and exit. */
+  /**
+   * The server dies (SIGKILL to the group): nothing is finished or handed back, and the account stays in the
+   * verifier pool, as after a power cut. A later start() picks up from the chain and the state file.
+   */
+  async crash(): Promise<void> {
+    if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    process.kill(-this.proc.pid!, "SIGKILL");
+    await this.exit;
+  }
+
+  /** Ctrl-C, as in its terminal; waits for it to finish what it holds and exit (it leaves the verifier pool). */
   async stop(timeoutMs = 60_000): Promise<number | string | null> {
     if (!this.proc) return null;
     // npm ends by the signal (signalCode, no exitCode): either means the group is gone.

@@ -206,6 +206,7 @@ export class EarnEngine {
     this.publish({ status: "stopping" });
     this.say("stopping: no new claims; finishing what this account holds");
     if (options.force) this.controller.abort();
+    else await this.leavePool();
     for (;;) {
       await this.tick();
       if (options.force || !(await this.holdsWork())) break;
@@ -213,6 +214,22 @@ export class EarnEngine {
       if (this.controller.signal.aborted) break;
     }
     this.halt("stopped");
+  }
+
+  /**
+   * A stopped engine answers no draw, and a drawn member that never commits holds the round up for a whole commit
+   * window before it is replaced: so a stop leaves the verifier pool first (duties already drawn are still done),
+   * and the next start joins it again. A failure here only costs that delay, so it is logged, not thrown.
+   */
+  private async leavePool() {
+    try {
+      const me = this.ports.send.account;
+      if ((await this.ports.chain.worker(me)).poolIndex === 0) return;
+      await this.send("WorkerRegistry", "leaveVerifierPool", [], "leave pool");
+      this.say("left the verifier pool: no new draws while stopped");
+    } catch (error) {
+      this.say(`could not leave the verifier pool: ${message(error)}`);
+    }
   }
 
   /** Ends at once: running jobs are cancelled and hand their claims back. The engine can be started again. */
