@@ -4,6 +4,7 @@
  */
 import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
 import { type Abi, type Address, createPublicClient, http } from "viem";
+import type { HeadlessWorker } from "../support/headless-worker.ts";
 import type { Stack } from "./stack.ts";
 
 export type Contracts = Record<string, { address: Address; abi: Abi }>;
@@ -75,7 +76,11 @@ export async function postFromForm(page: Page, o: PostOptions): Promise<`0x${str
   if (o.mode) await expect(page.getByRole("radio", { name: o.mode === "zk" ? "zk proof" : /replicated/ })).toBeEnabled();
   if (o.mode === "replicated") await page.getByRole("radio", { name: /replicated/ }).check();
   if (o.mode === "zk") await expect(page.getByRole("radio", { name: "zk proof" })).toBeChecked();
-  for (const [field, value] of Object.entries(o.spec ?? {})) await page.locator(`#spec-${field}`).fill(value);
+  for (const [path, value] of Object.entries(o.spec ?? {})) {
+    const field = page.locator(`#spec-${path.replace(/\./g, "-")}`);
+    if ((await field.evaluate((e) => e.tagName)) === "SELECT") await field.selectOption(value);
+    else await field.fill(value);
+  }
   await page.getByLabel(/^Bounty/).fill(o.bounty);
   await page.getByRole("button", { name: "Post task" }).click();
   await expect(page.getByText("Posted.")).toBeVisible({ timeout: 60_000 });
@@ -130,4 +135,27 @@ export function chainReader(stack: Stack, contracts: () => Contracts) {
       toBlock: "latest",
     })) as unknown as readonly PostedLog[];
   return { client, read, ledgerOf, creditHeld, postedTasks };
+}
+
+/** What every party of an earn spec did, for a failure message: the worker tab's engine log, each process's last lines. */
+export async function partyLogs(tab: Page | undefined, processes: readonly HeadlessWorker[]): Promise<string> {
+  const log = (await tab?.getByTestId("earn-log").textContent().catch(() => null)) ?? "(no earn log)";
+  return [`--- worker tab\n${log}`, ...processes.map((v) => `--- ${v.name}\n${v.output.split("\n").slice(-25).join("\n")}`)].join("\n");
+}
+
+/**
+ * `waitForStatus(id, want, what, timeout)`: polls the task's status on chain until `want` holds and returns it; a
+ * timeout fails with the last status and `logs()`.
+ */
+export function statusWaiter(statusOf: (id: `0x${string}`) => Promise<number>, logs: () => Promise<string>) {
+  return async (id: `0x${string}`, want: (s: number) => boolean, what: string, timeout: number): Promise<number> => {
+    let last = -1;
+    await expect
+      .poll(async () => want((last = await statusOf(id))), { timeout, message: what })
+      .toBe(true)
+      .catch(async (error: unknown) => {
+        throw new Error(`${String(error)}\nstatus ${last}\n${await logs()}`);
+      });
+    return last;
+  };
 }

@@ -24,8 +24,8 @@ import { cidDigest } from "../../lib/protocol/hashes.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { goldenVectors as mlGolden } from "../../wasm-tasks/ml-inference/golden.ts";
 import { goldenVectors as videoGolden } from "../../wasm-tasks/video-transcode/golden.ts";
-import { type Contracts, chainReader, loadContracts, newAppContext, register } from "./app.ts";
-import { Stack } from "./stack.ts";
+import { type Contracts, chainReader, loadContracts, newAppContext, partyLogs, postFromForm, register, statusWaiter } from "./app.ts";
+import { sharedStack } from "./stack.ts";
 import { HeadlessWorker } from "../support/headless-worker.ts";
 
 test.describe.configure({ mode: "serial" });
@@ -36,7 +36,7 @@ const fixture = (type: string, name: string) => join(import.meta.dirname, `../..
 /** A file ml-inference loads by URL in the tab (wasm-tasks/code-cid.ts RUNTIME_ASSETS). */
 const TFJS_WASM = "/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm";
 
-const stack = new Stack();
+const stack = sharedStack;
 let contracts: Contracts;
 const { read, creditHeld } = chainReader(stack, () => contracts);
 let dir: string;
@@ -63,39 +63,12 @@ async function expectConserved(...accounts: Address[]) {
 }
 
 /** What every party did, for a failure message. */
-async function logs(): Promise<string> {
-  const tab = await workerPage.getByTestId("earn-log").textContent().catch(() => "(no earn log)");
-  return [`--- worker tab\n${tab}`, ...verifiers.map((v) => `--- ${v.name}\n${v.output.split("\n").slice(-25).join("\n")}`)].join("\n");
-}
-
-async function waitForStatus(id: Hex, want: (s: number) => boolean, what: string, timeout: number): Promise<number> {
-  let last = -1;
-  await expect
-    .poll(async () => want((last = (await taskOf(id)).status)), { timeout, message: what })
-    .toBe(true)
-    .catch(async (error: unknown) => {
-      throw new Error(`${String(error)}\nstatus ${last}\n${await logs()}`);
-    });
-  return last;
-}
+const logs = () => partyLogs(workerPage, verifiers);
+const waitForStatus = statusWaiter(async (id) => (await taskOf(id)).status, logs);
 
 /** Posts a replicated task from the requester's tab: the type, the file, the spec fields that differ from the form's. */
-async function post(type: string, file: string, fields: Record<string, string> = {}): Promise<Hex> {
-  await requesterPage.goto("/post");
-  await expect(requesterPage.getByLabel("Task type")).toBeVisible({ timeout: 120_000 });
-  await requesterPage.getByLabel("Task type").selectOption({ label: type });
-  await requesterPage.getByLabel(/^Input file/).setInputFiles(file);
-  await expect(requesterPage.getByTestId("input-cid")).toBeVisible({ timeout: 60_000 });
-  for (const [path, value] of Object.entries(fields)) {
-    const field = requesterPage.locator(`#spec-${path.replace(/\./g, "-")}`);
-    if ((await field.evaluate((e) => e.tagName)) === "SELECT") await field.selectOption(value);
-    else await field.fill(value);
-  }
-  await requesterPage.getByRole("radio", { name: /replicated/ }).check();
-  await requesterPage.getByLabel(/^Bounty/).fill("1");
-  await requesterPage.getByRole("button", { name: "Post task" }).click();
-  await expect(requesterPage.getByText("Posted.")).toBeVisible({ timeout: 60_000 });
-  const id = (await requesterPage.getByRole("link", { name: "Open the task page" }).getAttribute("href"))!.replace("/tasks/", "") as Hex;
+async function post(type: string, file: string, spec: Record<string, string> = {}): Promise<Hex> {
+  const id = await postFromForm(requesterPage, { type, input: file, bounty: "1", mode: "replicated", spec });
   taskIds.push(id);
   return id;
 }
@@ -111,8 +84,8 @@ async function expectRound(id: Hex, worker: Address, cid: string, what: string) 
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(stack.startTimeoutMs + 240_000);
-  await stack.start();
-  console.log(`stack up in ${(stack.startMs / 1000).toFixed(1)} s`);
+  await stack.fresh();
+  console.log(`stack up (a fresh chain under the shared app) in ${(stack.startMs / 1000).toFixed(1)} s`);
   contracts = await loadContracts(stack);
   dir = mkdtempSync(join(tmpdir(), "cc-earn-types-"));
   const ports = { rpcPort: stack.rpcPort, ipfsPort: stack.ipfsPort, appPort: stack.appPort, dataDir: stack.dataDir };
@@ -129,7 +102,6 @@ test.afterAll(async () => {
   await requesterCtx?.close();
   await workerCtx?.close();
   await Promise.all(verifiers.map((v) => v.stop()));
-  await stack.dispose();
   if (dir) rmSync(dir, { recursive: true, force: true });
   // npm itself ends by the signal; the worker's last line gives its own exit code.
   for (const v of verifiers) expect(v.output, `${v.name} stops cleanly on Ctrl-C`).toMatch(/stopped: .*\(exit code 0\)/);

@@ -14,17 +14,15 @@ import { test, expect, type BrowserContext, type Page } from "@playwright/test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Address, type Hex, bytesToHex, createWalletClient, hexToString, http } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { foundry } from "viem/chains";
+import { type Address, type Hex, bytesToHex, hexToString } from "viem";
 import { parseCid } from "../../lib/ipfs/index.ts";
 import { cidDigest } from "../../lib/protocol/hashes.ts";
 import { bpsShare, defaultParams, escrowFor } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { outputCidString } from "../../wasm-tasks/digest.ts";
 import { imageResize, imageResizeSpec } from "../../wasm-tasks/image-resize/index.ts";
-import { type Contracts, chainReader, loadContracts, moveChainClock, newAppContext, postFromForm, register } from "./app.ts";
-import { Stack } from "./stack.ts";
+import { type Contracts, chainReader, loadContracts, moveChainClock, newAppContext, partyLogs, postFromForm, register, statusWaiter } from "./app.ts";
+import { sharedStack } from "./stack.ts";
 import { HeadlessWorker } from "../support/headless-worker.ts";
 
 test.describe.configure({ mode: "serial" });
@@ -33,7 +31,7 @@ const PHOTO = join(import.meta.dirname, "../../wasm-tasks/image-resize/fixtures/
 const BOUNTY = 1_000n; // mCC, posted as "1"
 const p = defaultParams;
 
-const stack = new Stack();
+const stack = sharedStack;
 let contracts: Contracts;
 const { client, read, creditHeld, postedTasks } = chainReader(stack, () => contracts);
 let dir: string;
@@ -67,21 +65,8 @@ async function expectConserved() {
 
 
 /** What every party did, for a failure message. */
-async function logs(): Promise<string> {
-  const tab = await workerPage.getByTestId("earn-log").textContent().catch(() => "(no earn log)");
-  return [`--- worker tab\n${tab}`, ...processes().map((v) => `--- ${v.name}\n${v.output.split("\n").slice(-25).join("\n")}`)].join("\n");
-}
-
-async function waitForStatus(id: Hex, want: (s: number) => boolean, what: string, timeout: number): Promise<number> {
-  let last = -1;
-  await expect
-    .poll(async () => want((last = (await taskOf(id)).status)), { timeout, message: what })
-    .toBe(true)
-    .catch(async (error: unknown) => {
-      throw new Error(`${String(error)}\nstatus ${last}\n${await logs()}`);
-    });
-  return last;
-}
+const logs = () => partyLogs(workerPage, processes());
+const waitForStatus = statusWaiter(async (id) => (await taskOf(id)).status, logs);
 
 /** Moves the chain's clock past the task's audit window (an audit in progress ends too, by the same window). */
 async function passAuditWindow(id: Hex, status: number) {
@@ -132,8 +117,8 @@ async function waitForEvent(eventName: string, taskId: Hex, timeout: number, whe
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(stack.startTimeoutMs + 240_000);
-  await stack.start();
-  console.log(`stack up in ${(stack.startMs / 1000).toFixed(1)} s`);
+  await stack.fresh();
+  console.log(`stack up (a fresh chain under the shared app) in ${(stack.startMs / 1000).toFixed(1)} s`);
   contracts = await loadContracts(stack);
   dir = mkdtempSync(join(tmpdir(), "cc-earn-spec-"));
   // Two server owners' verifiers: each creates its key, gets gas from the app's faucet, benchmarks, registers,
@@ -152,7 +137,6 @@ test.afterAll(async () => {
   await requesterCtx?.close();
   await workerCtx?.close();
   await Promise.all(processes().map((v) => v.stop()));
-  await stack.dispose();
   if (dir) rmSync(dir, { recursive: true, force: true });
   // npm itself ends by the signal; the worker's last line gives its own exit code.
   for (const v of processes()) expect(v.output, `${v.name} stops cleanly on Ctrl-C`).toMatch(/stopped: .*\(exit code 0\)/);
@@ -320,9 +304,10 @@ test("closed tab: a worker tab closed mid-task lets its claim lapse, pays for it
   // Only the tab may claim at first: the headless worker waits.
   await honestWorker!.stop();
   await restartTab({ claim: true, verify: false });
-  // Out of the verifier pool too: a closed tab drawn to verify the next round would be a silent verifier.
+  // Out of the verifier pool too (a closed tab drawn to verify the next round would be a silent verifier): the
+  // stop left it, and an engine that only claims does not join again.
+  expect(Number((await read<{ poolIndex: number }>("WorkerRegistry", "workerOf", [tabWorker])).poolIndex), "Stop earning leaves the verifier pool").toBe(0);
   await workerPage.goto("/account");
-  await workerPage.getByRole("button", { name: "Leave the verifier pool" }).click();
   await expect(workerPage.getByRole("button", { name: "Join the verifier pool" })).toBeVisible({ timeout: 60_000 });
   const before = await accountOf(tabWorker);
   // A large output, so that the tab is still computing when it is closed.
@@ -354,13 +339,12 @@ test("closed tab: a worker tab closed mid-task lets its claim lapse, pays for it
 
 test("dishonest verifier: a verifier tab that reports a wrong result is outvoted, the task is accepted, and the liar is slashed when it is final", async () => {
   test.setTimeout(600_000);
-  // A pool of exactly the tab and one honest verifier, so that both are drawn: the second verifier leaves it.
+  // A pool of exactly the tab and one honest verifier, so that both are drawn: the second verifier stops, and a
+  // stopped `npm run worker` leaves the pool on its way out.
   const [, v2] = verifiers;
   await v2!.stop();
-  const key = readFileSync(v2!.keyFile, "utf8").trim() as Hex;
-  const wallet = createWalletClient({ account: privateKeyToAccount(key), chain: { ...foundry, id: 31337 }, transport: http(stack.rpcUrl) });
-  const registry = contracts.WorkerRegistry!;
-  await client().waitForTransactionReceipt({ hash: await wallet.writeContract({ address: registry.address, abi: registry.abi, functionName: "leaveVerifierPool", args: [] }) });
+  expect(v2!.output).toContain("left the verifier pool");
+  expect(Number((await read<{ poolIndex: number }>("WorkerRegistry", "workerOf", [v2!.address])).poolIndex), "Ctrl-C leaves the verifier pool").toBe(0);
   // The tasks the earlier tests left accepted become final first, so that the movements below are this task's alone
   // (and before the tab restarts: a request it signs must not see the chain's clock jump a day under it).
   for (const id of taskIds) {
@@ -409,8 +393,9 @@ test("closed verifier tab: a verifier tab closed after its commit comes back bef
   test.setTimeout(600_000);
   const [v1] = verifiers;
   await restartTab({ claim: false, verify: true });
-  // The other verifier waits, so that the reveal phase cannot open while the tab is still there.
-  await v1!.stop();
+  // The other verifier's server dies (it stays in the pool and is drawn), so that the reveal phase cannot open
+  // while the tab is still there.
+  await v1!.crash();
   const taskId = await postImage();
   await waitForEvent("ResultCommitted", taskId, 300_000, (a) => a.account === tabWorker);
   await workerPage.close();
@@ -440,6 +425,46 @@ test("closed verifier tab: a verifier tab closed after its commit comes back bef
   );
   expect(salts, "no salt left once revealed").toBe(0);
   await expectConserved();
+});
+
+test("silent verifier tab: a verifier tab closed before it committed is replaced after the commit window, unslashed, and the task is accepted", async () => {
+  test.setTimeout(600_000);
+  const [v1, v2] = verifiers;
+  // The pool is the tab and the first verifier (the second stopped and left it), so both are drawn. A large output
+  // keeps the tab computing when it is closed.
+  expect(Number((await read<{ poolIndex: number }>("WorkerRegistry", "workerOf", [v2!.address])).poolIndex)).toBe(0);
+  const before = await accountOf(tabWorker);
+  const reputationBefore = await reputationOf(tabWorker);
+  const taskId = await postImage({ width: 4000, height: 3000 });
+  await waitForEvent("VerifierDrawn", taskId, 300_000, (a) => a.verifier === tabWorker);
+  await workerPage.close();
+  // The second verifier comes back: the replacement has someone to draw.
+  v2!.start();
+  await v2!.waitFor(/joined the verifier pool/, 180_000);
+  await waitForEvent("ResultCommitted", taskId, 300_000, (a) => a.account === v1!.address);
+  await new Promise((r) => setTimeout(r, 3_000)); // a closing tab's last request lands, or never does
+  expect(await events("ResultCommitted", taskId), "the tab was closed before its commit").not.toContainEqual(expect.objectContaining({ args: expect.objectContaining({ account: tabWorker }) }));
+
+  // Past the commit window the worker's engine replaces the silent member: it loses its place and reputation, not
+  // its stake, and may not be drawn for this task again; the second verifier is drawn in its place.
+  const { commitDeadline } = await read<{ commitDeadline: number }>("TaskMarket", "roundOf", [taskId]);
+  await moveChainClock(stack, Number(commitDeadline) + 1);
+  await waitForEvent("VerifierReplaced", taskId, 120_000, (a) => a.silent === tabWorker);
+  await waitForEvent("VerifierDrawn", taskId, 120_000, (a) => a.verifier === v2!.address);
+  await waitForStatus(taskId, (s) => s === TaskStatus.Accepted || s === TaskStatus.Auditing, "the task to be accepted with the replacement's vote", 300_000);
+  const round = await read<{ members: readonly { account: Address; status: number }[] }>("TaskMarket", "roundOf", [taskId]);
+  expect(new Set(round.members.map((m) => m.account))).toEqual(new Set([honestWorker!.address, v1!.address, v2!.address]));
+  expect(await read<boolean>("TaskMarket", "excluded", [taskId, tabWorker]), "the silent member may not come back to this task").toBe(true);
+  const after = await accountOf(tabWorker);
+  expect({ stake: after.stake, lockedStake: after.lockedStake }, "a member that never committed is not slashed; its duty lock is free").toEqual({ stake: before.stake, lockedStake: before.lockedStake });
+  expect(await reputationOf(tabWorker)).toBeLessThan(reputationBefore);
+  await expectConserved();
+
+  // The tab comes back and goes on earning; the second verifier leaves the pool again (the next test needs both).
+  workerPage = await workerCtx.newPage();
+  await workerPage.goto("/earn");
+  await expect(workerPage.getByRole("button", { name: "Stop earning" })).toBeVisible({ timeout: 120_000 });
+  await v2!.stop();
 });
 
 test("forced audit: a requester disputes a result a colluding worker and verifier had accepted; the pay is reversed, the worker banned, the auditors paid", async () => {
