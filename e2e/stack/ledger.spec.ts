@@ -27,7 +27,7 @@ import { readDeployments } from "../../workers/node/config.ts";
 import { ensureGas } from "../../workers/node/gas.ts";
 import { type NodePorts, createNodePorts } from "../../workers/node/node-ports.ts";
 import { type Contracts, chainReader, loadContracts, newAppContext, openAccount } from "./app.ts";
-import { Stack } from "./stack.ts";
+import { sharedStack } from "./stack.ts";
 
 test.describe.configure({ mode: "serial" });
 
@@ -36,7 +36,7 @@ const root = join(import.meta.dirname, "../..");
 const BOUNTY = { A: 1_200n, B: 1_000n, C: 1_500n } as const;
 const STAKE = 2_000n;
 
-const stack = new Stack();
+const stack = sharedStack;
 let contracts: Contracts;
 const { read, creditHeld } = chainReader(stack, () => contracts);
 let client: PublicClient;
@@ -88,7 +88,7 @@ async function waitUntil(what: string, timeout: number, probe: () => Promise<boo
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(stack.startTimeoutMs + 60_000);
-  await stack.start();
+  await stack.fresh();
   contracts = await loadContracts(stack);
   dir = mkdtempSync(join(tmpdir(), "cc-ledger-e2e-"));
   const chain = defineChain({ id: 31337, name: "anvil", nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 }, rpcUrls: { default: { http: [stack.rpcUrl] } } });
@@ -105,7 +105,6 @@ test.afterAll(async () => {
     p.ports.dispose();
   }
   await ctx?.close();
-  await stack.dispose();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -8,11 +8,17 @@
  *   await stack.restart();       // stop (SIGINT, like Ctrl-C) + start on the same data dir
  *   await stack.dispose();       // stop, kill anything left, remove the data dir
  *
+ * `sharedStack` is one stack for the spec files that need a fresh chain but not a fresh app (earn, earn-types,
+ * ledger, zk): `await sharedStack.fresh()` starts it for the first of them and, for each later one, puts a new chain
+ * under the running app (anvil_reset, then the deploy step `npm run dev` runs). A `next dev` compiles each page on
+ * its first visit after a start, which costs every spec file tens of seconds on two cores. It listens on the
+ * CC_E2E ports + 1, so the specs that start a stack of their own (stack, prod) run beside it.
+ *
  * dev.ts runs in its own process group; stop() sends SIGINT to that group (what Ctrl-C in a terminal does) and
  * waits until every process in it has exited. On any failure the whole group is killed, so nothing is left.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
@@ -29,6 +35,8 @@ export type StackOptions = {
   startTimeoutMs?: number;
   /** `npm start` instead of `npm run dev`: dev.ts --prod (next build, then next start). */
   prod?: boolean;
+  /** Next's build folder, relative to the checkout (default .next-e2e, or .next-e2e-prod). */
+  distDir?: string;
 };
 
 const envPort = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -77,6 +85,7 @@ export class Stack {
     this.appPort = options.appPort ?? envPort("CC_E2E_APP_PORT", 3100);
     this.startTimeoutMs = options.startTimeoutMs ?? 300_000;
     this.prod = options.prod ?? false;
+    this.distDir = options.distDir;
   }
 
   /** CC_DATA_DIR: the given one, or a temp dir made on first use (not at import: Playwright loads spec files twice). */
@@ -95,7 +104,11 @@ export class Stack {
   }
   /** Next's build folder (CC_NEXT_DIST_DIR) this stack's app builds into and serves from. */
   get nextDir(): string {
-    return resolve(root, process.env.CC_E2E_NEXT_DIST_DIR ?? (this.prod ? ".next-e2e-prod" : ".next-e2e"));
+    return resolve(root, this.distDir ?? process.env.CC_E2E_NEXT_DIST_DIR ?? (this.prod ? ".next-e2e-prod" : ".next-e2e"));
+  }
+  private readonly distDir: string | undefined;
+  get deploymentsFile(): string {
+    return join(this.dataDir, "deployments.json");
   }
   get stateFile(): string {
     return join(this.dataDir, "chain", "state.json");
@@ -134,8 +147,12 @@ export class Stack {
       },
     });
     this.child = child;
-    // If this process dies first (a crashed test worker), take the stack with it.
-    const onExit = () => this.killGroup(child.pid!);
+    // If this process dies first (a crashed test worker, or the end of the run for the shared stack), take the
+    // stack and its temp data dir with it.
+    const onExit = () => {
+      this.killGroup(child.pid!);
+      if (this.ownsDataDir && this.dir && !process.env.CC_E2E_KEEP_DATA) rmSync(this.dir, { recursive: true, force: true });
+    };
     process.once("exit", onExit);
     child.once("exit", () => process.off("exit", onExit));
     const keep = (chunk: Buffer) => {
@@ -216,6 +233,60 @@ export class Stack {
     if (written < signalledAt - 1_000) throw new Error(`anvil did not write its state to ${this.stateFile} on exit\n${this.logTail()}`);
   }
 
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
+  /** A fresh chain for the next spec file: started if it is not running, else a new chain under the same app. */
+  async fresh(): Promise<void> {
+    if (!this.running) return this.start();
+    await this.resetChain();
+  }
+
+  /**
+   * A new chain under the running app and IPFS node: anvil_reset (a new genesis, the dev accounts' balances), the
+   * clock set to the wall clock, then the deploy step `npm run dev` runs at start (scripts/deploy-local.ts finds no code at the recorded
+   * addresses and deploys again). Resolves once the app serves the new deployment. Content on the IPFS node stays.
+   */
+  async resetChain(): Promise<void> {
+    const started = Date.now();
+    const rpc = async (method: string, params: unknown[] = []) => {
+      const res = await fetch(this.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
+      const body = (await res.json()) as { result?: unknown; error?: { message: string } };
+      if (body.error) throw new Error(`${method}: ${body.error.message}`);
+      return body.result;
+    };
+    await rpc("anvil_reset");
+    // The new genesis carries the first one's time, and blocks after it follow from there: set the clock to the wall
+    // clock, as a newly started anvil has it (and undo a spec's clock moves).
+    await rpc("evm_setNextBlockTimestamp", [Math.floor(Date.now() / 1000)]);
+    await rpc("evm_mine");
+    const head = (await rpc("eth_getBlockByNumber", ["latest", false])) as { number: string; timestamp: string };
+    const drift = Number(BigInt(head.timestamp)) - Date.now() / 1000;
+    if (Number(BigInt(head.number)) > 5 || Math.abs(drift) > 60) {
+      throw new Error(`anvil_reset left block ${BigInt(head.number)} at ${drift.toFixed(0)} s from the wall clock, not a fresh chain`);
+    }
+    const deploy = spawn(join(root, "node_modules/.bin/hardhat"), ["run", "--network", "localhost", "scripts/deploy-local.ts"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, PATH: `${join(root, "node_modules/.bin")}:${process.env.PATH ?? ""}`, RPC_URL: this.rpcUrl, CC_DEPLOYMENTS_FILE: this.deploymentsFile },
+    });
+    let out = "";
+    deploy.stdout!.on("data", (d) => (out += d));
+    deploy.stderr!.on("data", (d) => (out += d));
+    const code = await new Promise<number | null>((r) => deploy.once("exit", r));
+    if (code !== 0) throw new Error(`the deploy after anvil_reset exited with code ${code}\n${out}`);
+    const written = (JSON.parse(readFileSync(this.deploymentsFile, "utf8")) as Record<string, { deployedAt?: string }>)["31337"]?.deployedAt;
+    const until = Date.now() + READY_ANSWER_MS;
+    for (;;) {
+      const served = await fetch(`${this.appUrl}/api/deployments`).then((r) => r.json() as Promise<{ deployment?: { deployedAt?: string } }>).catch(() => undefined);
+      if (written && served?.deployment?.deployedAt === written) break;
+      if (Date.now() > until) throw new Error(`the app did not serve the new deployment (${written}) within ${READY_ANSWER_MS} ms`);
+      await pause(200);
+    }
+    this.startMs = Date.now() - started;
+  }
+
   async restart(): Promise<void> {
     await this.stop();
     await this.start();
@@ -229,7 +300,10 @@ export class Stack {
       // killed below
     }
     this.kill();
-    if (this.ownsDataDir && this.dir && !process.env.CC_E2E_KEEP_DATA) rmSync(this.dir, { recursive: true, force: true });
+    if (this.ownsDataDir && this.dir && !process.env.CC_E2E_KEEP_DATA) {
+      rmSync(this.dir, { recursive: true, force: true });
+      this.dir = undefined;
+    }
   }
 
   /** SIGKILL to the whole process group (dev.ts, anvil, the IPFS node, next and their children). */
@@ -256,3 +330,11 @@ export class Stack {
     return true;
   }
 }
+
+/** The stack the fresh-chain spec files share (see the top of this file). Built at import, started on first use. */
+export const sharedStack = new Stack({
+  rpcPort: envPort("CC_E2E_RPC_PORT", 8645) + 1,
+  ipfsPort: envPort("CC_E2E_IPFS_PORT", 5150) + 1,
+  appPort: envPort("CC_E2E_APP_PORT", 3100) + 1,
+  distDir: ".next-e2e-shared",
+});

@@ -19,14 +19,14 @@ import { computePayload, downscale, inputCommitment, zkDownscale } from "../../w
 import { decodeOutput } from "../../wasm-tasks/zk-common/proof.ts";
 import { cidDigest, computeCommitment } from "../../lib/protocol/hashes.ts";
 import { type Contracts, chainReader, loadContracts, moveChainClock, newAppContext, postFromForm, register } from "./app.ts";
-import { Stack } from "./stack.ts";
+import { sharedStack } from "./stack.ts";
 
 test.describe.configure({ mode: "serial" });
 
 const BOUNTY = 500n; // mCC, posted as "0.5"
 const PHOTO = join(import.meta.dirname, "../../wasm-tasks/image-resize/fixtures/photo-320x240.jpg");
 
-const stack = new Stack();
+const stack = sharedStack;
 let contracts: Contracts;
 const { client, read, ledgerOf, creditHeld, postedTasks } = chainReader(stack, () => contracts);
 let requesterCtx: BrowserContext;
@@ -60,8 +60,8 @@ const taskOf = (id: Hex) => read<{ status: number; worker: Address }>("TaskMarke
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(stack.startTimeoutMs + 60_000);
-  await stack.start();
-  console.log(`stack up in ${(stack.startMs / 1000).toFixed(1)} s`);
+  await stack.fresh();
+  console.log(`stack up (a fresh chain under the shared app) in ${(stack.startMs / 1000).toFixed(1)} s`);
   contracts = await loadContracts(stack);
   requesterCtx = await newAppContext(browser, stack);
   workerCtx = await newAppContext(browser, stack);
@@ -72,7 +72,6 @@ test.beforeAll(async ({ browser }) => {
 test.afterAll(async () => {
   await requesterCtx?.close();
   await workerCtx?.close();
-  await stack.dispose();
   await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
 });
 
@@ -231,10 +230,16 @@ test.describe("a worker outside the browser, with a real proof made in Node", ()
 
   test("three auditors, one of them the worker tab, recompute the output; the dispute ends in fraud and the requester is repaid", async () => {
     test.setTimeout(240_000);
-    // The pool: the worker tab's engine joined it when it started earning (roles: work, verify and audit); two
-    // auditors join from here.
+    // The pool: the worker tab left it when it stopped earning, and its engine joins it again as it starts (roles:
+    // work, verify and audit); two auditors join from here.
     await workerPage.goto("/account");
-    // The card offers to leave, without a join's or an earlier leave's words carried over to it.
+    await expect(workerPage.getByRole("button", { name: "Join the verifier pool" })).toBeVisible({ timeout: 60_000 });
+    await workerPage.goto("/earn");
+    await workerPage.getByRole("button", { name: "Start earning" }).click();
+    await expect(workerPage.getByTestId("earn-log")).toContainText("joined the verifier pool", { timeout: 60_000 });
+    // The card offers to leave, without a join's or an earlier leave's words carried over to it (the engine keeps
+    // earning while the user looks at other pages).
+    await workerPage.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Account" }).click();
     await expect(workerPage.getByRole("button", { name: "Leave the verifier pool" })).toBeVisible({ timeout: 60_000 });
     await expect(workerPage.getByText("Left the pool.")).toHaveCount(0);
     const typeCount = await read<bigint>("TaskTypeRegistry", "typeCount");
@@ -243,13 +248,12 @@ test.describe("a worker outside the browser, with a real proof made in Node", ()
       await write("WorkerRegistry", "stake", [1_000n], a);
       await write("WorkerRegistry", "joinVerifierPool", [], a);
     }
-    await workerPage.goto("/earn");
-    await workerPage.getByRole("button", { name: "Start earning" }).click();
+    await workerPage.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Earn/ }).click();
 
     // Anyone may draw the auditors in a block after the dispute: here the requester, from the task page.
     await requesterPage.goto(`/tasks/${taskId}`);
-    // The dispute was anchored before the two joined, and a draw reads the pool as it stood at its anchor: a draw
-    // then seats the one member the pool had (the tab) and re-anchors; a later one reads the grown pool. The
+    // The dispute was anchored before the three joined, and a draw reads the pool as it stood at its anchor: a draw
+    // then seats nobody and re-anchors; a later one reads the grown pool. The
     // requester draws from the task page until the three are in (the tab's engine may take a draw itself, as a backup
     // caller, once the anchor is 8 blocks old).
     const seated = async () => (await read<{ members: readonly { account: Address }[] }>("TaskMarket", "auditOf", [taskId])).members.filter((m) => !/^0x0+$/.test(m.account)).length;
