@@ -2,9 +2,9 @@
 import { explainError } from "../../_lib/revert";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
-import type { Address } from "viem";
 import { type IouEdge, findCycles, iouPairs } from "../../_lib/cycles";
 import { sameAddress } from "../../_lib/events";
+import { creditHolders } from "../../_lib/holders";
 import { foldTasks } from "../../_lib/tasks";
 import { publicClient } from "../../_lib/wagmi";
 import { useChainEvents, useDeployment, useWallet } from "../../_components/Providers";
@@ -20,19 +20,7 @@ export function Ledger() {
   const ev = useChainEvents();
   const ledger = d?.contracts.CreditLedger;
 
-  const accounts = useMemo(() => {
-    const set = new Map<string, Address>();
-    for (const e of ev.events) {
-      for (const key of ["account", "requester", "debtor", "creditor", "worker"]) {
-        const v = e.args[key];
-        const holds = e.contract === "CreditLedger" || e.eventName === "WorkerRegistered" || e.eventName === "TaskPosted" || e.eventName === "TaskAccepted";
-        if (typeof v === "string" && /^0x[0-9a-fA-F]{40}$/.test(v) && holds) {
-          set.set(v.toLowerCase(), v.toLowerCase() as Address);
-        }
-      }
-    }
-    return [...set.values()];
-  }, [ev.events]);
+  const accounts = useMemo(() => creditHolders(ev.events), [ev.events]);
   const pairs = useMemo(() => iouPairs(ev.events.filter((e) => e.contract === "CreditLedger")), [ev.events]);
   // Escrow is held per task; the table shows it with the requester who posted (and pays) it.
   const tasks = useMemo(() => [...foldTasks(ev.events).values()].map((t) => ({ id: t.id, requester: t.requester.toLowerCase() })), [ev.events]);
