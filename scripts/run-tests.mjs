@@ -63,20 +63,29 @@ async function runSuite({ name, command, args }, live) {
   });
 }
 
-// One suite after another. TEST_PARALLEL=1 runs the browser suite beside the others; measured on 2 cores it saved
-// nothing (the browser suite ran 2.5x slower beside them) and made its timeouts tighter, so it is not the default.
-const lanes = process.env.TEST_PARALLEL ? [suites.filter((s) => s.name !== "e2e"), suites.filter((s) => s.name === "e2e")] : [suites];
-const byLane = await Promise.all(
-  lanes.map(async (lane, i) => {
-    const out = [];
-    for (const suite of lane) {
-      const result = await runSuite(suite, lanes.length === 1 || i === lanes.length - 1);
-      if (result) out.push(result);
-    }
-    return out;
-  }),
-);
-const results = suites.map((s) => byLane.flat().find((r) => r.name === s.name)).filter(Boolean);
+// Phases run one after another; the lanes of a phase run side by side, each lane's suites one after another. The
+// contracts suite keeps about one core busy (solc-js, then the EVM), and the unit and integration suites fit beside
+// it on a 2-core machine; the browser suite runs alone (measured: beside the others it ran 2.5x slower and its
+// timeouts got tight). TEST_SERIAL=1 runs every suite one after another.
+const byName = (...names) => names.map((n) => suites.find((s) => s.name === n));
+const phases = process.env.TEST_SERIAL ? [[suites]] : [[byName("contracts"), byName("unit", "integration")], [byName("e2e")]];
+const finished = [];
+for (const lanes of phases) {
+  if (lanes.length > 1) console.log(`\n=== side by side: ${lanes.map((l) => l.map((s) => s.name).join(", then ")).join(" | ")} (each printed when it ends)`);
+  const byLane = await Promise.all(
+    lanes.map(async (lane) => {
+      const out = [];
+      // A lone lane streams its output; lanes side by side print each suite in one piece when it ends.
+      for (const suite of lane) {
+        const result = await runSuite(suite, lanes.length === 1);
+        if (result) out.push(result);
+      }
+      return out;
+    }),
+  );
+  finished.push(...byLane.flat());
+}
+const results = suites.map((s) => finished.find((r) => r.name === s.name)).filter(Boolean);
 console.log("\n=== summary");
 for (const r of results) console.log(`${r.name}: ${r.passed} passed, ${r.failed} failed (exit ${r.code}, ${r.seconds} s)`);
 const passed = results.reduce((n, r) => n + r.passed, 0);

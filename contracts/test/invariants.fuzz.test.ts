@@ -5,7 +5,7 @@
  *
  * Each run starts a fresh in-process chain whose clock is driven by the test (every block gets a timestamp the
  * fuzz chose, mined blocks included), so a seed replays exactly the same chain, draws included. Seed and length:
- *   FUZZ_SEED (base seed; run k uses FUZZ_SEED + k), FUZZ_STEPS (steps per run), FUZZ_RUNS (number of runs).
+ *   FUZZ_SEED (base seed; run k uses FUZZ_SEED + k), FUZZ_STEPS (steps per run), FUZZ_RUNS (number of runs), FUZZ_CONCURRENCY (runs side by side, 2).
  * Reproduce one run with `FUZZ_SEED=<its seed> FUZZ_RUNS=1 npx hardhat test nodejs contracts/test/invariants.fuzz.test.ts`;
  * a failure names its seed and step.
  *
@@ -2520,6 +2520,9 @@ function printReport(seed: number, steps: number, ms: number, r: Awaited<ReturnT
 describe("protocol invariants under random action sequences", () => {
   const total = new Map<string, number>();
   let completed = 0;
+  // Each run has its own chain, clock and seed, so two run side by side (the EVM works on another thread while
+  // this one plans the next step): measured on 2 cores, 4 x 1,000 steps took 24 s instead of 35 s.
+  describe("runs", { concurrency: Number(process.env.FUZZ_CONCURRENCY ?? 2) }, () => {
   for (let run = 0; run < RUNS; run++) {
     const seed = (BASE_SEED + run) >>> 0;
     it(`testFuzz_protocol_keepsInvariants: seed ${seed}, ${STEPS} steps`, async () => {
@@ -2534,6 +2537,7 @@ describe("protocol invariants under random action sequences", () => {
       }
     });
   }
+  });
 
   it("the runs together reached every key outcome, fraud and input rejection included", { skip: RUNS * STEPS < 4_000 }, (t) => {
     if (completed < RUNS) return t.skip(`${RUNS - completed} of the runs failed`);
