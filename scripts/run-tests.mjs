@@ -32,7 +32,7 @@ function sumAll(output, regex) {
  */
 async function runSuite({ name, command, args }, live) {
   const wanted = process.env.TEST_SUITES?.split(",");
-  if (wanted && !wanted.includes(name)) return null;
+  if (wanted && name !== "build" && !wanted.includes(name)) return null;
   const header = `\n=== ${name}: ${command} ${args.join(" ")}`;
   if (live) console.log(header);
   const started = Date.now();
@@ -63,29 +63,29 @@ async function runSuite({ name, command, args }, live) {
   });
 }
 
-// Phases run one after another; the lanes of a phase run side by side, each lane's suites one after another. The
-// contracts suite keeps about one core busy (solc-js, then the EVM), and the unit and integration suites fit beside
-// it on a 2-core machine; the browser suite runs alone (measured: beside the others it ran 2.5x slower and its
-// timeouts got tight). TEST_SERIAL=1 runs every suite one after another.
-const byName = (...names) => names.map((n) => suites.find((s) => s.name === n));
-const phases = process.env.TEST_SERIAL ? [[suites]] : [[byName("contracts"), byName("unit", "integration")], [byName("e2e")]];
+// The contracts are compiled first (solc-js, about a minute on a fresh clone; the contracts suite, the deploy step
+// of the integration and browser suites read the build), beside the unit suite, which needs no build. Then the
+// contracts suite runs beside the integration suite (each keeps about one core busy), and the browser suite runs
+// alone after them (measured: beside the others it ran 2.5x slower and its timeouts got tight). TEST_SERIAL=1 runs
+// everything one after another.
+const build = { name: "build", command: "npx", args: ["hardhat", "build"] };
+const byName = (name) => suites.find((s) => s.name === name);
 const finished = [];
-for (const lanes of phases) {
-  if (lanes.length > 1) console.log(`\n=== side by side: ${lanes.map((l) => l.map((s) => s.name).join(", then ")).join(" | ")} (each printed when it ends)`);
-  const byLane = await Promise.all(
-    lanes.map(async (lane) => {
-      const out = [];
-      // A lone lane streams its output; lanes side by side print each suite in one piece when it ends.
-      for (const suite of lane) {
-        const result = await runSuite(suite, lanes.length === 1);
-        if (result) out.push(result);
-      }
-      return out;
-    }),
-  );
-  finished.push(...byLane.flat());
+const run = async (suite, live) => {
+  const result = await runSuite(suite, live);
+  if (result) finished.push(result);
+  return result;
+};
+if (process.env.TEST_SERIAL) {
+  await run(build, true);
+  for (const suite of suites) await run(suite, true);
+} else {
+  console.log("\n=== side by side: build, then contracts | unit, then integration (each printed when it ends)");
+  const built = run(build, false);
+  await Promise.all([built.then(() => run(byName("contracts"), false)), run(byName("unit"), false).then(async () => { await built; await run(byName("integration"), false); })]);
+  await run(byName("e2e"), true);
 }
-const results = suites.map((s) => finished.find((r) => r.name === s.name)).filter(Boolean);
+const results = [build, ...suites].map((s) => finished.find((r) => r.name === s.name)).filter(Boolean);
 console.log("\n=== summary");
 for (const r of results) console.log(`${r.name}: ${r.passed} passed, ${r.failed} failed (exit ${r.code}, ${r.seconds} s)`);
 const passed = results.reduce((n, r) => n + r.passed, 0);

@@ -1,8 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { type Abi, BaseError, ContractFunctionRevertedError, encodeErrorResult, parseAbi } from "viem";
+import { BaseError, ContractFunctionRevertedError, encodeErrorResult, parseAbi } from "viem";
 import { decodeRevertData, explainError, explainRevert, revertMessages } from "./revert.ts";
 
 const ledgerErrors = parseAbi([
@@ -50,21 +48,6 @@ test("unknown errors and wallet rejections never show raw data", () => {
   assert.equal(explainError(rejected), "you declined the request in your wallet");
   const long = new Error(`bad data 0x${"ab".repeat(100)} here`);
   assert.ok(!explainError(long).includes("abababababababab"));
-});
-
-// The ABIs of our contracts as compiled (npm test builds them before this suite runs).
-const artifactsDir = "artifacts/contracts/src";
-const contractAbis = (): Abi[] =>
-  readdirSync(artifactsDir, { recursive: true, encoding: "utf8" })
-    .filter((f) => f.endsWith(".json") && !f.endsWith(".dbg.json") && !f.includes("artifacts.d"))
-    .map((f) => (JSON.parse(readFileSync(join(artifactsDir, f), "utf8")) as { abi?: Abi }).abi ?? []);
-
-test("every custom error of our contracts has a sentence", { skip: !existsSync(artifactsDir) && "contracts not built" }, () => {
-  const missing = new Set<string>();
-  for (const abi of contractAbis()) {
-    for (const item of abi) if (item.type === "error" && !Object.hasOwn(revertMessages, item.name)) missing.add(item.name);
-  }
-  assert.deepEqual([...missing], []);
 });
 
 test("a read whose answer does not fit the ABI (stale chain) is explained", () => {
