@@ -118,7 +118,7 @@ writeBenchSection(
   "earn-latency",
   `## Post-to-accept latency, replicated image-resize (\`npm run bench:earn\`)
 
-${machineLine()}. Local anvil (a block per transaction and one a second, as `npm run dev` runs it), the Helia node, one worker engine and two verifier engines
+${machineLine()}. Local anvil (a block per transaction and one a second, as \`npm run dev\` runs it), the Helia node, one worker engine and two verifier engines
 (\`workers/earn/engine.ts\` with the Node ports of \`npm run worker\`, one worker_thread each, engine tick ${TICK_MS} ms),
 all on this machine; ${RUNS} tasks one after another (\`${goldenVectors[0]!.name}\`), medians.
 

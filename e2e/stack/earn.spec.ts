@@ -55,6 +55,8 @@ const accountOf = async (a: Address): Promise<Account> => {
   return { balance: BigInt(x.balance), genesis: BigInt(x.genesis), earned: BigInt(x.earned), stake: BigInt(x.stake), lockedStake: BigInt(x.lockedStake) };
 };
 const reputationOf = async (a: Address) => Number((await read<{ reputation: number }>("WorkerRegistry", "workerOf", [a])).reputation);
+/** 0 when the account is out of the verifier pool. */
+const poolIndexOf = async (a: Address) => Number((await read<{ poolIndex: number }>("WorkerRegistry", "workerOf", [a])).poolIndex);
 const taskOf = (id: Hex) => read<{ status: number; worker: Address; workValue: number }>("TaskMarket", "taskOf", [id]);
 const accounts = () => [...new Set([requester, tabWorker, ...processes().map((v) => v.address)])];
 
@@ -306,7 +308,7 @@ test("closed tab: a worker tab closed mid-task lets its claim lapse, pays for it
   await restartTab({ claim: true, verify: false });
   // Out of the verifier pool too (a closed tab drawn to verify the next round would be a silent verifier): the
   // stop left it, and an engine that only claims does not join again.
-  expect(Number((await read<{ poolIndex: number }>("WorkerRegistry", "workerOf", [tabWorker])).poolIndex), "Stop earning leaves the verifier pool").toBe(0);
+  expect(await poolIndexOf(tabWorker), "Stop earning leaves the verifier pool").toBe(0);
   await workerPage.goto("/account");
   await expect(workerPage.getByRole("button", { name: "Join the verifier pool" })).toBeVisible({ timeout: 60_000 });
   const before = await accountOf(tabWorker);
@@ -344,7 +346,7 @@ test("dishonest verifier: a verifier tab that reports a wrong result is outvoted
   const [, v2] = verifiers;
   await v2!.stop();
   expect(v2!.output).toContain("left the verifier pool");
-  expect(Number((await read<{ poolIndex: number }>("WorkerRegistry", "workerOf", [v2!.address])).poolIndex), "Ctrl-C leaves the verifier pool").toBe(0);
+  expect(await poolIndexOf(v2!.address), "Ctrl-C leaves the verifier pool").toBe(0);
   // The tasks the earlier tests left accepted become final first, so that the movements below are this task's alone
   // (and before the tab restarts: a request it signs must not see the chain's clock jump a day under it).
   for (const id of taskIds) {
@@ -432,7 +434,7 @@ test("silent verifier tab: a verifier tab closed before it committed is replaced
   const [v1, v2] = verifiers;
   // The pool is the tab and the first verifier (the second stopped and left it), so both are drawn. A large output
   // keeps the tab computing when it is closed.
-  expect(Number((await read<{ poolIndex: number }>("WorkerRegistry", "workerOf", [v2!.address])).poolIndex)).toBe(0);
+  expect(await poolIndexOf(v2!.address)).toBe(0);
   const before = await accountOf(tabWorker);
   const reputationBefore = await reputationOf(tabWorker);
   const taskId = await postImage({ width: 4000, height: 3000 });

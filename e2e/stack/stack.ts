@@ -23,6 +23,7 @@ import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createTestClient, http, publicActions } from "viem";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -151,7 +152,7 @@ export class Stack {
     // stack and its temp data dir with it.
     const onExit = () => {
       this.killGroup(child.pid!);
-      if (this.ownsDataDir && this.dir && !process.env.CC_E2E_KEEP_DATA) rmSync(this.dir, { recursive: true, force: true });
+      this.removeDataDir();
     };
     process.once("exit", onExit);
     child.once("exit", () => process.off("exit", onExit));
@@ -250,21 +251,17 @@ export class Stack {
    */
   async resetChain(): Promise<void> {
     const started = Date.now();
-    const rpc = async (method: string, params: unknown[] = []) => {
-      const res = await fetch(this.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }) });
-      const body = (await res.json()) as { result?: unknown; error?: { message: string } };
-      if (body.error) throw new Error(`${method}: ${body.error.message}`);
-      return body.result;
-    };
-    await rpc("anvil_reset");
+    const chain = createTestClient({ mode: "anvil", transport: http(this.rpcUrl) }).extend(publicActions);
+    // viem's reset() always sends fork options, which anvil refuses on a chain that forks nothing.
+    await chain.request({ method: "anvil_reset", params: [] } as never);
     // The new genesis carries the first one's time, and blocks after it follow from there: set the clock to the wall
     // clock, as a newly started anvil has it (and undo a spec's clock moves).
-    await rpc("evm_setNextBlockTimestamp", [Math.floor(Date.now() / 1000)]);
-    await rpc("evm_mine");
-    const head = (await rpc("eth_getBlockByNumber", ["latest", false])) as { number: string; timestamp: string };
-    const drift = Number(BigInt(head.timestamp)) - Date.now() / 1000;
-    if (Number(BigInt(head.number)) > 5 || Math.abs(drift) > 60) {
-      throw new Error(`anvil_reset left block ${BigInt(head.number)} at ${drift.toFixed(0)} s from the wall clock, not a fresh chain`);
+    await chain.setNextBlockTimestamp({ timestamp: BigInt(Math.floor(Date.now() / 1000)) });
+    await chain.mine({ blocks: 1 });
+    const head = await chain.getBlock({ blockTag: "latest" });
+    const drift = Number(head.timestamp) - Date.now() / 1000;
+    if (head.number > 5n || Math.abs(drift) > 60) {
+      throw new Error(`anvil_reset left block ${head.number} at ${drift.toFixed(0)} s from the wall clock, not a fresh chain`);
     }
     const deploy = spawn(join(root, "node_modules/.bin/hardhat"), ["run", "--network", "localhost", "scripts/deploy-local.ts"], {
       cwd: root,
@@ -300,10 +297,14 @@ export class Stack {
       // killed below
     }
     this.kill();
-    if (this.ownsDataDir && this.dir && !process.env.CC_E2E_KEEP_DATA) {
-      rmSync(this.dir, { recursive: true, force: true });
-      this.dir = undefined;
-    }
+    this.removeDataDir();
+  }
+
+  /** Removes the temp data dir this stack made (unless CC_E2E_KEEP_DATA); the next start makes a new one. */
+  private removeDataDir(): void {
+    if (!this.ownsDataDir || !this.dir || process.env.CC_E2E_KEEP_DATA) return;
+    rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
   }
 
   /** SIGKILL to the whole process group (dev.ts, anvil, the IPFS node, next and their children). */

@@ -88,15 +88,13 @@ const landing = (block: bigint) => block + 1n;
 export const MAX_SHORT_POOL_WAIT = 64n;
 
 /**
- * Blocks a draw waits after its anchor. A first draw waits for nothing but its anchor. A pool that was short at the
- * last draw re-anchored; a draw from it again seats someone only if the pool grew (or a member's stake freed up),
- * which no read tells in advance, so each further try waits twice as long, up to MAX_SHORT_POOL_WAIT: on a chain
- * that mines a block a second, a pool that stays short costs a call a minute, not one a block.
+ * Blocks a draw from a pool that was short waits after its re-anchor. It seats someone only if the pool grew (or a
+ * member's stake freed up), which no read tells in advance, so each further try waits twice as long (2, 4, 8 …), up
+ * to MAX_SHORT_POOL_WAIT: on a chain that mines a block a second, a pool that stays short costs a call a minute, not
+ * one a block.
  */
 export function drawWait(shortDraws: number): bigint {
-  if (shortDraws <= 0) return 0n;
-  const wait = 1n << BigInt(Math.min(shortDraws, 16));
-  return wait < MAX_SHORT_POOL_WAIT ? wait : MAX_SHORT_POOL_WAIT;
+  return BigInt(Math.min(2 ** Math.max(1, shortDraws), Number(MAX_SHORT_POOL_WAIT)));
 }
 
 /**
@@ -117,10 +115,10 @@ const RESETS = new Set(["CommitWindowOpened", "ResultCommitted", "AuditStarted",
  * A draw of this round is due: pending, its anchor's hash known in the block the draw lands in, not lapsed, and,
  * when the pool was short at the last draw, after the wait of `drawWait` (at least one block someone else mined).
  */
-export function drawDue(r: RoundView, block: bigint, shortDraws = r.poolShort ? 1 : 0): boolean {
+export function drawDue(r: RoundView, block: bigint, shortDraws = 1): boolean {
   if (r.commitDeadline !== 0 || r.anchorBlock === 0) return false;
   const anchor = BigInt(r.anchorBlock);
-  const ready = r.poolShort ? anchor + drawWait(Math.max(1, shortDraws)) <= block : anchor < landing(block);
+  const ready = r.poolShort ? anchor + drawWait(shortDraws) <= block : anchor < landing(block);
   return ready && landing(block) <= anchor + BLOCKHASH_HORIZON;
 }
 
