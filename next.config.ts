@@ -26,6 +26,21 @@ const nextConfig: NextConfig = {
     // Every open tab polls the deployments; a line per poll drowns what a person reads in the dev log.
     incomingRequests: { ignore: [/^\/api\/deployments\b/, /^\/zk\//] },
   },
+  // Cross-origin isolation on every page and file: the earn tab's task workers run libvips (image-resize@2), whose
+  // wasm memory is a SharedArrayBuffer, which a browser gives only a cross-origin-isolated page. Every cross-origin
+  // request the app makes is a CORS fetch (the IPFS gateway, the chain's RPC), which require-corp lets through;
+  // previews are blob: URLs. The one wallet connector is injected(), which opens no popup that COOP would cut off.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+          { key: "Cross-Origin-Embedder-Policy", value: "require-corp" },
+        ],
+      },
+    ];
+  },
   // The deployments are read at request time from .data/deployments.json (or NEXT_PUBLIC_CONTRACTS_JSON).
   outputFileTracingIncludes: { "/api/deployments": ["./.data/deployments.json"], "/api/relay": ["./.data/deployments.json"] },
 };

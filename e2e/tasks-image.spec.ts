@@ -4,6 +4,7 @@
  */
 import { test, expect, type Page } from "@playwright/test";
 import { goldenVectors } from "../wasm-tasks/image-resize/golden.ts";
+import { goldenVectors as goldenVectors2 } from "../wasm-tasks/image-resize-2/golden.ts";
 import { goldenBenchmark } from "../wasm-tasks/benchmark/golden.ts";
 import type { HarnessResult, HarnessRun } from "./harness/page.ts";
 
@@ -29,6 +30,50 @@ test("golden vectors give the Node CIDs in the worker, in two pages", async ({ b
     expect(bench.cid).toBe(goldenBenchmark.cid);
     await context.close();
   }
+});
+
+test("image-resize@2 (libvips) gives the Node CIDs in the worker, in two pages, and refuses a truncated file", async ({ browser }) => {
+  for (let pass = 0; pass < 2; pass++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await openHarness(page);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    for (const vector of goldenVectors2) {
+      const result = await run(page, { typeName: "image-resize@2", inputUrl: `/fixtures/image-resize/${vector.fixture}`, spec: vector.spec });
+      expect(result.error, vector.name).toBeUndefined();
+      expect(result.cid, vector.name).toBe(vector.cid);
+      expect(result.progress.at(-1)?.ratio).toBe(1);
+    }
+    if (pass === 1) {
+      const jpeg = await page.evaluate(async () => {
+        const bytes = new Uint8Array(await (await fetch("/fixtures/image-resize/photo-320x240.jpg")).arrayBuffer());
+        let text = "";
+        for (const b of bytes.subarray(0, Math.floor(bytes.length * 0.7))) text += String.fromCharCode(b);
+        return btoa(text);
+      });
+      const truncated = await run(page, { typeName: "image-resize@2", inputBase64: jpeg, spec: goldenVectors2[0]!.spec });
+      expect(truncated.error?.code).toBe("corrupt-input");
+      expect(truncated.error?.message).toMatch(/premature end/i);
+    }
+    await context.close();
+  }
+});
+
+test("image-resize@2 in a page that is not cross-origin isolated is unavailable (this tab's fault), never corrupt-input", async ({ page }) => {
+  // The harness page as a server without COOP/COEP would send it: no SharedArrayBuffer, so libvips cannot start.
+  await page.route("**/", async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    delete headers["cross-origin-opener-policy"];
+    delete headers["cross-origin-embedder-policy"];
+    await route.fulfill({ response, headers });
+  });
+  await openHarness(page);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  const vector = goldenVectors2[0]!;
+  const result = await run(page, { typeName: "image-resize@2", inputUrl: `/fixtures/image-resize/${vector.fixture}`, spec: vector.spec });
+  expect(result.error?.code).toBe("unavailable");
+  expect(result.error?.message).toContain("cross-origin isolated");
 });
 
 test("bad input and bad specs give their typed error codes", async ({ page }) => {

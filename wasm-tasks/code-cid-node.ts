@@ -159,8 +159,9 @@ export async function allTaskCodeCids(options: CodeOptions = {}): Promise<Record
 export const MANIFEST_DIR = join(REPO_ROOT, "public/task-code");
 
 /**
- * Writes every type's manifest, in canonical bytes, to `dir/<type>.json` (a type name is URL-encoded in the file
- * name), and returns the code CIDs. Run at dev start and before `next build`.
+ * Writes every type's manifest, in canonical bytes, to `dir/<type>.json`, and returns the code CIDs. A type name is
+ * the file name as it is (servers decode the tab's URL-encoded request, `image-resize%402.json`, to it), so it is held
+ * to characters no file system or URL treats specially. Run at dev start and before `next build`.
  */
 export async function writeTaskCodeManifests(dir: string = MANIFEST_DIR, options: CodeOptions = {}): Promise<Record<string, string>> {
   await mkdir(dir, { recursive: true });
@@ -168,7 +169,8 @@ export async function writeTaskCodeManifests(dir: string = MANIFEST_DIR, options
   for (const name of Object.keys(TASK_CODE)) {
     const manifest = await taskCodeManifest(name, options);
     // Written aside and renamed: a running app may be serving the old manifest while this one is written.
-    const file = join(dir, `${encodeURIComponent(name)}.json`);
+    if (!/^[a-z0-9][a-z0-9@.-]*$/.test(name)) throw new Error(`task type name ${JSON.stringify(name)} has characters a manifest file name cannot carry`);
+    const file = join(dir, `${name}.json`);
     await writeFile(`${file}.${process.pid}.tmp`, canonicalManifestBytes(manifest));
     await rename(`${file}.${process.pid}.tmp`, file);
     out[name] = await codeCidOfManifest(manifest);

@@ -53,6 +53,7 @@ export const CODE_MANIFEST_FORMAT = "computecredit/task-code@1";
 /** Each task type's entry module, by registered name (repository-relative path). */
 export const TASK_CODE: Readonly<Record<string, { readonly entry: string }>> = {
   "image-resize": { entry: "wasm-tasks/image-resize/index.ts" },
+  "image-resize@2": { entry: "wasm-tasks/image-resize-2/index.ts" },
   "video-transcode": { entry: "wasm-tasks/video-transcode/index.ts" },
   "ml-inference": { entry: "wasm-tasks/ml-inference/index.ts" },
   benchmark: { entry: "wasm-tasks/benchmark/index.ts" },
@@ -79,6 +80,13 @@ export const RUNTIME_ASSETS: Readonly<Record<string, readonly { path: string; ro
     { path: "node_modules/@jsquash/webp/codec/dec/webp_dec.wasm", role: "fetched" },
     { path: "node_modules/@jsquash/webp/codec/enc/webp_enc.wasm", role: "fetched" },
   ],
+  // The tab imports libvips from its served ES module, which fetches its wasm and starts its pthreads from its own
+  // file; Node runs the package's Node build (pinned by version) on the same vips.wasm.
+  "wasm-tasks/image-resize-2/vips.ts": [
+    { path: "node_modules/wasm-vips/lib/vips-es6.js", role: "fetched" },
+    { path: "node_modules/wasm-vips/lib/vips.wasm", role: "fetched" },
+  ],
+  "wasm-tasks/image-resize-2/vips-node.ts": [{ path: "node_modules/wasm-vips/lib/vips.wasm", role: "fetched" }],
   // The tab: defaultFfmpegAssetUrls (the FFmpeg class and the worker with the modules they import, the core and its
   // wasm). None of it is bundled: engine-browser.ts imports the class from its served file.
   "wasm-tasks/video-transcode/engine-browser.ts": [

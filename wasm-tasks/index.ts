@@ -5,6 +5,7 @@
 import type { TaskType } from "./task-type.ts";
 import { TaskError } from "./errors.ts";
 import { imageResize } from "./image-resize/index.ts";
+import { imageResize2 } from "./image-resize-2/index.ts";
 import { benchmark } from "./benchmark/index.ts";
 import { videoTranscode } from "./video-transcode/index.ts";
 import { mlInference } from "./ml-inference/index.ts";
@@ -16,6 +17,7 @@ import { zkMatmul, zkMatmulKit } from "./zk-matmul/index.ts";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const taskTypes: Readonly<Record<string, TaskType<any>>> = {
   [imageResize.name]: imageResize,
+  [imageResize2.name]: imageResize2,
   [benchmark.name]: benchmark,
   [videoTranscode.name]: videoTranscode,
   [mlInference.name]: mlInference,

@@ -7,6 +7,7 @@ import * as Comlink from "comlink";
 import { executeTask, type TaskOutcome } from "./execute.ts";
 import type { ProgressEvent } from "../wasm-tasks/task-type.ts";
 import { setCodecBaseUrl } from "../wasm-tasks/image-resize/codecs.ts";
+import { setVipsBaseUrl } from "../wasm-tasks/image-resize-2/vips.ts";
 
 const running = new Map<string, AbortController>();
 /** Longest wait for the page to acknowledge the last progress event (a busy page is no reason to hang). */
@@ -16,7 +17,10 @@ export type WorkerConfig = { assetBaseUrl?: string };
 
 const api = {
   configure(config: WorkerConfig): void {
-    if (config.assetBaseUrl) setCodecBaseUrl(config.assetBaseUrl);
+    if (config.assetBaseUrl) {
+      setCodecBaseUrl(config.assetBaseUrl);
+      setVipsBaseUrl(config.assetBaseUrl);
+    }
   },
 
   async run(

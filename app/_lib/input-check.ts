@@ -4,6 +4,7 @@
  */
 import { TaskError } from "../../wasm-tasks/errors.ts";
 import type { InputInfo, TaskType } from "../../wasm-tasks/task-type.ts";
+import { typeFamily } from "./task-types.ts";
 
 export type InputCheck = { ok: true; info: InputInfo } | { ok: false; reason: string };
 
@@ -36,7 +37,7 @@ function nameClaim(fileName: string | undefined): string | undefined {
 
 /** A TaskError from a type's input check, as one or two sentences a requester can act on. */
 export function explainInputError(typeName: string, error: unknown, bytes: number, fileName?: string): string {
-  const w = WORDS[typeName] ?? { takes: "an input this type can read", kind: "input" };
+  const w = WORDS[typeFamily(typeName)] ?? { takes: "an input this type can read", kind: "input" };
   const who = named(fileName);
   if (!(error instanceof TaskError)) return `${who} could not be checked: ${error instanceof Error ? error.message : String(error)}.`;
   const detail = error.message;

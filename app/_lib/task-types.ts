@@ -22,7 +22,25 @@ export const developmentKeysAbi = [
   { type: "function", name: "developmentKeys", stateMutability: "view", inputs: [], outputs: [{ type: "bool" }] },
 ] as const;
 
-/** Starting values of the post form per type (every field still goes through the type's schema). */
+/**
+ * The type a versioned name is a version of: "image-resize@2" -> "image-resize". Versions share their spec and the
+ * kind of their input and output (wasm-tasks/code-cid.ts, "Versions"), so the app's words and previews are per family.
+ */
+export const typeFamily = (name: string): string => name.replace(/@\d+$/, "");
+
+const versionOf = (name: string): number => Number(/@(\d+)$/.exec(name)?.[1] ?? 1);
+
+/**
+ * The order types are offered in: families in the order their first version was registered, and in each family the
+ * newest version first (a requester who does not choose gets the current code).
+ */
+export function offerOrder<T extends { id: number; name: string }>(types: readonly T[]): T[] {
+  const firstId = new Map<string, number>();
+  for (const t of types) firstId.set(typeFamily(t.name), Math.min(t.id, firstId.get(typeFamily(t.name)) ?? Infinity));
+  return [...types].sort((a, b) => firstId.get(typeFamily(a.name))! - firstId.get(typeFamily(b.name))! || versionOf(b.name) - versionOf(a.name) || a.id - b.id);
+}
+
+/** Starting values of the post form per type family (every field still goes through the type's schema). */
 export const exampleSpecs: Record<string, unknown> = {
   "image-resize": { width: 640, height: 480, fit: "contain", format: "jpeg" },
   "video-transcode": { codec: "h264", container: "mp4", resolution: "360p", fps: 25, preset: "veryfast", rate: { mode: "crf", crf: 28 }, audio: "drop" },
@@ -32,7 +50,7 @@ export const exampleSpecs: Record<string, unknown> = {
   "zk-matmul": { m: 16, k: 16, n: 16 },
 };
 
-/** What the input file must be, where the file picker alone does not say it. */
+/** What the input file must be (per type family), where the file picker alone does not say it. */
 export const inputHints: Record<string, string> = {
   "zk-downscale": "an image (scaled here to a 64×64 grayscale tile), or raw 64×64 8-bit grayscale pixels: exactly 4,096 bytes",
   "zk-matmul": "two 16×16 uint8 matrices A then B, row by row: exactly 512 bytes",
@@ -60,7 +78,8 @@ export const modeNames = ["replicated", "zk"] as const;
 export const allowedModes = (modes: number) => modeNames.map((_, i) => i).filter((i) => (modes >> i) & 1);
 
 /** What kind of preview a task type's input/output gets. */
-export function mediaKind(typeName: string | undefined): "image" | "video" | "labels" | "gray-tile" | "matrix" | "bytes" {
+export function mediaKind(name: string | undefined): "image" | "video" | "labels" | "gray-tile" | "matrix" | "bytes" {
+  const typeName = name === undefined ? undefined : typeFamily(name);
   if (typeName === "image-resize") return "image";
   if (typeName === "video-transcode") return "video";
   if (typeName === "ml-inference") return "labels";

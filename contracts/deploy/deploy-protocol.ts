@@ -35,6 +35,8 @@ const GENESIS: Omit<TaskTypeSeed, "codeCid">[] = [
   // zk only (modes = 2): accepted in one transaction when the Groth16 proof verifies (circuits/README.md).
   { name: "zk-downscale", modes: 2, zkAdapter: "ZkDownscaleProofVerifier" },
   { name: "zk-matmul", modes: 2, zkAdapter: "ZkMatmulProofVerifier" },
+  // Version 2 of image-resize (libvips in wasm): other output bytes, so a type of its own (wasm-tasks/code-cid.ts).
+  { name: "image-resize@2", modes: 1 },
 ];
 
 /**

@@ -48,8 +48,9 @@ describe("task code CIDs", async () => {
     const s = await load();
     const [gov, requesterW, oldW, newW] = s.wallets;
     assert.ok(gov && requesterW && oldW && newW);
-    // "image-resize@2": the same files would give another CID under another name; a real one differs in its files too.
-    const v2Name = "image-resize@2";
+    // A next version ("image-resize@3", image-resize@2 is a genesis type): the same files would give another CID under
+    // another name; a real one differs in its files too.
+    const v2Name = "image-resize@3";
     const v2Cid = await codeCidOfManifest({ ...(await taskCodeManifest("image-resize")), type: v2Name });
     const v1 = await s.taskTypes.read.taskType([IMAGE_RESIZE]);
     assert.notEqual(v2Cid, v1.codeCid);

@@ -49,6 +49,9 @@ async function rebuild(): Promise<void> {
 }
 await rebuild();
 
+/** Cross-origin isolation, as the app sends it (next.config.ts): libvips in a worker needs SharedArrayBuffer. */
+const ISOLATION = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
+
 const types: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -72,7 +75,7 @@ async function sendFile(res: ServerResponse, file: string | undefined): Promise<
   try {
     if (!file || !(await stat(file)).isFile()) throw new Error("not a file");
     const body = await readFile(file);
-    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", "content-length": body.length, "cache-control": "no-store" });
+    res.writeHead(200, { "content-type": types[extname(file)] ?? "application/octet-stream", "content-length": body.length, "cache-control": "no-store", ...ISOLATION });
     res.end(body);
   } catch {
     res.writeHead(404, { "content-type": "text/plain" }).end("not found");
@@ -93,7 +96,7 @@ const server = createServer(async (req, res) => {
     }
     const body = bundles.get(path);
     if (!body) return void res.writeHead(404).end("not found");
-    res.writeHead(200, { "content-type": types[".js"]!, "cache-control": "no-store" });
+    res.writeHead(200, { "content-type": types[".js"]!, "cache-control": "no-store", ...ISOLATION });
     return void res.end(body);
   }
   if (path.startsWith("/node_modules/")) return sendFile(res, inside(join(root, "node_modules"), path.slice("/node_modules/".length)));

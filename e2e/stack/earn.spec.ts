@@ -1,10 +1,11 @@
 /**
  * Replicated tasks earned from a browser tab, through the real stack (scripts/dev.ts: anvil, the deploy, the Helia
  * node, `next dev`) in Debian Chromium, with verifiers that are `npm run worker` processes as a server owner runs
- * them. Nothing is mocked: the tab's earn engine runs image-resize in a Web Worker, the headless verifiers run the
- * same wasm-tasks/ code in worker_threads, and every credit movement is read from the chain.
+ * them. Nothing is mocked: the tab's earn engine runs image-resize@2 (libvips in wasm, on the SharedArrayBuffer the
+ * app's cross-origin isolation gives it) in a Web Worker, the headless verifiers run the same wasm-tasks/ code in
+ * worker_threads, and every credit movement is read from the chain.
  *
- * 1. Honest path: a requester tab posts an image-resize task; a worker tab claims, computes, commits and reveals;
+ * 1. Honest path: a requester tab posts an image-resize@2 task; a worker tab claims, computes, commits and reveals;
  *    two headless verifiers are drawn and agree; the worker settles it, and, past the audit window, finalizes it and
  *    is paid. The requester previews the output and downloads bytes equal to what Node computes.
  * 2. A cheating worker (the test-only cheat switch of a development build, workers/earn/cheats.ts): its corrupted
@@ -20,13 +21,16 @@ import { cidDigest } from "../../lib/protocol/hashes.ts";
 import { bpsShare, defaultParams, escrowFor } from "../../lib/protocol/params.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { outputCidString } from "../../wasm-tasks/digest.ts";
-import { imageResize, imageResizeSpec } from "../../wasm-tasks/image-resize/index.ts";
+import { imageResizeSpec } from "../../wasm-tasks/image-resize/index.ts";
+import { imageResize2 } from "../../wasm-tasks/image-resize-2/index.ts";
 import { type Contracts, chainReader, loadContracts, moveChainClock, newAppContext, partyLogs, postFromForm, register, statusWaiter } from "./app.ts";
 import { sharedStack } from "./stack.ts";
 import { HeadlessWorker } from "../support/headless-worker.ts";
 
 test.describe.configure({ mode: "serial" });
 
+/** The image type the post form offers first: version 2 (libvips in wasm), which needs the app's cross-origin isolation. */
+const IMAGE_TYPE = imageResize2.name;
 const PHOTO = join(import.meta.dirname, "../../wasm-tasks/image-resize/fixtures/photo-320x240.jpg");
 const BOUNTY = 1_000n; // mCC, posted as "1"
 const p = defaultParams;
@@ -80,7 +84,7 @@ async function passAuditWindow(id: Hex, status: number) {
 /** Posts a replicated image-resize task of the photo from the requester's tab. */
 async function postImage(size?: { width: number; height: number }): Promise<Hex> {
   const spec = size ? { width: String(size.width), height: String(size.height) } : undefined;
-  const id = await postFromForm(requesterPage, { type: "image-resize", input: PHOTO, bounty: "1", mode: "replicated", spec });
+  const id = await postFromForm(requesterPage, { type: IMAGE_TYPE, input: PHOTO, bounty: "1", mode: "replicated", spec });
   taskIds.push(id);
   return id;
 }
@@ -178,7 +182,7 @@ test("honest path: a worker tab earns from a requester tab's image-resize task, 
   // The spec as posted (the form's starting spec, through the type's schema), read back from the chain.
   const [posted] = await postedTasks(taskId);
   const spec = imageResizeSpec.parse(JSON.parse(hexToString(posted!.args.spec)));
-  const expected = await imageResize.run(input, spec);
+  const expected = await imageResize2.run(input, spec);
   const expectedDigest = cidDigest(bytesToHex(parseCid(await outputCidString(expected)).bytes));
   const round = await read<{ members: readonly { account: Address; status: number }[]; sealOrDigest: readonly Hex[] }>("TaskMarket", "roundOf", [taskId]);
   expect(round.members[0]!.account).toBe(tabWorker);

@@ -12,7 +12,7 @@ import { checkInputFile, sizeWords } from "../../_lib/input-check";
 import { bountyHint, escrowWords } from "../../_lib/post-words";
 import { publishBytes } from "../../_lib/publish";
 import { canonicalJson, checkSpec, formModel, valuesFrom, type FormValues } from "../../_lib/spec-form";
-import { allowedModes, exampleSpecs, inputHints, isPostable, loadLocalTaskTypes, loadZkKit, mediaKind, modeNames } from "../../_lib/task-types";
+import { allowedModes, exampleSpecs, inputHints, isPostable, loadLocalTaskTypes, loadZkKit, mediaKind, modeNames, offerOrder, typeFamily } from "../../_lib/task-types";
 import { publicClient } from "../../_lib/wagmi";
 import { capableWorkers, foldWorkers } from "../../_lib/workers";
 import { useChainEvents, useDeployment, useWallet } from "../../_components/Providers";
@@ -78,7 +78,7 @@ export function PostForm() {
   const workers = useMemo(() => foldWorkers(events), [events]);
 
   const postable = useMemo(
-    () => (chainTypes.data ?? []).filter((t) => t.active && local.data?.[t.name] && isPostable(local.data[t.name]!)),
+    () => offerOrder((chainTypes.data ?? []).filter((t) => t.active && local.data?.[t.name] && isPostable(local.data[t.name]!))),
     [chainTypes.data, local.data],
   );
   const [typeId, setTypeId] = useState<number>();
@@ -90,7 +90,7 @@ export function PostForm() {
   const [touched, setTouched] = useState(false);
   useEffect(() => {
     if (model && chainType) {
-      setValues(valuesFrom(model, exampleSpecs[chainType.name] ?? {}));
+      setValues(valuesFrom(model, exampleSpecs[typeFamily(chainType.name)] ?? {}));
       setTouched(false);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the type's identity, not the query's array
@@ -261,7 +261,7 @@ export function PostForm() {
         <label htmlFor="input-file">
           Input file{" "}
           <span className="hint">
-            ({chainType && inputHints[chainType.name] ? inputHints[chainType.name] : `at most ${sizeWords(localType!.maxInputBytes)}`}; its CID is computed here and the file is uploaded to the IPFS node)
+            ({chainType && inputHints[typeFamily(chainType.name)] ? inputHints[typeFamily(chainType.name)] : `at most ${sizeWords(localType!.maxInputBytes)}`}; its CID is computed here and the file is uploaded to the IPFS node)
           </span>
         </label>
         <input id="input-file" type="file" onChange={(e) => void chooseFile(e.target.files?.[0])} aria-describedby="upload-status" />
