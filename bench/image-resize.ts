@@ -1,8 +1,8 @@
 /**
- * `npm run bench:image`: our image-resize (wasm codecs + fixed-point filter, one thread) vs
- * sharp (native libvips) on the same inputs and targets, measured in one run; peak memory
- * per tool (maxRSS of a child process that runs only that tool); the calibration of the
- * image-resize cost model; and the run time of the standard `benchmark` task.
+ * `npm run bench:image`: our image-resize versions, @2 (libvips in wasm, sharp's pipeline) and 1 (wasm codecs +
+ * fixed-point filter), both one thread, vs sharp (native libvips) on the same inputs and targets, measured in one
+ * run; peak memory per tool (maxRSS of a child process that runs only that tool); the calibration of both versions'
+ * cost models; and the run time of the standard `benchmark` task.
  * Writes the `image-resize` section of BENCHMARKS.md.
  */
 import { spawnSync } from "node:child_process";
@@ -11,12 +11,15 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import sharp from "sharp";
+import wasmVipsVersions from "wasm-vips/versions" with { type: "json" };
 import { machineLine, writeBenchSection } from "./write-section.ts";
 
 type Format = "png" | "jpeg" | "webp";
 type Case = { name: string; input: string; width: number; height: number; fit: "fill" | "contain" | "cover"; format: Format; quality?: number };
 
 const dir = join(tmpdir(), "computecredit-bench-image");
+const wasmVipsVersion = (JSON.parse(readFileSync(new URL("../node_modules/wasm-vips/package.json", import.meta.url), "utf8")) as { version: string }).version;
+const wasmVipsLibvips = (wasmVipsVersions as { vips: string }).vips;
 const REPEAT = 5;
 
 /** A photo-like test image: smooth shapes plus deterministic grain (pure gradients flatter codecs). */
@@ -78,10 +81,12 @@ type ChildResult = { medianMs: number; minMs: number; maxRssMiB: number; outByte
 async function child(tool: string, c: Case): Promise<void> {
   const input = readFileSync(join(dir, c.input));
   let once: () => Promise<Uint8Array>;
-  if (tool === "ours") {
+  if (tool === "ours" || tool === "ours2") {
     const { imageResize } = await import("../wasm-tasks/image-resize/index.ts");
+    const { imageResize2 } = await import("../wasm-tasks/image-resize-2/index.ts");
     const spec = { width: c.width, height: c.height, fit: c.fit, format: c.format, ...(c.quality ? { quality: c.quality } : {}) };
-    once = () => imageResize.run(new Uint8Array(input), spec as never);
+    const type = tool === "ours" ? imageResize : imageResize2;
+    once = () => type.run(new Uint8Array(input), spec as never);
   } else {
     sharp.concurrency(tool === "sharp-1t" ? 1 : 0);
     sharp.cache(false);
@@ -138,40 +143,50 @@ if (argv[0] === "--child") {
   await makeInputs();
   const loadBefore = loadavg()[0]!;
   const rows: string[] = [];
-  const ratios: number[] = [];
+  const ratios2: number[] = [];
+  const ratios1: number[] = [];
   const better = (a: ChildResult, b: ChildResult) => (a.medianMs <= b.medianMs ? { ...a, maxRssMiB: Math.max(a.maxRssMiB, b.maxRssMiB) } : { ...b, maxRssMiB: Math.max(a.maxRssMiB, b.maxRssMiB) });
   for (const c of cases) {
-    let ours = measure("ours", c);
+    let v2 = measure("ours2", c);
+    let v1 = measure("ours", c);
     let one = measure("sharp-1t", c);
     let all = measure("sharp", c);
-    ours = better(ours, measure("ours", c));
+    v2 = better(v2, measure("ours2", c));
+    v1 = better(v1, measure("ours", c));
     one = better(one, measure("sharp-1t", c));
     all = better(all, measure("sharp", c));
-    const ratio = ours.medianMs / one.medianMs;
-    ratios.push(ratio);
+    ratios2.push(v2.medianMs / one.medianMs);
+    ratios1.push(v1.medianMs / one.medianMs);
     rows.push(
-      `| ${c.name} | ${ours.medianMs.toFixed(0)} | ${one.medianMs.toFixed(0)} | ${all.medianMs.toFixed(0)} | **${ratio.toFixed(2)}x** | ${(ours.medianMs / all.medianMs).toFixed(2)}x | ${ours.maxRssMiB.toFixed(0)} / ${one.maxRssMiB.toFixed(0)} / ${all.maxRssMiB.toFixed(0)} | ${ours.outBytes} / ${one.outBytes} |`,
+      `| ${c.name} | ${v2.medianMs.toFixed(0)} | ${v1.medianMs.toFixed(0)} | ${one.medianMs.toFixed(0)} | ${all.medianMs.toFixed(0)} | **${(v2.medianMs / one.medianMs).toFixed(2)}x** | ${(v1.medianMs / one.medianMs).toFixed(2)}x | ${(v2.medianMs / v1.medianMs).toFixed(2)}x | ${v2.maxRssMiB.toFixed(0)} / ${v1.maxRssMiB.toFixed(0)} / ${one.maxRssMiB.toFixed(0)} | ${v2.outBytes} / ${v1.outBytes} / ${one.outBytes} |`,
     );
     console.log(rows.at(-1));
   }
-  const cal = calibration.map((c) => ({ c, r: measure("ours", c) }));
-  const calRows = cal.map(({ c, r }) => `| ${c.name} | ${r.medianMs.toFixed(0)} |`);
+  const calibrate = (tool: string) => {
+    const cal = calibration.map((c) => ({ c, r: measure(tool, c) }));
+    // Fit: fixed + perSourcePixel * src + perOutputPixel[format] * out. Source slope from the two
+    // PNG sizes, the worst input format's slope kept (the estimate does not know the format);
+    // output slopes from 1 MP -> 4 MP per format minus the same source work.
+    const ms = (name: string) => cal.find(({ c }) => c.name === name)!.r.medianMs / 1000;
+    const pngSlope = (ms("cal 4MP -> 16x16 png") - ms("cal 1MP -> 16x16 png")) / 3e6;
+    const fixed = Math.max(0, ms("cal 1MP -> 16x16 png") - pngSlope * 1e6);
+    const perSourcePixel = Math.max(pngSlope, (ms("cal 6MP jpeg -> 16x16 png") - fixed) / 6e6, (ms("cal 3MP webp -> 16x16 png") - fixed) / 3e6);
+    const perOutput = (f: string) => (ms(`cal 1MP -> 2000x2000 ${f}`) - ms("cal 1MP -> 16x16 png")) / 4e6;
+    const fit = `fixedSeconds ${fixed.toExponential(2)}, perSourcePixel ${perSourcePixel.toExponential(2)}, perOutputPixel png ${perOutput("png").toExponential(2)} / jpeg ${perOutput("jpeg").toExponential(2)} / webp ${perOutput("webp").toExponential(2)}`;
+    console.log(`cost-model fit (${tool}): ${fit}`);
+    return { cal, fit };
+  };
+  const cal2 = calibrate("ours2");
+  const cal1 = calibrate("ours");
+  const calRows = calibration.map((c, i) => `| ${c.name} | ${cal2.cal[i]!.r.medianMs.toFixed(0)} | ${cal1.cal[i]!.r.medianMs.toFixed(0)} |`);
   console.log(calRows.join("\n"));
-  // Fit: fixed + perSourcePixel * src + perOutputPixel[format] * out. Source slope from the two
-  // PNG sizes, the worst input format's slope kept (the estimate does not know the format);
-  // output slopes from 1 MP -> 4 MP per format minus the same source work.
-  const ms = (name: string) => cal.find(({ c }) => c.name === name)!.r.medianMs / 1000;
-  const pngSlope = (ms("cal 4MP -> 16x16 png") - ms("cal 1MP -> 16x16 png")) / 3e6;
-  const fixed = Math.max(0, ms("cal 1MP -> 16x16 png") - pngSlope * 1e6);
-  const perSourcePixel = Math.max(pngSlope, (ms("cal 6MP jpeg -> 16x16 png") - fixed) / 6e6, (ms("cal 3MP webp -> 16x16 png") - fixed) / 3e6);
-  const perOutput = (f: string) => (ms(`cal 1MP -> 2000x2000 ${f}`) - ms("cal 1MP -> 16x16 png")) / 4e6;
-  const fit = `fixedSeconds ${fixed.toExponential(2)}, perSourcePixel ${perSourcePixel.toExponential(2)}, perOutputPixel png ${perOutput("png").toExponential(2)} / jpeg ${perOutput("jpeg").toExponential(2)} / webp ${perOutput("webp").toExponential(2)}`;
-  console.log(`cost-model fit: ${fit}`);
   const script = fileURLToPath(import.meta.url);
   const benchRun = spawnSync(process.execPath, ["--import", "tsx", script, "--benchmark"], { encoding: "utf8", timeout: 600_000 });
   const bench = JSON.parse(benchRun.stdout.trim().split("\n").at(-1)!) as { seconds: number[]; rate: number[]; maxRssMiB: number };
   console.log(bench);
-  const geo = Math.exp(ratios.reduce((s, r) => s + Math.log(r), 0) / ratios.length);
+  const geoMean = (xs: number[]) => Math.exp(xs.reduce((s, r) => s + Math.log(r), 0) / xs.length);
+  const geo2 = geoMean(ratios2);
+  const geo1 = geoMean(ratios1);
   writeBenchSection(
     "image-resize",
     `## image-resize vs sharp, and the benchmark task
@@ -180,31 +195,36 @@ Command: \`npm run bench:image\` (bench/image-resize.ts). Machine: ${machineLine
 1-minute load average ${loadBefore.toFixed(1)} at the start and ${loadavg()[0]!.toFixed(1)} at the end (other processes share the 2 cores; above ~2 every figure is inflated).
 
 Each cell is the median of ${REPEAT} runs after one warm-up, in a child process per tool and case (so maxRSS is that tool's peak,
-Node's own ~50 MiB included). Same input file, target and fit for both; sharp uses kernel "cubic" (Catmull-Rom, our filter),
-mozjpeg JPEG, WebP effort 4. Ours is one thread by design; the ratio that counts is against sharp limited to one thread
-(\`sharp.concurrency(1)\`); the ratio against sharp's default thread pool (2 cores here) is shown beside it.
+Node's own ~50 MiB included); each tool runs twice per case, alternating with the others, and keeps its better median.
+Same input file, target and fit for all; sharp uses kernel "cubic" (Catmull-Rom, the filter of both our versions),
+mozjpeg JPEG (\`mozjpeg: true\`), WebP effort 4. Ours is one thread by design (image-resize@2 pins libvips's pool to one
+thread); the ratio that counts is against sharp limited to one thread (\`sharp.concurrency(1)\`).
 
-| case | ours ms | sharp 1 thread ms | sharp default ms | ours / sharp 1t | ours / sharp default | peak RSS MiB ours / sharp 1t / sharp | output bytes ours / sharp |
-|---|---|---|---|---|---|---|---|
+| case | @2 ms | v1 ms | sharp 1 thread ms | sharp default ms | @2 / sharp 1t | v1 / sharp 1t | @2 / v1 | peak RSS MiB @2 / v1 / sharp 1t | output bytes @2 / v1 / sharp |
+|---|---|---|---|---|---|---|---|---|---|
 ${rows.join("\n")}
 
-Geometric mean of ours / sharp (1 thread): **${geo.toFixed(2)}x** (target <= 2x).
+Geometric mean against sharp (1 thread): **image-resize@2 ${geo2.toFixed(2)}x** (target <= 2x), image-resize (v1) ${geo1.toFixed(2)}x.
 
-Where the gap comes from: for a JPEG source much larger than the target, libvips decodes at 1/2, 1/4 or 1/8 scale inside
-the DCT (shrink-on-load), so it never produces most of the pixels we decode in full; the @jsquash mozjpeg build exposes no
-scaled decode. Elsewhere the codecs are the same libraries (libpng/oxipng, mozjpeg, libwebp) but scalar wasm without
-SIMD against native SIMD builds, and our filter is plain JavaScript integer code.
+Where version 1's gap came from, and what @2 changes: for a JPEG source much larger than the target, libvips decodes at
+1/2, 1/4 or 1/8 scale inside the DCT (shrink-on-load), so it never produces most of the pixels; the @jsquash mozjpeg build
+of version 1 exposes no scaled decode. @2 runs libvips itself, compiled to wasm (wasm-vips ${wasmVipsVersion}, libvips
+${wasmVipsLibvips}), in sharp's order of work, so it shrinks on load too; what is left is wasm against native code (the
+codecs' SIMD paths, mozjpeg's trellis search). Its output bytes are close to sharp's (same libraries, same settings), not
+equal (another build).
 
-Cost-model calibration points (ours, median ms). Fit from this run: ${fit} (seconds; COST_MODEL in
-wasm-tasks/image-resize/index.ts holds the committed values).
+Cost-model calibration points (median ms; @2 and v1). Fits from this run (seconds; COST_MODEL in
+wasm-tasks/image-resize-2/index.ts and wasm-tasks/image-resize/index.ts hold the committed values):
+- @2: ${cal2.fit}
+- v1: ${cal1.fit}
 
-| point | ms |
-|---|---|
+| point | @2 ms | v1 ms |
+|---|---|---|
 ${calRows.join("\n")}
 
 Benchmark task (\`measureRate()\`, standard ${150} rounds of the sieve to 15,485,863), 5 runs in one process:
 ${bench.seconds.map((s) => s.toFixed(2)).join(", ")} s (sorted); rates ${bench.rate.map((r) => r.toFixed(2)).join(", ")}; peak RSS ${bench.maxRssMiB.toFixed(0)} MiB.
 `,
   );
-  console.log(`geometric mean ratio ${geo.toFixed(2)}x; BENCHMARKS.md updated`);
+  console.log(`geometric mean ratio @2 ${geo2.toFixed(2)}x, v1 ${geo1.toFixed(2)}x; BENCHMARKS.md updated`);
 }

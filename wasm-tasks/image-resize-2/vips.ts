@@ -62,7 +62,7 @@ export function loadVips(): Promise<Vips> {
 async function loadInNode(): Promise<Vips> {
   // Kept out of browser bundles: the specifier is not a literal a bundler could follow.
   const nodeModule = new URL("./vips-node.ts", import.meta.url).href;
-  const { createVips } = (await import(/* @vite-ignore */ nodeModule)) as typeof import("./vips-node.ts");
+  const { createVips } = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ /* @vite-ignore */ nodeModule)) as typeof import("./vips-node.ts");
   return createVips();
 }
 
