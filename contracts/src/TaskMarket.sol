@@ -239,29 +239,36 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
     /// @inheritdoc ITaskMarket
     function claim(TaskId taskId) external whenNotPaused nonReentrant {
         Task storage t = TaskRules.existing($, taskId);
-        // A stale claim does not block the queue: the next claimer takes it over in the same transaction.
-        if (t.status == TaskStatus.Claimed && block.timestamp > t.claimDeadline) _expireClaim(_ctx(), taskId, t);
-        TaskRules.requireStatus(taskId, t, TaskStatus.Open);
-        if (block.timestamp > t.deadline) revert TaskPastDeadline(taskId, t.deadline);
-
         address worker = _msgSender();
-        if (worker == t.requester) revert CannotWorkOwnTask(taskId);
-        _requireCanWork(worker, t.typeId);
-        if ($.excluded[taskId][worker]) revert WorkerExcluded(taskId, worker);
-        uint256 active = activeClaims(worker);
-        if (active >= _maxActiveClaims) revert TooManyClaims(worker, active);
-        if (t.preferredWorker != address(0) && worker != t.preferredWorker && block.timestamp < t.preferredUntil) {
-            revert PreferredWorkerWindow(taskId, t.preferredWorker, t.preferredUntil);
-        }
-
-        ledger.lockStake(worker, Bps.share(t.bounty, _claimStakeBps));
+        uint256 active = _takeOpen(taskId, t, worker, true);
         $.activeClaimsPlusOne[worker] = active + 2;
         uint256 claimDeadline = block.timestamp + t.claimWindow;
         if (claimDeadline > t.deadline) claimDeadline = t.deadline;
-        t.worker = worker;
         t.claimDeadline = uint32(claimDeadline);
         t.status = TaskStatus.Claimed;
         emit TaskClaimed(taskId, worker, claimDeadline);
+    }
+
+    /// @dev What a claim and a proof without a claim share: the task is open (a lapsed claim is expired first: a
+    /// stale claim does not block the queue), within its deadline, and `worker` may take it (a claim also needs a
+    /// free claim slot: `holdsClaim`, returning the worker's active claims). Locks the claim's stake and records the
+    /// worker.
+    function _takeOpen(TaskId taskId, Task storage t, address worker, bool holdsClaim) internal returns (uint256 active) {
+        if (t.status == TaskStatus.Claimed && block.timestamp > t.claimDeadline) _expireClaim(_ctx(), taskId, t);
+        TaskRules.requireStatus(taskId, t, TaskStatus.Open);
+        if (block.timestamp > t.deadline) revert TaskPastDeadline(taskId, t.deadline);
+        if (worker == t.requester) revert CannotWorkOwnTask(taskId);
+        _requireCanWork(worker, t.typeId);
+        if ($.excluded[taskId][worker]) revert WorkerExcluded(taskId, worker);
+        if (holdsClaim) {
+            active = activeClaims(worker);
+            if (active >= _maxActiveClaims) revert TooManyClaims(worker, active);
+        }
+        if (t.preferredWorker != address(0) && worker != t.preferredWorker && block.timestamp < t.preferredUntil) {
+            revert PreferredWorkerWindow(taskId, t.preferredWorker, t.preferredUntil);
+        }
+        ledger.lockStake(worker, Bps.share(t.bounty, _claimStakeBps));
+        t.worker = worker;
     }
 
     /// @inheritdoc ITaskMarket
@@ -290,11 +297,19 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         nonReentrant
     {
         Task storage t = TaskRules.existing($, taskId);
-        TaskRules.requireStatus(taskId, t, TaskStatus.Claimed);
         if (t.mode != VerificationMode.Zk) revert WrongMode(taskId, t.mode);
-        address worker = t.worker;
-        if (_msgSender() != worker) revert NotClaimer(taskId, _msgSender());
-        if (block.timestamp > t.claimDeadline) revert ClaimExpired(taskId, t.claimDeadline);
+        address worker = _msgSender();
+        if (t.status == TaskStatus.Claimed && worker == t.worker) {
+            if (block.timestamp > t.claimDeadline) revert ClaimExpired(taskId, t.claimDeadline);
+            $.activeClaimsPlusOne[worker] -= 1;
+        } else {
+            // Without a claim: the proof takes the task as a claim would (the same checks, the same stake lock, which
+            // `finalize` releases), and the first valid proof wins. The proof binds the worker, so a copy of it sent
+            // by anyone else does not verify.
+            if (t.status == TaskStatus.Claimed && block.timestamp <= t.claimDeadline) revert NotClaimer(taskId, worker);
+            _requireNotPaused();
+            _takeOpen(taskId, t, worker, false);
+        }
         if (outputCommitment == 0) revert ZeroCommitment();
         if (outputCid.length == 0 || outputCid.length > MAX_CID_BYTES) revert InvalidOutputCid(outputCid.length);
 
@@ -311,7 +326,6 @@ contract TaskMarket is ITaskMarket, Ownable, Pausable, ReentrancyGuardTransient,
         r.sealOrDigest[WORKER] = ProtocolHashes.cidDigest(outputCid);
         r.acceptedAt = uint32(block.timestamp);
         r.pauseMark = uint32(TaskRules.pausedTime($));
-        $.activeClaimsPlusOne[worker] -= 1;
         registry.recordAcceptedWork(worker);
         emit TaskProved(taskId, worker, outputCommitment, outputCid);
     }

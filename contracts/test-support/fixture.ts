@@ -9,7 +9,8 @@ import { cidDigest, computeCommitment } from "../../lib/protocol/hashes.ts";
 import { type ProtocolParams, VerificationMode } from "../../lib/protocol/params.ts";
 import { deployProtocol } from "../deploy/deploy-protocol.ts";
 
-export const ALL_CAPABILITIES = (1n << 8n) - 1n;
+/** Every genesis type and the ones a test adds after them. */
+export const ALL_CAPABILITIES = (1n << 16n) - 1n;
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as const;
 export const IMAGE_RESIZE = 0;
 

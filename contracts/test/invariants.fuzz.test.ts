@@ -2714,7 +2714,7 @@ describe("eligibility changed after the seed is public gains the attacker no sea
   const TARGET_BOUNTY = 2_000n; // a verifier locks 200 of it
   const BLOCKER_BOUNTY = 8_010n; // its claim locks 801 of an attacker's 1,000 stake: 199 free, too little to verify
   const ATTACKER_STAKE = 1_000n; // the verifier minimum
-  const ANCHORS = 5;
+  const ANCHORS = 8;
   const K = 3;
 
   /** How the attacker toggles an account: its capability of the type, its free stake (a claim), or leaving the pool. */

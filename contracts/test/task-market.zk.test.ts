@@ -223,16 +223,132 @@ describe("TaskMarket zk mode", async () => {
     );
   });
 
-  it("test_submitProof_revertsWhenNotClaimed", async () => {
-    const { s, requesterW, zkType, worker, workerW } = await world();
-    const taskId = await s.post(requesterW, { typeId: zkType, mode: VerificationMode.Zk, bounty: BOUNTY, zkInputCommitment: 1n });
-    const proof = ruleProof(taskId, workerW.account.address, 1n, OUTPUT_COMMITMENT);
-    await viem.assertions.revertWithCustomErrorWithArgs(
-      worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, toHex("bafy-zk-out")]),
-      s.market,
-      "WrongStatus",
-      [taskId, TaskStatus.Open],
-    );
+  describe("proved without a claim (the first valid proof wins)", () => {
+    type World = Awaited<ReturnType<typeof world>>;
+    const openZk = async (s: World["s"], requesterW: World["requesterW"], zkType: number, extra: { preferredWorker?: Address } = {}) =>
+      s.post(requesterW, { typeId: zkType, mode: VerificationMode.Zk, bounty: BOUNTY, zkInputCommitment: INPUT_COMMITMENT, ...extra });
+
+    it("test_submitProof_withoutClaim_acceptsTheOpenTaskLocksTheClaimStakeAndFinalizePaysAndReleasesIt", async () => {
+      const { s, zkType, requesterW, workerW, worker, addr, check } = await world();
+      const taskId = await openZk(s, requesterW, zkType);
+      const proof = ruleProof(taskId, workerW.account.address, INPUT_COMMITMENT, OUTPUT_COMMITMENT);
+      const outputCid = toHex("bafy-zk-direct");
+      const hash = await worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, outputCid]);
+      await viem.assertions.emitWithArgs(hash, s.market, "TaskProved", [taskId, addr(workerW), OUTPUT_COMMITMENT, outputCid]);
+      const receipt = await s.wait(hash);
+      const claimed = receipt.logs.filter((l) => l.address.toLowerCase() === s.market.address.toLowerCase() && l.topics[0] === keccak256(toHex("TaskClaimed(bytes32,address,uint256)")));
+      assert.equal(claimed.length, 0, "no claim was made");
+      const task = await s.market.read.taskOf([taskId]);
+      assert.deepEqual([task.status, getAddress(task.worker)], [TaskStatus.Accepted, addr(workerW)]);
+      assert.equal((await s.market.read.roundOf([taskId])).sealOrDigest[0], cidDigest(outputCid));
+      assert.equal(await s.market.read.activeClaims([workerW.account.address]), 0n, "no claim slot was taken");
+      assert.equal((await s.account(workerW.account.address)).lockedStake, CLAIM_LOCK, "the stake a claim locks, held until final");
+      await check([taskId]);
+      await time.setNextBlockTimestamp((await s.market.read.auditWindowClosesAt([taskId])) + 1n);
+      await s.wait(await s.market.write.finalize([taskId]));
+      const wk = await s.account(workerW.account.address);
+      assert.deepEqual([wk.genesis, wk.earned, wk.lockedStake], [GENESIS - WORKER_STAKE + BOUNTY, WORK_VALUE, 0n]);
+      await check([taskId]);
+    });
+
+    it("test_submitProof_withoutClaim_aCopyOfAPendingProofSentByAnotherAccountDoesNotVerify", async () => {
+      const { s, zkType, requesterW, workerW, other, worker, check } = await world();
+      const taskId = await openZk(s, requesterW, zkType);
+      // `other` sees the worker's proof in the mempool and sends it first, as its own.
+      const proof = ruleProof(taskId, workerW.account.address, INPUT_COMMITMENT, OUTPUT_COMMITMENT);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        other.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, toHex("bafy-zk-out")]),
+        s.market,
+        "InvalidProof",
+        [taskId],
+      );
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Open);
+      await s.wait(await worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, toHex("bafy-zk-out")]));
+      assert.equal((await s.market.read.taskOf([taskId])).status, TaskStatus.Accepted);
+      await check([taskId]);
+    });
+
+    it("test_submitProof_withoutClaim_secondProofRevertsWrongStatus", async () => {
+      const { s, zkType, requesterW, workerW, otherW, worker, other } = await world();
+      const taskId = await openZk(s, requesterW, zkType);
+      await s.wait(await worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, ruleProof(taskId, workerW.account.address, INPUT_COMMITMENT, OUTPUT_COMMITMENT), toHex("bafy-a")]));
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        other.market.write.submitProof([taskId, OUTPUT_COMMITMENT, ruleProof(taskId, otherW.account.address, INPUT_COMMITMENT, OUTPUT_COMMITMENT), toHex("bafy-b")]),
+        s.market,
+        "WrongStatus",
+        [taskId, TaskStatus.Accepted],
+      );
+    });
+
+    it("test_submitProof_withoutClaim_checksWhatAClaimChecks", async () => {
+      const { s, zkType, requesterW, requester, workerW, worker, otherW, other, addr } = await world();
+      const proofOf = (taskId: Hex, w: { account: { address: Address } }) => ruleProof(taskId, w.account.address, INPUT_COMMITMENT, OUTPUT_COMMITMENT);
+      const taskId = await openZk(s, requesterW, zkType);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        requester.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proofOf(taskId, requesterW), toHex("bafy")]),
+        s.market,
+        "CannotWorkOwnTask",
+        [taskId],
+      );
+      const stranger = s.wallets[6]!;
+      const strangerMarket = await viem.getContractAt("TaskMarket", s.market.address, { client: { wallet: stranger } });
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        strangerMarket.write.submitProof([taskId, OUTPUT_COMMITMENT, proofOf(taskId, stranger), toHex("bafy")]),
+        s.market,
+        "WorkerNotRegistered",
+        [getAddress(stranger.account.address)],
+      );
+      // The preferred worker's exclusive window holds for a proof as for a claim.
+      const preferred = await openZk(s, requesterW, zkType, { preferredWorker: workerW.account.address });
+      const until = BigInt((await s.market.read.taskOf([preferred])).preferredUntil);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        other.market.write.submitProof([preferred, OUTPUT_COMMITMENT, proofOf(preferred, otherW), toHex("bafy")]),
+        s.market,
+        "PreferredWorkerWindow",
+        [preferred, addr(workerW), until],
+      );
+      // Past the deadline nobody may take it.
+      const { deadline } = await s.market.read.taskOf([taskId]);
+      await time.increaseTo(BigInt(deadline) + 1n);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proofOf(taskId, workerW), toHex("bafy")]),
+        s.market,
+        "TaskPastDeadline",
+        [taskId, BigInt(deadline)],
+      );
+    });
+
+    it("test_submitProof_withoutClaim_revertsWhilePaused", async () => {
+      const { s, zkType, requesterW, workerW, worker } = await world();
+      const taskId = await openZk(s, requesterW, zkType);
+      await s.wait(await s.market.write.pause());
+      await viem.assertions.revertWithCustomError(
+        worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, ruleProof(taskId, workerW.account.address, INPUT_COMMITMENT, OUTPUT_COMMITMENT), toHex("bafy")]),
+        s.market,
+        "EnforcedPause",
+      );
+    });
+
+    it("test_submitProof_withoutClaim_revertsNotClaimerWhileAnotherHoldsALiveClaimAndTakesALapsedOne", async () => {
+      const { s, claimedZk, workerW, otherW, other, addr, check } = await world();
+      const taskId = await claimedZk();
+      const proof = ruleProof(taskId, otherW.account.address, INPUT_COMMITMENT, OUTPUT_COMMITMENT);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        other.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, toHex("bafy-zk-out")]),
+        s.market,
+        "NotClaimer",
+        [taskId, addr(otherW)],
+      );
+      // Once the claim lapsed, a proof expires it (the lapsed worker pays, as when a claim takes it over) and wins.
+      const { claimDeadline } = await s.market.read.taskOf([taskId]);
+      await time.increaseTo(BigInt(claimDeadline) + 1n);
+      const hash = await other.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, toHex("bafy-zk-out")]);
+      await viem.assertions.emit(hash, s.market, "ClaimExpiredReopened");
+      const task = await s.market.read.taskOf([taskId]);
+      assert.deepEqual([task.status, getAddress(task.worker)], [TaskStatus.Accepted, addr(otherW)]);
+      assert.equal(await s.market.read.activeClaims([workerW.account.address]), 0n);
+      await check([taskId]);
+    });
   });
 
   it("test_submitProof_revertsWithoutOutputCid", async () => {

@@ -576,8 +576,23 @@ export class EarnEngine {
         this.jobs.delete(`worker:${task.id}`);
         return this.publish();
       }
-      this.stage(task, "worker", "claiming");
-      await this.send("TaskMarket", "claim", [task.id], `claim ${task.id.slice(0, 10)} (${typeName}, ${task.bounty} mCC)`);
+      // A zk task needs no claim: the proof takes the open task itself (TaskMarket.submitProof), one transaction
+      // less. Two engines may then prove the same task and only the first proof counts; the planner's random pick
+      // among the best open tasks (CLAIM_AMONG) keeps that rare, and a replicated task is still claimed first.
+      if (task.mode !== 1) {
+        this.stage(task, "worker", "claiming");
+        await this.send("TaskMarket", "claim", [task.id], `claim ${task.id.slice(0, 10)} (${typeName}, ${task.bounty} mCC)`);
+      }
+    }
+    if (task.mode === 1 && !claimed) {
+      try {
+        await this.proveJob(task, typeName);
+      } catch (error) {
+        // Nothing is held, so there is nothing to hand back: the job just ends.
+        if (!(error instanceof CannotCompute)) throw error;
+        this.endJob(task, "worker", "released", error.message);
+      }
+      return;
     }
     try {
       if (task.mode === 1) await this.proveJob(task, typeName);

@@ -263,7 +263,13 @@ interface ITaskMarket {
     /// nothing. Anyone may call it; the worker (to be paid) and the requester have a stake in it.
     function decideAudit(TaskId taskId) external;
     /// @notice zk mode: accepts the task at once when the proof verifies; the worker is paid at `finalize`, after the
-    /// audit window. The task is Accepted, not Final: the proof settles the computation, not whether `outputCid`
+    /// audit window. The worker either holds the task's claim (within its claim window), or proves it without one:
+    /// then the proof takes the open task as `claim` would, with the same checks (registered, unbanned, capable,
+    /// not the requester, not excluded, the preferred worker's window, the deadline, not paused; a lapsed claim of
+    /// someone else is expired first) and the same stake lock, released at `finalize`, but no claim slot; the first
+    /// valid proof wins, and a proof for a task someone else holds a live claim on reverts `NotClaimer`. The proof
+    /// binds the task id and the sender (ITaskProofVerifier), so a copy of a pending proof sent by another account
+    /// does not verify. Posting and proving are then the whole lifecycle to acceptance: two transactions. The task is Accepted, not Final: the proof settles the computation, not whether `outputCid`
     /// holds the proven output, so the requester may dispute the published bytes with `forceAudit` within the audit
     /// window (auditors recompute the output and reveal its CID). No random audit is ever drawn for a zk task.
     function submitProof(TaskId taskId, uint256 outputCommitment, bytes calldata proof, bytes calldata outputCid)
