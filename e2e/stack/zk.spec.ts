@@ -1,7 +1,7 @@
 /**
  * A zk task from post to payment through the real stack (scripts/dev.ts: anvil, the deploy, the Helia node,
  * `next dev`) in Debian Chromium: a requester tab posts a zk-downscale tile with its input commitment, a worker
- * tab on /earn claims it, proves it in a Web Worker and has it accepted by the one submitProof transaction (the
+ * tab on /earn proves it in a Web Worker without claiming it and has it accepted by the one submitProof transaction (the
  * pay stays in escrow until the audit window closes; the last test moves the chain's clock on and finalizes it
  * from the task page); the requester's tab checks the output against the proven commitment. Then, with a worker driven from here
  * (a real proof made in Node): a tampered proof is refused on chain and moves no credit, and an output CID that
@@ -133,6 +133,13 @@ test("a zk task goes from post to acceptance in the browser: a worker tab proves
     fromBlock: 0n,
   });
   expect(provedLogs).toHaveLength(1);
+  const claimLogs = await client().getLogs({
+    address: contracts.TaskMarket!.address,
+    event: parseAbiItem("event TaskClaimed(bytes32 indexed taskId, address indexed worker, uint256 claimDeadline)"),
+    args: { taskId },
+    fromBlock: 0n,
+  });
+  expect(claimLogs, "the proof took the open task: post and submitProof are its two transactions").toHaveLength(0);
   const receipt = await client().getTransactionReceipt({ hash: provedLogs[0]!.transactionHash });
   const ledgerEvents = receipt.logs
     .filter((l) => l.address.toLowerCase() === contracts.CreditLedger!.address.toLowerCase())

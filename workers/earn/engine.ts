@@ -788,7 +788,8 @@ export class EarnEngine {
     let pending = 0n;
     for (const t of tasks.values()) {
       const roles: Role[] = [];
-      if (t.events.some((e) => e.eventName === "TaskClaimed" && same(e.args.worker as string, me))) roles.push("worker");
+      // A worker took the task by a claim, or (zk) by a proof made without one.
+      if (t.events.some((e) => (e.eventName === "TaskClaimed" || e.eventName === "TaskProved") && same(e.args.worker as string, me))) roles.push("worker");
       if (t.events.some((e) => e.eventName === "VerifierDrawn" && same(e.args.verifier as string, me))) roles.push("verifier");
       if (t.events.some((e) => e.eventName === "AuditorDrawn" && same(e.args.auditor as string, me))) roles.push("auditor");
       // Rows for work in progress are made by the steps as they act; here only what is settled: the history, and
