@@ -46,9 +46,16 @@ function makeSource(name: string, seconds: number): string {
   return file;
 }
 
-function native(spec: VideoTranscodeSpec, input: string): { seconds: number; cpuSeconds: number; peakRssBytes: number; output: Uint8Array } {
+/** transcodeArgs with x264's thread count set to `threads` (the task types pin 1). */
+function withThreads(args: string[], threads: number): string[] {
+  const copy = [...args];
+  copy[copy.indexOf("-threads") + 1] = String(threads);
+  return copy;
+}
+
+function native(spec: VideoTranscodeSpec, input: string, threads = 1): { seconds: number; cpuSeconds: number; peakRssBytes: number; output: Uint8Array } {
   const output = join(dir, "native.mp4");
-  const args = ["-f", "%e %U %S %M", "ffmpeg", "-nostdin", "-y", "-hide_banner", "-loglevel", "error", ...transcodeArgs(spec, { input, output })];
+  const args = ["-f", "%e %U %S %M", "ffmpeg", "-nostdin", "-y", "-hide_banner", "-loglevel", "error", ...withThreads(transcodeArgs(spec, { input, output }), threads)];
   const result = spawnSync("/usr/bin/time", args, { encoding: "utf8" });
   if (result.status !== 0) throw new Error(`native ffmpeg failed: ${result.stderr}`);
   const [seconds, user, sys, kb] = result.stderr.trim().split("\n").at(-1)!.split(" ").map(Number);
@@ -86,6 +93,46 @@ const nodePeak = process.resourceUsage().maxRSS * 1024;
 const nodeSeconds = median(nodeRuns.map((r) => r.seconds));
 const nodeCpu = median(nodeRuns.map((r) => r.cpuSeconds));
 const nodeCid = await outputCidString(nodeRuns[0]!.output);
+
+// The multi-thread core (@ffmpeg/core-mt) in Node, through a Worker shim over worker_threads (bench/ffmpeg-mt/): no
+// task type runs it yet; measured against native ffmpeg at the same thread count, load and transcode apart.
+const { loadCoreMt } = await import("./ffmpeg-mt/core-mt-node.mjs");
+type MtResult = { threads: number; loadSeconds: number; loadCpu: number; seconds: number; cpuSeconds: number; shas: string[]; nativeSeconds: number; nativeCpu: number; nativeSha: string };
+const mt: MtResult[] = [];
+for (const threads of [1, 2]) {
+  const loadAt = performance.now();
+  const loadCpuAt = cpuNow();
+  const core = await loadCoreMt();
+  const loadSeconds = (performance.now() - loadAt) / 1000;
+  const loadCpu = cpuNow() - loadCpuAt;
+  core.FS.mkdir("/job");
+  core.FS.writeFile("/job/input", source);
+  const runs: { seconds: number; cpuSeconds: number; sha: string }[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    const cpuStart = cpuNow();
+    core.exec(...withThreads(transcodeArgs(spec), threads));
+    const ret = core.ret;
+    core.reset();
+    if (ret !== 0) throw new Error(`core-mt exited ${ret} at ${threads} threads`);
+    runs.push({ seconds: (performance.now() - started) / 1000, cpuSeconds: cpuNow() - cpuStart, sha: sha(core.FS.readFile("/job/output.mp4")) });
+    core.FS.unlink("/job/output.mp4");
+  }
+  const natives = Array.from({ length: RUNS }, () => native(spec, sourcePath, threads));
+  mt.push({
+    threads,
+    loadSeconds,
+    loadCpu,
+    seconds: median(runs.map((r) => r.seconds)),
+    cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
+    shas: runs.map((r) => r.sha),
+    nativeSeconds: median(natives.map((r) => r.seconds)),
+    nativeCpu: median(natives.map((r) => r.cpuSeconds)),
+    nativeSha: sha(natives[0]!.output),
+  });
+  console.log(mt.at(-1));
+}
+const singleCoreSha = sha(nodeRuns[0]!.output);
 
 // wasm in Chromium, through the task worker.
 const browser = await startBrowserBench();
@@ -152,6 +199,18 @@ Load average when the run ended: ${loadavg().map((l) => l.toFixed(1)).join(", ")
 Target ≤ 3x: ${cpuRatio <= 3 ? "met" : "**not met**"}: ${cpuRatio.toFixed(1)}x in CPU time, the figure a loaded machine distorts least (single-thread wasm without x86 assembly against native x264 with its assembly).
 Output: Node runs identical: ${nodeRunsSame}; Chromium CIDs equal to Node's (${nodeCid}): ${allChromiumSame}.
 Native output equals wasm output byte for byte: ${sha(nativeOutput) === sha(nodeRuns[0]!.output)} (native ${nativeOutput.length} B, wasm ${nodeRuns[0]!.output.length} B; a different x264/ffmpeg build, so this is not expected).
+
+### The multi-thread core in Node (measured; no task type runs it yet)
+@ffmpeg/core-mt 0.12.10 (same ffmpeg 5.1.4 build, with pthreads) in Node through a browser-\`Worker\` shim over
+worker_threads (bench/ffmpeg-mt/), the same argument list with x264's \`-threads\` set to N; native ffmpeg with the same
+N beside it. The core is loaded once per thread count (emscripten starts its pool of 32 pthreads at load) and
+transcodes ${RUNS} times.
+
+| threads | core-mt load (wall / CPU) | core-mt transcode (wall / CPU) | native (wall / CPU) | core-mt / native (wall) | (load + transcode) / native (wall) | bytes stable across runs | equal to the single-thread core's |
+|---|---|---|---|---|---|---|---|
+${mt.map((r) => `| ${r.threads} | ${r.loadSeconds.toFixed(2)} s / ${r.loadCpu.toFixed(2)} s | ${r.seconds.toFixed(2)} s / ${r.cpuSeconds.toFixed(2)} s | ${r.nativeSeconds.toFixed(2)} s / ${r.nativeCpu.toFixed(2)} s | **${(r.seconds / r.nativeSeconds).toFixed(1)}x** | ${((r.loadSeconds + r.seconds) / r.nativeSeconds).toFixed(1)}x | ${r.shas.every((x) => x === r.shas[0])} | ${r.shas[0] === singleCoreSha} |`).join("\n")}
+
+Two threads against one on core-mt: transcode ${(mt[0]!.seconds / mt[1]!.seconds).toFixed(2)}x faster in wall time. Output at 2 threads equals output at 1: ${mt[1]!.shas[0] === mt[0]!.shas[0]} (x264's frame threads change the bitstream, so a task type must pin the count).
 
 Cost-model calibration (Node wasm, 4 s 640x480 -> 360p 30 fps, CPU-seconds with the core's load subtracted), used for \`DEV_PIXELS_PER_SECOND\`:
 

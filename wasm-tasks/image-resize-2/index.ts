@@ -16,19 +16,20 @@
  */
 import { TaskError, throwIfAborted } from "../errors.ts";
 import type { CostEstimate, InputInfo, RunOptions, TaskType } from "../task-type.ts";
-import { toCostEstimate, toWorkModel } from "../calibration.ts";
+import { toWorkModel } from "../calibration.ts";
 import type { ImageFormat, ImageHeader } from "../image-resize/sniff.ts";
 import {
   DEFAULT_TIMEOUT_MS,
   MAX_INPUT_BYTES,
-  MAX_PIXELS,
   asTaskError,
   bounded,
   geometry,
   imageResizeSpec,
   parseSpec,
   readLimitedHeader,
+  estimateResizeCost,
   type ImageResizeSpec,
+  type ResizeCostModel,
 } from "../image-resize/common.ts";
 import { loadVips, type Vips } from "./vips.ts";
 
@@ -193,21 +194,15 @@ async function checkInput(input: Uint8Array): Promise<InputInfo> {
  * known and must not undercharge. The run of 2026-12-01 fitted fixed 8.7e-3, perSourcePixel 2.98e-8 and per output
  * pixel png 1.23e-7, jpeg 2.54e-7, webp 2.58e-7; the values below round those up.
  */
-export const COST_MODEL = {
+export const COST_MODEL: ResizeCostModel = {
   fixedSeconds: 0.01,
   perSourcePixel: 3.0e-8,
-  perOutputPixel: { png: 1.3e-7, jpeg: 2.6e-7, webp: 2.6e-7 } as Record<ImageFormat, number>,
+  perOutputPixel: { png: 1.3e-7, jpeg: 2.6e-7, webp: 2.6e-7 },
   /** When only the file size is known: assume 1 bit per pixel (a typical photo JPEG or better). */
   assumedPixelsPerByte: 8,
 };
 
-function estimateCost(info: InputInfo, spec: ImageResizeSpec): CostEstimate {
-  const sourcePixels =
-    info.width && info.height ? info.width * info.height : Math.min(MAX_PIXELS, info.bytes * COST_MODEL.assumedPixelsPerByte);
-  const outputPixels = spec.width * spec.height;
-  const seconds = COST_MODEL.fixedSeconds + COST_MODEL.perSourcePixel * sourcePixels + COST_MODEL.perOutputPixel[spec.format] * outputPixels;
-  return toCostEstimate(seconds);
-}
+const estimateCost = (info: InputInfo, spec: ImageResizeSpec): CostEstimate => estimateResizeCost(COST_MODEL, info, spec);
 
 export const imageResize2: TaskType<ImageResizeSpec> = {
   name: NAME,

@@ -13,7 +13,9 @@
 import { z } from "zod";
 import { TaskError } from "../errors.ts";
 import type { Region } from "./resample.ts";
-import { readHeader, type ImageHeader } from "./sniff.ts";
+import { readHeader, type ImageFormat, type ImageHeader } from "./sniff.ts";
+import { toCostEstimate } from "../calibration.ts";
+import type { CostEstimate, InputInfo } from "../task-type.ts";
 
 export const MAX_INPUT_BYTES = 32 * 1024 * 1024;
 export const MAX_DIMENSION = 8192;
@@ -97,3 +99,21 @@ export function bounded<T>(work: Promise<T>, deadline: number, timeoutMs: number
   });
 }
 
+
+/**
+ * The form of every version's cost model (each calibrates its own by `npm run bench:image`):
+ *   seconds = fixed + perSourcePixel x source pixels + perOutputPixel[format] x output pixels.
+ */
+export type ResizeCostModel = {
+  fixedSeconds: number;
+  perSourcePixel: number;
+  perOutputPixel: Record<ImageFormat, number>;
+  /** When only the file size is known: pixels assumed per byte of input. */
+  assumedPixelsPerByte: number;
+};
+
+export function estimateResizeCost(model: ResizeCostModel, info: InputInfo, spec: ImageResizeSpec): CostEstimate {
+  const sourcePixels = info.width && info.height ? info.width * info.height : Math.min(MAX_PIXELS, info.bytes * model.assumedPixelsPerByte);
+  const outputPixels = spec.width * spec.height;
+  return toCostEstimate(model.fixedSeconds + model.perSourcePixel * sourcePixels + model.perOutputPixel[spec.format] * outputPixels);
+}

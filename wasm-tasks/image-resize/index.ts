@@ -10,11 +10,11 @@
  */
 import { TaskError, throwIfAborted } from "../errors.ts";
 import type { CostEstimate, InputInfo, RunOptions, TaskType } from "../task-type.ts";
-import { toCostEstimate, toWorkModel } from "../calibration.ts";
+import { toWorkModel } from "../calibration.ts";
 import { decodeJpeg, decodePng, decodeWebp, encodeJpeg, encodePng, encodeWebp, type Rgba } from "./codecs.ts";
 import type { ImageFormat } from "./sniff.ts";
 import { flattenOnWhite, hasAlpha, premultiply, resample, unpremultiply } from "./resample.ts";
-import { DEFAULT_TIMEOUT_MS, MAX_INPUT_BYTES, MAX_PIXELS, asTaskError, bounded, geometry, imageResizeSpec, parseSpec, readLimitedHeader, type ImageResizeSpec } from "./common.ts";
+import { DEFAULT_TIMEOUT_MS, MAX_INPUT_BYTES, asTaskError, bounded, estimateResizeCost, geometry, imageResizeSpec, parseSpec, readLimitedHeader, type ImageResizeSpec, type ResizeCostModel } from "./common.ts";
 
 export { DEFAULT_TIMEOUT_MS, MAX_DIMENSION, MAX_INPUT_BYTES, MAX_PIXELS, geometry, imageResizeSpec, type ImageResizeSpec } from "./common.ts";
 
@@ -109,21 +109,15 @@ async function checkInput(input: Uint8Array): Promise<InputInfo> {
  * 2.9-6.4e-7; the values below are from the middle run and err high against a quiet machine,
  * the safe side for a price. calibration.ts converts to reference seconds.
  */
-export const COST_MODEL = {
+export const COST_MODEL: ResizeCostModel = {
   fixedSeconds: 0.047,
   perSourcePixel: 1.07e-7,
-  perOutputPixel: { png: 1.69e-7, jpeg: 4.47e-7, webp: 2.89e-7 } as Record<ImageFormat, number>,
+  perOutputPixel: { png: 1.69e-7, jpeg: 4.47e-7, webp: 2.89e-7 },
   /** When only the file size is known: assume 1 bit per pixel (a typical photo JPEG or better). */
   assumedPixelsPerByte: 8,
 };
 
-function estimateCost(info: InputInfo, spec: ImageResizeSpec): CostEstimate {
-  const sourcePixels =
-    info.width && info.height ? info.width * info.height : Math.min(MAX_PIXELS, info.bytes * COST_MODEL.assumedPixelsPerByte);
-  const outputPixels = spec.width * spec.height;
-  const seconds = COST_MODEL.fixedSeconds + COST_MODEL.perSourcePixel * sourcePixels + COST_MODEL.perOutputPixel[spec.format] * outputPixels;
-  return toCostEstimate(seconds);
-}
+const estimateCost = (info: InputInfo, spec: ImageResizeSpec): CostEstimate => estimateResizeCost(COST_MODEL, info, spec);
 
 export const imageResize: TaskType<ImageResizeSpec> = {
   name: "image-resize",
