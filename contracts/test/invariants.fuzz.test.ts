@@ -1323,8 +1323,11 @@ async function runFuzz(seed: number, steps: number) {
   /** A claim that went stale: the transaction that touches it first ends it (the worker is slashed, see checkTransaction). */
   const staleClaim = (t: TaskModel, ts: number) => t.view!.status === S.Claimed && ts > Number(t.view!.claimDeadline);
 
-  function expectClaim(t: TaskModel, who: string, c: Ctx): Expect {
-    if (paused.market) return revert("EnforcedPause");
+  /**
+   * The checks a claim and a proof without a claim share (TaskMarket._takeOpen), in the contract's order; `null` when
+   * they pass, undefined when the outcome is not predicted. `holdsClaim`: a claim also needs a free claim slot.
+   */
+  function expectTake(t: TaskModel, who: string, c: Ctx, holdsClaim: boolean): Expect | undefined | null {
     const stale = staleClaim(t, c.ts);
     const status = stale ? S.Open : t.view!.status;
     if (status !== S.Open) return revert("WrongStatus");
@@ -1337,17 +1340,29 @@ async function runFuzz(seed: number, steps: number) {
     const previous = stale ? lower(t.view!.worker) : undefined;
     // A worker taking over its own stale claim is slashed first: its free stake then depends on the slash.
     if (previous === lower(who)) return undefined;
-    const active = Number(accountViews.get(lower(who))?.activeClaims ?? 0n);
-    if (active >= params.maxActiveClaims) return revert("TooManyClaims");
+    if (holdsClaim) {
+      const active = Number(accountViews.get(lower(who))?.activeClaims ?? 0n);
+      if (active >= params.maxActiveClaims) return revert("TooManyClaims");
+    }
     if (!isZero(t.preferred) && lower(who) !== t.preferred && c.ts < t.preferredUntil) return revert("PreferredWorkerWindow");
     if (freeStake(who) < claimLock(t.bounty)) return revert("InsufficientFreeStake");
-    return ok({
-      status: [[t.id, S.Claimed]],
-      check: (events) => {
-        assert.equal(events.filter((x) => x.eventName === "ClaimExpiredReopened").length, stale ? 1 : 0, `${c.where}: stale claim taken over`);
-        if (stale) count("stale claim taken over");
-      },
-    });
+    return null;
+  }
+
+  /** The events of a step that took a task over from a stale claim (or did not). */
+  const staleTakeover = (t: TaskModel, c: Ctx) => {
+    const stale = staleClaim(t, c.ts);
+    return (events: { eventName: string }[]) => {
+      assert.equal(events.filter((x) => x.eventName === "ClaimExpiredReopened").length, stale ? 1 : 0, `${c.where}: stale claim taken over`);
+      if (stale) count("stale claim taken over");
+    };
+  };
+
+  function expectClaim(t: TaskModel, who: string, c: Ctx): Expect {
+    if (paused.market) return revert("EnforcedPause");
+    const take = expectTake(t, who, c, true);
+    if (take !== null) return take;
+    return ok({ status: [[t.id, S.Claimed]], check: staleTakeover(t, c) });
   }
 
   function expectExpire(t: TaskModel, c: Ctx): Expect {
@@ -1413,14 +1428,24 @@ async function runFuzz(seed: number, steps: number) {
 
   function expectSubmitProof(t: TaskModel, who: string, output: bigint, valid: boolean, cid: Hex, c: Ctx): Expect {
     const v = t.view!;
-    if (v.status !== S.Claimed) return revert("WrongStatus");
     if (t.mode !== VerificationMode.Zk) return revert("WrongMode");
-    if (lower(who) !== lower(v.worker)) return revert("NotClaimer");
-    if (c.ts > Number(v.claimDeadline)) return revert("ClaimExpired");
+    const holder = v.status === S.Claimed && lower(who) === lower(v.worker);
+    let taken = false;
+    if (holder) {
+      if (c.ts > Number(v.claimDeadline)) return revert("ClaimExpired");
+    } else {
+      // Without a claim: the proof takes the open task as a claim would (ITaskMarket.submitProof).
+      if (v.status === S.Claimed && c.ts <= Number(v.claimDeadline)) return revert("NotClaimer");
+      if (paused.market) return revert("EnforcedPause");
+      const take = expectTake(t, who, c, false);
+      if (take !== null) return take;
+      taken = true;
+    }
     if (output === 0n) return revert("ZeroCommitment");
     if ((cid.length - 2) / 2 === 0 || (cid.length - 2) / 2 > MAX_CID_BYTES) return revert("InvalidOutputCid");
     if (!valid || policies[t.typeId]!.verifier !== lower(zkVerifier.address)) return revert("InvalidProof");
-    return ok({ status: [[t.id, S.Accepted]] });
+    if (taken) count("zk task proved without a claim");
+    return ok({ status: [[t.id, S.Accepted]], check: taken ? staleTakeover(t, c) : undefined });
   }
 
   // ---------------------------------------------------------------- invariants
@@ -2162,10 +2187,12 @@ async function runFuzz(seed: number, steps: number) {
       kind: "submitProof",
       weight: 6,
       make: () => {
-        const zk = byStatus(S.Claimed).filter((x) => x.mode === VerificationMode.Zk);
-        const t = rnd.chance(0.95) ? choose(zk.filter((x) => Number(x.view!.claimDeadline) >= clock.now), zk) : rnd.pick(byStatus(S.Claimed));
+        // A claimed zk task proved by its claimer, or (a third of the time) an open one proved without a claim.
+        const open = rnd.chance(0.33);
+        const zk = byStatus(open ? S.Open : S.Claimed).filter((x) => x.mode === VerificationMode.Zk);
+        const t = rnd.chance(0.95) ? choose(open ? zk.filter((x) => x.deadline >= clock.now) : zk.filter((x) => Number(x.view!.claimDeadline) >= clock.now), zk) : rnd.pick(byStatus(S.Claimed));
         if (!t) return undefined;
-        const who = rnd.chance(0.92) ? personAt(t.view!.worker) : randomActor();
+        const who = !open && rnd.chance(0.92) ? personAt(t.view!.worker) : randomActor();
         const outputCommitment = rnd.chance(0.03) ? 0n : BigInt(rnd.word()) | 1n;
         let proofFor = { id: t.id, worker: who.address, input: t.zkInput, output: outputCommitment };
         const lie = rnd.int(10);
@@ -2390,7 +2417,8 @@ async function runFuzz(seed: number, steps: number) {
   }
 
   /** Entry points a pause stops, by contract; no other action may revert EnforcedPause. */
-  const pausable = new Set(["post", "sybilPost", "claim", "forceAudit", "transfer", "pendingTransfer", "clearCycle", "register", "sybilRegister", "stake", "joinVerifierPool", "steer:joinVerifierPool", "pause"]);
+  // submitProof: only a proof without a claim, which takes the task as a claim does (its prediction says which).
+  const pausable = new Set(["post", "sybilPost", "claim", "submitProof", "forceAudit", "transfer", "pendingTransfer", "clearCycle", "register", "sybilRegister", "stake", "joinVerifierPool", "steer:joinVerifierPool", "pause"]);
 
   /** Sends one action, checks it against its prediction; returns the touched tasks (empty if it reverted). */
   async function execute(action: Action, where: string): Promise<Touched> {
