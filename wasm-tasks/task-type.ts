@@ -48,6 +48,12 @@ export interface TaskType<Spec> {
    * (claimed task id and worker) that nobody can know at post time.
    */
   readonly postSpecSchema?: z.ZodType;
+  /**
+   * Why this runtime cannot run the type at all (a browser feature the page lacks), or undefined when it can. Asked
+   * where the earn engine runs (the page, whose dedicated workers share its isolation, or the Node process): a type it
+   * names a reason for is skipped, never claimed and never registered as a capability.
+   */
+  unavailable?(): string | undefined;
   /** Why an input that fits `maxInputBytes` still cannot run with this spec (e.g. a zk circuit's exact size). */
   inputError?(info: InputInfo, spec: Spec): string | undefined;
   /**

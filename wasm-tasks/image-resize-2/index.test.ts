@@ -9,7 +9,7 @@ import { goldenVectors as version1Vectors } from "../image-resize/golden.ts";
 import { MAX_INPUT_BYTES, type ImageResizeSpec } from "../image-resize/common.ts";
 import { goldenVectors } from "./golden.ts";
 import { imageResize2, loadShrink } from "./index.ts";
-import { loadVips } from "./vips.ts";
+import { loadVips, vipsUnavailable } from "./vips.ts";
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../image-resize/fixtures/${name}`, import.meta.url)));
 const png = fixture("alpha-200x150.png");
@@ -159,4 +159,11 @@ test("cost grows with pixels, is at least 1 mCC, and the on-chain lower bound st
   assert.ok(bigCost.referenceSeconds > 10 * smallCost.referenceSeconds);
   const floorMs = imageResize2.workModel.msBase + imageResize2.workModel.msPerMiB * (5_000_000 / 2 ** 20);
   assert.ok(floorMs / 1000 < bigCost.referenceSeconds);
+});
+
+test("it runs in Node and in a cross-origin-isolated page only; elsewhere it says why, so an engine never takes it", () => {
+  assert.equal(imageResize2.unavailable?.(), undefined, "Node");
+  assert.equal(vipsUnavailable({ node: false, isolated: true }), undefined);
+  assert.match(vipsUnavailable({ node: false, isolated: false }) ?? "", /not cross-origin isolated.*SharedArrayBuffer/);
+  assert.equal(imageResize.unavailable, undefined, "version 1 runs anywhere");
 });

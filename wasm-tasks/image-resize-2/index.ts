@@ -31,7 +31,7 @@ import {
   type ImageResizeSpec,
   type ResizeCostModel,
 } from "../image-resize/common.ts";
-import { loadVips, type Vips } from "./vips.ts";
+import { loadVips, vipsUnavailable, type Vips } from "./vips.ts";
 
 export const NAME = "image-resize@2";
 
@@ -208,6 +208,7 @@ export const imageResize2: TaskType<ImageResizeSpec> = {
   name: NAME,
   specSchema: imageResizeSpec,
   maxInputBytes: MAX_INPUT_BYTES,
+  unavailable: () => vipsUnavailable(),
   checkInput,
   run,
   estimateCost,

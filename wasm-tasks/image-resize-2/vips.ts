@@ -66,10 +66,15 @@ async function loadInNode(): Promise<Vips> {
   return createVips();
 }
 
+/** Why libvips cannot run here, or undefined: a browser page must be cross-origin isolated (SharedArrayBuffer). */
+export function vipsUnavailable(where: { node: boolean; isolated: boolean } = { node: isNode, isolated: globalThis.crossOriginIsolated === true }): string | undefined {
+  if (where.node || where.isolated) return undefined;
+  return "this page is not cross-origin isolated (it needs COOP same-origin and COEP require-corp), so it has no SharedArrayBuffer for libvips";
+}
+
 async function loadInBrowser(): Promise<Vips> {
-  if (!globalThis.crossOriginIsolated) {
-    throw new Error("this page is not cross-origin isolated (it needs COOP same-origin and COEP require-corp), so it has no SharedArrayBuffer for libvips");
-  }
+  const unavailable = vipsUnavailable();
+  if (unavailable) throw new Error(unavailable);
   const root = baseUrl ?? new URL("/", globalThis.location.href).href;
   const url = new URL(`${LIB_DIR}vips-es6.js`, root).href;
   const { default: Vips } = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ /* @vite-ignore */ url)) as { default: typeof VipsFactory };

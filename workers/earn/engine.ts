@@ -315,6 +315,11 @@ export class EarnEngine {
         skip("this runtime cannot run it");
         continue;
       }
+      const unavailable = local.unavailable?.();
+      if (unavailable) {
+        skip(unavailable);
+        continue;
+      }
       if (this.ports.code) {
         const localCid = await this.ports.code.codeCid(t.name).catch(() => undefined);
         if (!t.codeCid || localCid !== t.codeCid) {
