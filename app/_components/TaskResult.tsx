@@ -3,7 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo } from "react";
 import { fetchVerified } from "../../lib/ipfs/index.ts";
 import { appConfig } from "../_lib/config";
-import { cidString, extensionOf, parseLabels, sniffMime } from "../_lib/results";
+import { agreeingReplicas, agreementWords, cidString, extensionOf, parseLabels, sniffMime } from "../_lib/results";
 import type { TaskView } from "../_lib/tasks";
 import { hasResult } from "../_lib/tasks";
 import { mediaKind } from "../_lib/task-types";
@@ -88,7 +88,7 @@ export function TaskResult({ task }: { task: TaskView }) {
           </p>
         </>
       ) : null}
-      <DisputeBox task={task} what="Two of three replicas agreed on this result; if it is not what you asked for, an audit can still overturn it." />
+      <DisputeBox task={task} what={agreementWords(agreeingReplicas(task.events, task.acceptedDigest))} />
     </section>
   );
 }

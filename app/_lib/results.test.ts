@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { CID } from "multiformats/cid";
 import { stringToHex, toHex } from "viem";
-import { cidString, extensionOf, parseLabels, sniffMime, specText } from "./results.ts";
+import { agreeingReplicas, agreementWords, cidString, extensionOf, parseLabels, sniffMime, specText } from "./results.ts";
 
 test("binary CIDs from chain become strings; junk does not", () => {
   const cid = CID.parse("bafkreidvqonczbem7okohcgnvaqacqhbnybsftnksffphgjy6vpr6vbrtu");
@@ -31,4 +31,17 @@ test("MIME sniffing of results", () => {
   assert.equal(sniffMime(new Uint8Array([0xff, 0xd8, 0xff])), "image/jpeg");
   assert.equal(sniffMime(new Uint8Array([0, 0, 0, 0x20, 0x66, 0x74, 0x79, 0x70])), "video/mp4");
   assert.equal(extensionOf("image/jpeg"), "jpg");
+});
+
+test("the result card counts the replicas that agreed in the accepted round, not in an earlier one or an audit", () => {
+  const good = "0xAA";
+  const reveal = (digest: string) => ({ eventName: "ResultRevealed", args: { digest } });
+  const three = [reveal(good), reveal("0xaa"), reveal(good), { eventName: "TaskAccepted", args: {} }, reveal(good), reveal(good)];
+  assert.equal(agreeingReplicas(three, "0xaa"), 3);
+  assert.match(agreementWords(agreeingReplicas(three, "0xaa")), /^All three replicas agreed/);
+  // A first round rejected (verifiers outvoted the worker), then a second round two of three agreed on.
+  const again = [reveal("0xbb"), reveal(good), reveal(good), { eventName: "TaskRejected", args: {} }, reveal(good), reveal("0xcc"), reveal(good), { eventName: "TaskAccepted", args: {} }];
+  assert.equal(agreeingReplicas(again, good), 2);
+  assert.match(agreementWords(2), /^Two of three replicas agreed/);
+  assert.equal(agreeingReplicas(three, undefined), 0);
 });

@@ -63,3 +63,22 @@ export function sniffMime(bytes: Uint8Array): string {
 
 export const extensionOf = (mime: string) =>
   ({ "image/png": "png", "image/jpeg": "jpg", "image/webp": "webp", "video/mp4": "mp4", "application/json": "json" })[mime] ?? "bin";
+
+/**
+ * How many replicas of the accepted round revealed the accepted result (2 or 3 of worker and verifiers): the reveals
+ * of that digest since the task last went back to the queue, up to its acceptance. Audit reveals come after.
+ */
+export function agreeingReplicas(events: readonly { eventName: string; args: Record<string, unknown> }[], acceptedDigest: string | undefined): number {
+  if (!acceptedDigest) return 0;
+  let count = 0;
+  for (const e of events) {
+    if (e.eventName === "TaskRejected") count = 0;
+    else if (e.eventName === "ResultRevealed" && String(e.args.digest).toLowerCase() === acceptedDigest.toLowerCase()) count += 1;
+    else if (e.eventName === "TaskAccepted") return count;
+  }
+  return count;
+}
+
+/** The result card's sentence on how the replicated result was agreed. */
+export const agreementWords = (replicas: number) =>
+  `${replicas >= 3 ? "All three replicas" : "Two of three replicas"} agreed on this result; if it is not what you asked for, an audit can still overturn it.`;
