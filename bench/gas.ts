@@ -256,6 +256,12 @@ const zkMatDirect = await zk("zk-matmul", false);
 await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
 void networkHelpers;
 
+const zkTables = [
+  { title: "zk-downscale (64x64 tile; one task per tile for larger images), claimed first", rows: zkDown.rows },
+  { title: "zk-downscale, proved without a claim", rows: zkDownDirect.rows },
+  { title: "zk-matmul (16x16 uint8), claimed first", rows: zkMat.rows },
+  { title: "zk-matmul, proved without a claim", rows: zkMatDirect.rows },
+];
 const downTotal = sum(zkDown.rows);
 const matTotal = sum(zkMat.rows);
 const toAcceptance = (rows: Row[]) => sum(rows.filter((r) => !r.step.startsWith("finalize")));
@@ -306,30 +312,16 @@ Two ways to acceptance (ITaskMarket.submitProof): the worker claims the task and
 task without a claim (the proof binds the worker, so nobody can send a copy of it as theirs; the first valid proof
 wins). Either way \`finalize\` pays after the audit window.
 
-zk-downscale (64x64 tile; one task per tile for larger images), claimed first:
+${zkTables
+  .map(
+    ({ title, rows }) => `${title}:
 | step | gas |
 |---|---|
-${table(zkDown.rows)}
-| **total** | **${fmt(downTotal)}**; to acceptance ${zkTarget(zkDown.rows)} |
-
-zk-downscale, proved without a claim:
-| step | gas |
-|---|---|
-${table(zkDownDirect.rows)}
-| **total** | **${fmt(sum(zkDownDirect.rows))}**; to acceptance ${zkTarget(zkDownDirect.rows)} |
-
-zk-matmul (16x16 uint8), claimed first:
-| step | gas |
-|---|---|
-${table(zkMat.rows)}
-| **total** | **${fmt(matTotal)}**; to acceptance ${zkTarget(zkMat.rows)} |
-
-zk-matmul, proved without a claim:
-| step | gas |
-|---|---|
-${table(zkMatDirect.rows)}
-| **total** | **${fmt(sum(zkMatDirect.rows))}**; to acceptance ${zkTarget(zkMatDirect.rows)} |
-
+${table(rows)}
+| **total** | **${fmt(sum(rows))}**; to acceptance ${zkTarget(rows)} |
+`,
+  )
+  .join("\n")}
 Proving without a claim saves ${fmt(toAcceptance(zkDown.rows) - toAcceptance(zkDownDirect.rows))} gas to acceptance on zk-downscale (the claim
 transaction's 21,000 base and its writes, less the claim's checks and stake lock that submitProof now makes itself).
 The adapter's \`verifyTaskProof\` alone (eth_estimateGas of the view call, incl. the 21,000 base and 356 bytes of

@@ -14,7 +14,7 @@
  * own code CID and verifier draws (code-cid.ts, "Versions"). Determinism: vips.ts. Measured against sharp and
  * against version 1 by `npm run bench:image` (BENCHMARKS.md).
  */
-import { TaskError, throwIfAborted } from "../errors.ts";
+import { TaskError } from "../errors.ts";
 import type { CostEstimate, InputInfo, RunOptions, TaskType } from "../task-type.ts";
 import { toWorkModel } from "../calibration.ts";
 import type { ImageFormat, ImageHeader } from "../image-resize/sniff.ts";
@@ -115,7 +115,6 @@ async function run(input: Uint8Array, rawSpec: ImageResizeSpec, options: RunOpti
     return undefined;
   };
   const check = () => {
-    throwIfAborted(signal);
     const reason = stopReason();
     if (reason) throw reason;
   };
