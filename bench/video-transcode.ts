@@ -5,7 +5,9 @@
  *   - wasm in Chromium: the real task worker via the e2e harness, timed inside the page
  *     (load + probe + transcode, as a volunteer pays it), peak PSS of Chromium's process tree;
  *   - wasm in Node: the same core in a worker_threads Worker, load and transcode timed apart.
- * Then, per x264 preset, the Node wasm throughput that calibrates the cost model.
+ * Then video-transcode@2 (@ffmpeg/core-mt, x264 at 2 and 4 threads, the core kept loaded between tasks) in Node and in
+ * Chromium against native ffmpeg at the same thread count, and, per x264 preset, the Node wasm throughput that
+ * calibrates the cost model.
  * Needs: apt-get install -y ffmpeg chromium time.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -18,6 +20,8 @@ import { median, mib, requireTools, startBrowserBench } from "./browser.ts";
 import { videoTranscode } from "../wasm-tasks/video-transcode/index.ts";
 import { createNodeEngine } from "../wasm-tasks/video-transcode/engine-node.ts";
 import { X264_PRESETS, transcodeArgs, type VideoTranscodeSpec } from "../wasm-tasks/video-transcode/spec.ts";
+import { MT_CPU_FACTOR, THREAD_COUNTS, videoTranscode2, warmCore, type VideoTranscode2Spec } from "../wasm-tasks/video-transcode-2/index.ts";
+import { createNodeEngine as createMtNodeEngine } from "../wasm-tasks/video-transcode-2/engine-node.ts";
 import { outputCidString } from "../wasm-tasks/digest.ts";
 
 requireTools([
@@ -46,16 +50,9 @@ function makeSource(name: string, seconds: number): string {
   return file;
 }
 
-/** transcodeArgs with x264's thread count set to `threads` (the task types pin 1). */
-function withThreads(args: string[], threads: number): string[] {
-  const copy = [...args];
-  copy[copy.indexOf("-threads") + 1] = String(threads);
-  return copy;
-}
-
 function native(spec: VideoTranscodeSpec, input: string, threads = 1): { seconds: number; cpuSeconds: number; peakRssBytes: number; output: Uint8Array } {
   const output = join(dir, "native.mp4");
-  const args = ["-f", "%e %U %S %M", "ffmpeg", "-nostdin", "-y", "-hide_banner", "-loglevel", "error", ...withThreads(transcodeArgs(spec, { input, output }), threads)];
+  const args = ["-f", "%e %U %S %M", "ffmpeg", "-nostdin", "-y", "-hide_banner", "-loglevel", "error", ...transcodeArgs(spec, { input, output }, threads)];
   const result = spawnSync("/usr/bin/time", args, { encoding: "utf8" });
   if (result.status !== 0) throw new Error(`native ffmpeg failed: ${result.stderr}`);
   const [seconds, user, sys, kb] = result.stderr.trim().split("\n").at(-1)!.split(" ").map(Number);
@@ -94,35 +91,28 @@ const nodeSeconds = median(nodeRuns.map((r) => r.seconds));
 const nodeCpu = median(nodeRuns.map((r) => r.cpuSeconds));
 const nodeCid = await outputCidString(nodeRuns[0]!.output);
 
-// The multi-thread core (@ffmpeg/core-mt) in Node, through a Worker shim over worker_threads (bench/ffmpeg-mt/): no
-// task type runs it yet; measured against native ffmpeg at the same thread count, load and transcode apart.
-const { loadCoreMt } = await import("./ffmpeg-mt/core-mt-node.mjs");
-type MtResult = { threads: number; loadSeconds: number; loadCpu: number; seconds: number; cpuSeconds: number; shas: string[]; nativeSeconds: number; nativeCpu: number; nativeSha: string };
+// video-transcode@2 (@ffmpeg/core-mt) in Node: its load timed apart, then the task as run() does it on the kept core,
+// per thread count, against native ffmpeg with the same count.
+type MtResult = { threads: 2 | 4; seconds: number; cpuSeconds: number; shas: string[]; nativeSeconds: number; nativeCpu: number; nativeSha: string; tabSeconds?: number; tabCpu?: number; tabSame?: boolean };
+const mtLoadAt = performance.now();
+const mtLoadCpuAt = cpuNow();
+(await createMtNodeEngine(new AbortController().signal)).terminate();
+const mtLoadSeconds = (performance.now() - mtLoadAt) / 1000;
+const mtLoadCpu = cpuNow() - mtLoadCpuAt;
 const mt: MtResult[] = [];
-for (const threads of [1, 2]) {
-  const loadAt = performance.now();
-  const loadCpuAt = cpuNow();
-  const core = await loadCoreMt();
-  const loadSeconds = (performance.now() - loadAt) / 1000;
-  const loadCpu = cpuNow() - loadCpuAt;
-  core.FS.mkdir("/job");
-  core.FS.writeFile("/job/input", source);
+for (const threads of THREAD_COUNTS) {
+  const spec2: VideoTranscode2Spec = { ...spec, threads };
+  await videoTranscode2.run(source, spec2); // loads the kept core (or keeps it from the last count)
   const runs: { seconds: number; cpuSeconds: number; sha: string }[] = [];
   for (let i = 0; i < RUNS; i++) {
     const started = performance.now();
     const cpuStart = cpuNow();
-    core.exec(...withThreads(transcodeArgs(spec), threads));
-    const ret = core.ret;
-    core.reset();
-    if (ret !== 0) throw new Error(`core-mt exited ${ret} at ${threads} threads`);
-    runs.push({ seconds: (performance.now() - started) / 1000, cpuSeconds: cpuNow() - cpuStart, sha: sha(core.FS.readFile("/job/output.mp4")) });
-    core.FS.unlink("/job/output.mp4");
+    const output = await videoTranscode2.run(source, spec2);
+    runs.push({ seconds: (performance.now() - started) / 1000, cpuSeconds: cpuNow() - cpuStart, sha: sha(output) });
   }
   const natives = Array.from({ length: RUNS }, () => native(spec, sourcePath, threads));
   mt.push({
     threads,
-    loadSeconds,
-    loadCpu,
     seconds: median(runs.map((r) => r.seconds)),
     cpuSeconds: median(runs.map((r) => r.cpuSeconds)),
     shas: runs.map((r) => r.sha),
@@ -132,6 +122,7 @@ for (const threads of [1, 2]) {
   });
   console.log(mt.at(-1));
 }
+warmCore.dispose();
 const singleCoreSha = sha(nodeRuns[0]!.output);
 
 // wasm in Chromium, through the task worker.
@@ -156,6 +147,21 @@ try {
   }
   chromiumSeconds = median(times);
   chromiumCpu = median(cpus);
+  // video-transcode@2 in the same page's task worker: the first run loads the kept core, the next ones are timed.
+  for (const r of mt) {
+    const spec2: VideoTranscode2Spec = { ...spec, threads: r.threads };
+    const tab: { ms: number; cpuSeconds: number; cid?: string }[] = [];
+    for (let i = 0; i <= RUNS; i++) {
+      const result = await browser.run({ typeName: "video-transcode@2", inputBase64, spec: spec2, timeoutMs: 600_000 });
+      if (result.error) throw new Error(`chromium video-transcode@2 run failed: ${result.error.code}: ${result.error.message}`);
+      if (i > 0) tab.push(result);
+    }
+    r.tabSeconds = median(tab.map((t) => t.ms / 1000));
+    r.tabCpu = median(tab.map((t) => t.cpuSeconds));
+    const nodeCid2 = await outputCidString(await videoTranscode2.run(source, spec2));
+    r.tabSame = tab.every((t) => t.cid === nodeCid2);
+  }
+  warmCore.dispose();
 } finally {
   await browser.close();
 }
@@ -200,17 +206,25 @@ Target ≤ 3x: ${cpuRatio <= 3 ? "met" : "**not met**"}: ${cpuRatio.toFixed(1)}x
 Output: Node runs identical: ${nodeRunsSame}; Chromium CIDs equal to Node's (${nodeCid}): ${allChromiumSame}.
 Native output equals wasm output byte for byte: ${sha(nativeOutput) === sha(nodeRuns[0]!.output)} (native ${nativeOutput.length} B, wasm ${nodeRuns[0]!.output.length} B; a different x264/ffmpeg build, so this is not expected).
 
-### The multi-thread core in Node (measured; no task type runs it yet)
-@ffmpeg/core-mt 0.12.10 (same ffmpeg 5.1.4 build, with pthreads) in Node through a browser-\`Worker\` shim over
-worker_threads (bench/ffmpeg-mt/), the same argument list with x264's \`-threads\` set to N; native ffmpeg with the same
-N beside it. The core is loaded once per thread count (emscripten starts its pool of 32 pthreads at load) and
-transcodes ${RUNS} times.
+### video-transcode@2: the multi-thread core (@ffmpeg/core-mt)
+@ffmpeg/core-mt 0.12.10 (the same ffmpeg 5.1.4 build, with pthreads), as the task type \`video-transcode@2\` runs it: the
+same argument list with x264's \`-threads\` set to the spec's count, on a core kept loaded between tasks
+(wasm-tasks/video-transcode-2/warm.ts). In Node its pthreads are worker_threads (node-worker.mjs), in Chromium Web
+Workers of the cross-origin-isolated harness page. Native ffmpeg runs with the same thread count beside it. Each row:
+the median of ${RUNS} tasks after one that loads the core; the tab's time includes the worker round trip.
 
-| threads | core-mt load (wall / CPU) | core-mt transcode (wall / CPU) | native (wall / CPU) | core-mt / native (wall) | (load + transcode) / native (wall) | bytes stable across runs | equal to the single-thread core's |
+Loading the core in Node (its 32 pthreads start at load): ${mtLoadSeconds.toFixed(2)} s wall, ${mtLoadCpu.toFixed(2)} CPU-s, once per worker
+(version 1 loads its core per task: ${nodeLoadSeconds.toFixed(2)} s, ${nodeLoadCpu.toFixed(2)} CPU-s).
+
+| threads | Node task (wall / CPU) | Chromium task (wall / CPU of the tree) | native (wall / CPU) | Node / native (wall) | Chromium / native (wall) | bytes stable | tab CID = Node CID |
 |---|---|---|---|---|---|---|---|
-${mt.map((r) => `| ${r.threads} | ${r.loadSeconds.toFixed(2)} s / ${r.loadCpu.toFixed(2)} s | ${r.seconds.toFixed(2)} s / ${r.cpuSeconds.toFixed(2)} s | ${r.nativeSeconds.toFixed(2)} s / ${r.nativeCpu.toFixed(2)} s | **${(r.seconds / r.nativeSeconds).toFixed(1)}x** | ${((r.loadSeconds + r.seconds) / r.nativeSeconds).toFixed(1)}x | ${r.shas.every((x) => x === r.shas[0])} | ${r.shas[0] === singleCoreSha} |`).join("\n")}
+${mt.map((r) => `| ${r.threads} | ${r.seconds.toFixed(2)} s / ${r.cpuSeconds.toFixed(2)} s | ${r.tabSeconds!.toFixed(2)} s / ${r.tabCpu!.toFixed(2)} s | ${r.nativeSeconds.toFixed(2)} s / ${r.nativeCpu.toFixed(2)} s | **${(r.seconds / r.nativeSeconds).toFixed(1)}x** | **${(r.tabSeconds! / r.nativeSeconds).toFixed(1)}x** | ${r.shas.every((x) => x === r.shas[0])} | ${r.tabSame} |`).join("\n")}
 
-Two threads against one on core-mt: transcode ${(mt[0]!.seconds / mt[1]!.seconds).toFixed(2)}x faster in wall time. Output at 2 threads equals output at 1: ${mt[1]!.shas[0] === mt[0]!.shas[0]} (x264's frame threads change the bitstream, so a task type must pin the count).
+Against version 1 (one thread, a fresh core per task) on the same clip: video-transcode@2 at 2 threads is
+${(nodeSeconds / mt[0]!.seconds).toFixed(2)}x faster in Node and ${(chromiumSeconds / mt[0]!.tabSeconds!).toFixed(2)}x faster in Chromium, in wall time, and spends
+${(mt[0]!.cpuSeconds / (nodeCpu - nodeLoadCpu)).toFixed(2)}x version 1's CPU per task without its load (${mt[1]!.threads} threads: ${(mt[1]!.cpuSeconds / (nodeCpu - nodeLoadCpu)).toFixed(2)}x). The last two
+figures are what \`MT_CPU_FACTOR\` in wasm-tasks/video-transcode-2/index.ts holds (committed: ${JSON.stringify(MT_CPU_FACTOR)}).
+Output differs by thread count (x264's frame threads change the bitstream): 2 threads ${mt[0]!.shas[0]}, 4 threads ${mt[1]!.shas[0]}, version 1 ${singleCoreSha}.
 
 Cost-model calibration (Node wasm, 4 s 640x480 -> 360p 30 fps, CPU-seconds with the core's load subtracted), used for \`DEV_PIXELS_PER_SECOND\`:
 

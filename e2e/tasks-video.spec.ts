@@ -1,10 +1,12 @@
 /**
  * video-transcode in Chromium, through the real task worker (workers/task-worker.ts) and
  * @ffmpeg/ffmpeg's own worker: the same golden CIDs as Node, in two pages; bad input and a
- * cancellation give their typed errors.
+ * cancellation give their typed errors. video-transcode@2 (the multi-thread core, pthreads as Web Workers in the
+ * cross-origin-isolated harness page) gives its Node CIDs too, and names the missing isolation where there is none.
  */
 import { test, expect, type Page } from "@playwright/test";
 import { goldenVectors, slowSpec } from "../wasm-tasks/video-transcode/golden.ts";
+import { goldenVectors as goldenVectors2 } from "../wasm-tasks/video-transcode-2/golden.ts";
 import type { HarnessResult, HarnessRun } from "./harness/page.ts";
 
 const run = (page: Page, request: HarnessRun): Promise<HarnessResult> => page.evaluate((r) => window.harness.run(r), request);
@@ -73,4 +75,38 @@ test("a run over its time budget: timed-out, promptly", async ({ page }) => {
   const result = await run(page, { typeName: "video-transcode", inputUrl: `/fixtures/video-transcode/${goldenVectors[0]!.fixture}`, spec: slowSpec, timeoutMs: 1_500 });
   expect(result.error?.code, result.error?.message).toBe("timed-out");
   expect(result.ms).toBeLessThan(10_000);
+});
+
+test("video-transcode@2 (multi-thread core) gives the Node CIDs in the worker, on its kept core and in a second page", async ({ page, context }) => {
+  test.setTimeout(180_000);
+  await open(page);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  for (const vector of goldenVectors2) {
+    const result = await run(page, { typeName: "video-transcode@2", inputUrl: `/fixtures/video-transcode/${vector.fixture}`, spec: vector.spec });
+    expect(result.error, JSON.stringify(result.error)).toBeUndefined();
+    expect(result.cid, vector.name).toBe(vector.cid);
+  }
+  // The first vector again, on the core the last run kept; then in a page of its own, on a new core.
+  const vector = goldenVectors2[0]!;
+  const request = { typeName: "video-transcode@2", inputUrl: `/fixtures/video-transcode/${vector.fixture}`, spec: vector.spec };
+  expect((await run(page, request)).cid).toBe(vector.cid);
+  const other = await context.newPage();
+  await open(other);
+  expect((await run(other, request)).cid).toBe(vector.cid);
+});
+
+test("video-transcode@2 in a page that is not cross-origin isolated is unavailable (this tab's fault), never corrupt-input", async ({ page }) => {
+  await page.route("**/", async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers() };
+    delete headers["cross-origin-opener-policy"];
+    delete headers["cross-origin-embedder-policy"];
+    await route.fulfill({ response, headers });
+  });
+  await open(page);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  const vector = goldenVectors2[0]!;
+  const result = await run(page, { typeName: "video-transcode@2", inputUrl: `/fixtures/video-transcode/${vector.fixture}`, spec: vector.spec });
+  expect(result.error?.code).toBe("unavailable");
+  expect(result.error?.message).toContain("cross-origin isolated");
 });

@@ -55,6 +55,7 @@ export const TASK_CODE: Readonly<Record<string, { readonly entry: string }>> = {
   "image-resize": { entry: "wasm-tasks/image-resize/index.ts" },
   "image-resize@2": { entry: "wasm-tasks/image-resize-2/index.ts" },
   "video-transcode": { entry: "wasm-tasks/video-transcode/index.ts" },
+  "video-transcode@2": { entry: "wasm-tasks/video-transcode-2/index.ts" },
   "ml-inference": { entry: "wasm-tasks/ml-inference/index.ts" },
   benchmark: { entry: "wasm-tasks/benchmark/index.ts" },
   "zk-downscale": { entry: "wasm-tasks/zk-downscale/index.ts" },
@@ -87,14 +88,16 @@ export const RUNTIME_ASSETS: Readonly<Record<string, readonly { path: string; ro
     { path: "node_modules/wasm-vips/lib/vips.wasm", role: "fetched" },
   ],
   "wasm-tasks/image-resize-2/vips-node.ts": [{ path: "node_modules/wasm-vips/lib/vips.wasm", role: "fetched" }],
-  // The tab: defaultFfmpegAssetUrls (the FFmpeg class and the worker with the modules they import, the core and its
-  // wasm). None of it is bundled: engine-browser.ts imports the class from its served file.
-  "wasm-tasks/video-transcode/engine-browser.ts": [
+  // The tab: the FFmpeg class and its worker with the modules they import, none of it bundled (ffmpeg-browser.ts
+  // imports the class from its served file); each version's browser engine adds its core.
+  "wasm-tasks/video-transcode/ffmpeg-browser.ts": [
     { path: "node_modules/@ffmpeg/ffmpeg/dist/esm/classes.js", role: "fetched" },
     { path: "node_modules/@ffmpeg/ffmpeg/dist/esm/utils.js", role: "fetched" },
     { path: "node_modules/@ffmpeg/ffmpeg/dist/esm/worker.js", role: "fetched" },
     { path: "node_modules/@ffmpeg/ffmpeg/dist/esm/const.js", role: "fetched" },
     { path: "node_modules/@ffmpeg/ffmpeg/dist/esm/errors.js", role: "fetched" },
+  ],
+  "wasm-tasks/video-transcode/engine-browser.ts": [
     { path: "node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.js", role: "fetched" },
     { path: "node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.wasm", role: "fetched" },
   ],
@@ -102,6 +105,17 @@ export const RUNTIME_ASSETS: Readonly<Record<string, readonly { path: string; ro
   "wasm-tasks/video-transcode/node-worker.mjs": [
     { path: "node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.js", role: "fetched" },
     { path: "node_modules/@ffmpeg/core/dist/esm/ffmpeg-core.wasm", role: "fetched" },
+  ],
+  // video-transcode@2: the multi-thread core, its wasm and its pthread script, in the tab and from disk in Node.
+  "wasm-tasks/video-transcode-2/engine-browser.ts": [
+    { path: "node_modules/@ffmpeg/core-mt/dist/esm/ffmpeg-core.js", role: "fetched" },
+    { path: "node_modules/@ffmpeg/core-mt/dist/esm/ffmpeg-core.wasm", role: "fetched" },
+    { path: "node_modules/@ffmpeg/core-mt/dist/esm/ffmpeg-core.worker.js", role: "fetched" },
+  ],
+  "wasm-tasks/video-transcode-2/node-worker.mjs": [
+    { path: "node_modules/@ffmpeg/core-mt/dist/esm/ffmpeg-core.js", role: "fetched" },
+    { path: "node_modules/@ffmpeg/core-mt/dist/esm/ffmpeg-core.wasm", role: "fetched" },
+    { path: "node_modules/@ffmpeg/core-mt/dist/esm/ffmpeg-core.worker.js", role: "fetched" },
   ],
   // The pinned wasm build (SIMD, no threads) and the MobileNetV2 model nsfwjs ships as JS modules.
   "wasm-tasks/ml-inference/index.ts": [

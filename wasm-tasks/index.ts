@@ -8,6 +8,7 @@ import { imageResize } from "./image-resize/index.ts";
 import { imageResize2 } from "./image-resize-2/index.ts";
 import { benchmark } from "./benchmark/index.ts";
 import { videoTranscode } from "./video-transcode/index.ts";
+import { videoTranscode2 } from "./video-transcode-2/index.ts";
 import { mlInference } from "./ml-inference/index.ts";
 import { zkDownscale, zkDownscaleKit } from "./zk-downscale/index.ts";
 import { zkMatmul, zkMatmulKit } from "./zk-matmul/index.ts";
@@ -20,6 +21,7 @@ export const taskTypes: Readonly<Record<string, TaskType<any>>> = {
   [imageResize2.name]: imageResize2,
   [benchmark.name]: benchmark,
   [videoTranscode.name]: videoTranscode,
+  [videoTranscode2.name]: videoTranscode2,
   [mlInference.name]: mlInference,
   [zkDownscale.name]: zkDownscale,
   [zkMatmul.name]: zkMatmul,

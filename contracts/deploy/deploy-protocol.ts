@@ -37,6 +37,8 @@ const GENESIS: Omit<TaskTypeSeed, "codeCid">[] = [
   { name: "zk-matmul", modes: 2, zkAdapter: "ZkMatmulProofVerifier" },
   // Version 2 of image-resize (libvips in wasm): other output bytes, so a type of its own (wasm-tasks/code-cid.ts).
   { name: "image-resize@2", modes: 1 },
+  // Version 2 of video-transcode (the multi-thread core, x264 threads pinned by the spec): other output bytes.
+  { name: "video-transcode@2", modes: 1 },
 ];
 
 /**

@@ -1,6 +1,7 @@
 /**
- * Every task type earns from a browser tab (issue 10): a worker tab runs replicated video-transcode (ffmpeg.wasm, its
- * class, worker, core and wasm served from public/node_modules/) and ml-inference (tfjs on the pinned wasm build,
+ * Every task type earns from a browser tab (issue 10): a worker tab runs replicated video-transcode@2 (ffmpeg.wasm's
+ * multi-thread core, its class, worker, core, pthread script and wasm served from public/node_modules/; the headless
+ * verifiers run the same core on worker_threads) and ml-inference (tfjs on the pinned wasm build,
  * the nsfwjs model bundled) in its Web Workers, through the real stack (scripts/dev.ts) in Debian Chromium, with two
  * `npm run worker` processes as the verifiers. Nothing is mocked; the one thing the test changes is a byte of a
  * served file, to see the tab refuse code that is not the approved code.
@@ -23,14 +24,16 @@ import { parseCid } from "../../lib/ipfs/index.ts";
 import { cidDigest } from "../../lib/protocol/hashes.ts";
 import { TaskStatus } from "../../lib/protocol/status.ts";
 import { goldenVectors as mlGolden } from "../../wasm-tasks/ml-inference/golden.ts";
-import { goldenVectors as videoGolden } from "../../wasm-tasks/video-transcode/golden.ts";
+import { goldenVectors as videoGolden } from "../../wasm-tasks/video-transcode-2/golden.ts";
 import { type Contracts, chainReader, loadContracts, newAppContext, partyLogs, postFromForm, register, statusWaiter } from "./app.ts";
 import { sharedStack } from "./stack.ts";
 import { HeadlessWorker } from "../support/headless-worker.ts";
 
 test.describe.configure({ mode: "serial" });
 
-const VIDEO = videoGolden[0]!;
+/** The video type the post form offers first: version 2, the multi-thread core (x264 at the spec's 2 threads). */
+const VIDEO_TYPE = "video-transcode@2";
+const VIDEO = videoGolden.find((v) => v.spec.threads === 2)!;
 const ML = mlGolden[0]!;
 const fixture = (type: string, name: string) => join(import.meta.dirname, `../../wasm-tasks/${type}/fixtures/${name}`);
 /** A file ml-inference loads by URL in the tab (wasm-tasks/code-cid.ts RUNTIME_ASSETS). */
@@ -115,7 +118,7 @@ test("a worker tab earns a replicated video-transcode and an ml-inference task, 
   await workerPage.getByRole("button", { name: "Stake", exact: true }).click();
   await expect(workerPage.getByText("Staked.")).toBeVisible({ timeout: 60_000 });
   const mlBit = 1n << BigInt(await typeIdOf("ml-inference"));
-  const videoBit = 1n << BigInt(await typeIdOf("video-transcode"));
+  const videoBit = 1n << BigInt(await typeIdOf(VIDEO_TYPE));
 
   // 1. One byte of the served tfjs wasm changed, for this tab only (the engine's check and the task code alike).
   let tampered = 0;
@@ -136,7 +139,12 @@ test("a worker tab earns a replicated video-transcode and an ml-inference task, 
   expect((await capabilitiesOf(tabWorker)) & (mlBit | videoBit), "registered for both types: the served manifests are the approved ones").toBe(mlBit | videoBit);
 
   const mlTask = await post("ml-inference", fixture("ml-inference", ML.fixture));
-  const videoTask = await post("video-transcode", fixture("video-transcode", VIDEO.fixture), { resolution: VIDEO.spec.resolution, fps: String(VIDEO.spec.fps), audio: VIDEO.spec.audio });
+  const videoTask = await post(VIDEO_TYPE, fixture("video-transcode", VIDEO.fixture), {
+    resolution: VIDEO.spec.resolution,
+    fps: String(VIDEO.spec.fps),
+    audio: VIDEO.spec.audio,
+    threads: String(VIDEO.spec.threads),
+  });
   await expectConserved(requester, tabWorker);
 
   const log = workerPage.getByTestId("earn-log");
@@ -149,8 +157,8 @@ test("a worker tab earns a replicated video-transcode and an ml-inference task, 
   await expect.poll(async () => (await capabilitiesOf(tabWorker)) & mlBit, { message: "ml-inference dropped from the registered capabilities", timeout: 60_000 }).toBe(0n);
   expect((await taskOf(mlTask)).status, "the refused task was never claimed").toBe(TaskStatus.Open);
   // Meanwhile the video type's files check out and its task is claimed: the refusal is of one type only.
-  await expect(log).toContainText("video-transcode: the files this runtime loads are the approved code", { timeout: 120_000 });
-  await expect(log).toContainText(new RegExp(`claim ${videoTask.slice(0, 10)} \\(video-transcode`, "i"), { timeout: 60_000 });
+  await expect(log).toContainText(`${VIDEO_TYPE}: the files this runtime loads are the approved code`, { timeout: 120_000 });
+  await expect(log).toContainText(`claim ${videoTask.slice(0, 10)} (${VIDEO_TYPE}`, { timeout: 60_000 });
 
   // 2. The real file again; the reloaded tab resumes earning (it was earning), finishes the video task it holds and
   //    checks ml-inference again.
@@ -164,7 +172,7 @@ test("a worker tab earns a replicated video-transcode and an ml-inference task, 
     waitForStatus(videoTask, accepted, "the video task to be accepted", 420_000),
     waitForStatus(mlTask, accepted, "the ml-inference task to be accepted", 420_000),
   ]);
-  await expectRound(videoTask, tabWorker, VIDEO.cid, "video-transcode");
+  await expectRound(videoTask, tabWorker, VIDEO.cid, VIDEO_TYPE);
   await expectRound(mlTask, tabWorker, ML.cid, "ml-inference");
   expect((await capabilitiesOf(tabWorker)) & (mlBit | videoBit), "ml-inference registered again once its code checks out").toBe(mlBit | videoBit);
   await expectConserved(requester, tabWorker);

@@ -5,38 +5,17 @@
  * list `transcodeArgs` builds (bit-exact flags, one thread, yuv420p, x264's version SEI
  * removed). A fresh ffmpeg instance per run means no state carries over between tasks.
  *
- * Why not @ffmpeg/core-mt (tried by hand in Chromium with COOP/COEP, 10 s 640x480 -> 360p):
- * its output is stable for a pinned x264 thread count (threads=1 gives exactly the
- * single-thread core's bytes; threads=2 and threads=4 each give their own, repeatable bytes),
- * but it needs pthreads through Web Workers, so Node could not produce the same bytes, and on
- * 2 cores it was only ~1.2x faster (5.6 s vs 6.8 s, machine under load). Single thread it is.
+ * The multi-thread core is video-transcode@2 (wasm-tasks/video-transcode-2/): x264 with frame threads gives other
+ * bytes, so it is a type of its own.
  */
-import { z } from "zod";
-import { TaskError, throwIfAborted } from "../errors.ts";
 import type { CostEstimate, InputInfo, RunOptions, TaskType } from "../task-type.ts";
-import { toCostEstimate, toWorkModel } from "../calibration.ts";
-import type { EngineFactory, FfmpegEngine } from "./engine.ts";
-import { CONTAINER_WORDS, sniffContainer } from "./sniff.ts";
-import {
-  INPUT_PATH,
-  LIMITS,
-  OUTPUT_PATH,
-  PROBE_PATH,
-  RESOLUTIONS,
-  probeArgs,
-  transcodeArgs,
-  videoTranscodeSpecSchema,
-  type VideoTranscodeSpec,
-} from "./spec.ts";
+import { toWorkModel } from "../calibration.ts";
+import type { EngineFactory } from "./engine.ts";
+import { LIMITS, transcodeArgs, videoTranscodeSpecSchema, type VideoTranscodeSpec } from "./spec.ts";
+import { DEV_PIXELS_PER_SECOND, checkVideoInput, estimateTranscodeCost, isNode, runTranscode, type Transcoder } from "./transcode.ts";
 
 export { videoTranscodeSpecSchema, transcodeArgs, LIMITS, type VideoTranscodeSpec } from "./spec.ts";
-
-/** Loading compiles 32 MB of wasm: ~0.5 s in Node, a few seconds in a cold browser. */
-export const LOAD_TIMEOUT_MS = 60_000;
-/** Default bound for one whole run; a 300 s 720p source at `medium` fits in it on a slow laptop. */
-export const DEFAULT_RUN_TIMEOUT_MS = 30 * 60_000;
-
-const isNode = typeof process !== "undefined" && typeof process.versions?.node === "string" && typeof window === "undefined" && typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope === "undefined";
+export { LOAD_TIMEOUT_MS, DEFAULT_RUN_TIMEOUT_MS, DEV_PIXELS_PER_SECOND } from "./transcode.ts";
 
 let engineFactory: EngineFactory | undefined;
 
@@ -67,194 +46,23 @@ export function setFfmpegAssetBaseUrl(base: string): void {
   assetBaseUrl = base;
 }
 
-type Probe = {
-  streams?: { codec_type?: string; codec_name?: string; width?: number; height?: number }[];
-  format?: { format_name?: string; duration?: string };
+/** Loading the core (~0.5 s) is paid by every run. */
+export const estimateVideoCost = (info: InputInfo, spec: VideoTranscodeSpec): CostEstimate => estimateTranscodeCost(info, spec, DEV_PIXELS_PER_SECOND, 0.5);
+
+/** A fresh core per run, ended when the run ends. */
+const transcoder: Transcoder<VideoTranscodeSpec> = {
+  schema: videoTranscodeSpecSchema,
+  args: (spec) => transcodeArgs(spec),
+  acquire: async (loadSignal) => (engineFactory ?? (await defaultEngineFactory()))(loadSignal),
+  release: (engine) => engine.terminate(),
 };
-
-/**
- * ffmpeg.wasm throughput on the development machine: output pixels per CPU-second of one
- * thread, per x264 preset, decode + scale + encode + AAC together (bench/video-transcode.ts,
- * 4 s 640x480 30 fps source to 360p; see BENCHMARKS.md). Decoding is folded in at that
- * source size, so much larger sources are underestimated somewhat.
- */
-export const DEV_PIXELS_PER_SECOND: Record<VideoTranscodeSpec["preset"], number> = {
-  ultrafast: 8.8e6,
-  superfast: 7.4e6,
-  veryfast: 6.1e6,
-  faster: 4.6e6,
-  fast: 3.9e6,
-  medium: 3.7e6,
-};
-
-export function estimateVideoCost(info: InputInfo, spec: VideoTranscodeSpec): CostEstimate {
-  const duration = Math.max(info.durationSeconds ?? LIMITS.maxDurationSeconds, 0);
-  const height = RESOLUTIONS[spec.resolution];
-  const srcAspect = info.width && info.height ? info.width / info.height : 16 / 9;
-  const outPixelsPerFrame = Math.round(height * srcAspect) * height;
-  const work = (duration * spec.fps * outPixelsPerFrame) / DEV_PIXELS_PER_SECOND[spec.preset];
-  // Loading the core (~0.5 s) is paid by every run.
-  return toCostEstimate(0.5 + work);
-}
-
-/** Races `promise` against the run's abort signal; the engine is killed by whoever aborts. */
-function guard<T>(promise: Promise<T>, signal: AbortSignal, reason: () => TaskError): Promise<T> {
-  if (signal.aborted) return Promise.reject(reason());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(reason());
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (error) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(signal.aborted ? reason() : error);
-      },
-    );
-  });
-}
-
-function classifyProbe(probe: Probe, log: string): { width: number; height: number; durationSeconds: number } {
-  if (/not on whitelist/i.test(log)) {
-    throw new TaskError("unsupported-format", `container not accepted: ${lastLine(log)}`);
-  }
-  if (!probe.format && !probe.streams?.length) {
-    throw new TaskError("corrupt-input", `not a readable video: ${lastLine(log) || "ffprobe found no streams"}`);
-  }
-  const video = probe.streams?.find((s) => s.codec_type === "video");
-  if (!video || !video.width || !video.height) {
-    throw new TaskError("unsupported-format", `no decodable video stream (format ${probe.format?.format_name ?? "unknown"})`);
-  }
-  const durationSeconds = Number(probe.format?.duration);
-  if (!Number.isFinite(durationSeconds) || durationSeconds <= 0) {
-    throw new TaskError("unsupported-format", "the input has no known duration");
-  }
-  if (durationSeconds > LIMITS.maxDurationSeconds) {
-    throw new TaskError("too-large", `duration ${durationSeconds.toFixed(1)} s exceeds ${LIMITS.maxDurationSeconds} s`);
-  }
-  if (video.width * video.height > LIMITS.maxSourcePixels) {
-    throw new TaskError("too-large", `source frame ${video.width}x${video.height} exceeds ${LIMITS.maxSourcePixels} pixels`);
-  }
-  return { width: video.width, height: video.height, durationSeconds };
-}
-
-const lastLine = (log: string) => log.trim().split("\n").at(-1) ?? "";
-
-async function run(input: Uint8Array, rawSpec: VideoTranscodeSpec, options: RunOptions = {}): Promise<Uint8Array> {
-  const parsed = videoTranscodeSpecSchema.safeParse(rawSpec);
-  if (!parsed.success) throw new TaskError("invalid-spec", z.prettifyError(parsed.error));
-  const spec = parsed.data;
-  if (input.byteLength > LIMITS.maxInputBytes) {
-    throw new TaskError("too-large", `input is ${input.byteLength} bytes, the limit is ${LIMITS.maxInputBytes}`);
-  }
-  if (input.byteLength === 0) throw new TaskError("corrupt-input", "the input is empty");
-  throwIfAborted(options.signal);
-
-  const report = (ratio: number, phase: string) => options.onProgress?.({ ratio: Math.min(1, Math.max(0, ratio)), phase });
-  // One controller ends the run for any reason; `why` says which reason came first.
-  const stop = new AbortController();
-  let why: TaskError | undefined;
-  const end = (error: TaskError) => {
-    why ??= error;
-    stop.abort();
-  };
-  const onCancel = () => end(new TaskError("cancelled", "the task was cancelled"));
-  options.signal?.addEventListener("abort", onCancel, { once: true });
-  const runTimeoutMs = options.timeoutMs ?? DEFAULT_RUN_TIMEOUT_MS;
-  const runTimer = setTimeout(() => end(new TaskError("timed-out", `transcode exceeded ${runTimeoutMs} ms`)), runTimeoutMs);
-  const reason = () => why ?? new TaskError("cancelled", "the task was cancelled");
-
-  let engine: FfmpegEngine | undefined;
-  try {
-    report(0, "load");
-    const factory = engineFactory ?? (await defaultEngineFactory());
-    const loadStop = new AbortController();
-    const loadTimer = setTimeout(() => {
-      why ??= new TaskError("timed-out", `loading ffmpeg exceeded ${LOAD_TIMEOUT_MS} ms`);
-      loadStop.abort();
-    }, LOAD_TIMEOUT_MS);
-    const onStop = () => loadStop.abort();
-    stop.signal.addEventListener("abort", onStop, { once: true });
-    try {
-      engine = await guard(factory(loadStop.signal), loadStop.signal, reason);
-    } catch (error) {
-      if (why || error instanceof TaskError) throw error;
-      // A missing or broken core is this machine's fault, not the input's: no task code fits.
-      throw new Error(`ffmpeg failed to load: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-    } finally {
-      clearTimeout(loadTimer);
-      stop.signal.removeEventListener("abort", onStop);
-    }
-    const live = engine;
-    stop.signal.addEventListener("abort", () => live.terminate(), { once: true });
-    if (stop.signal.aborted) live.terminate();
-
-    let log = "";
-    engine.onLog(({ message }) => {
-      // Only the tail is ever shown; keep memory bounded on chatty inputs.
-      log = (log + message + "\n").slice(-4000);
-    });
-
-    report(0.05, "probe");
-    await guard(engine.writeFile(INPUT_PATH, input), stop.signal, reason);
-    // ffprobe's exit code is not reported by this core build; the JSON it writes is the verdict.
-    await guard(engine.ffprobe(probeArgs()), stop.signal, reason);
-    let probe: Probe = {};
-    try {
-      probe = JSON.parse(new TextDecoder().decode(await guard(engine.readFile(PROBE_PATH), stop.signal, reason))) as Probe;
-    } catch (error) {
-      if (error instanceof TaskError) throw error;
-    }
-    const { durationSeconds } = classifyProbe(probe, log);
-
-    report(0.1, "encode");
-    engine.onProgress(({ time }) => {
-      // `time` is the output position in microseconds; the core's own ratio is unreliable (>1, <0).
-      if (time > 0) report(0.1 + 0.85 * (time / 1e6 / durationSeconds), "encode");
-    });
-    log = "";
-    const ret = await guard(engine.exec(transcodeArgs(spec)), stop.signal, reason);
-    if (ret !== 0) {
-      throw new TaskError("corrupt-input", `ffmpeg failed (exit ${ret}): ${lastLine(log)}`);
-    }
-    const output = await guard(engine.readFile(OUTPUT_PATH), stop.signal, reason);
-    if (output.byteLength === 0) throw new TaskError("corrupt-input", "ffmpeg produced no output");
-    report(1, "done");
-    return output;
-  } catch (error) {
-    if (why) throw why;
-    if (error instanceof TaskError || !engine) throw error;
-    throw new TaskError("corrupt-input", `transcode failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
-  } finally {
-    clearTimeout(runTimer);
-    options.signal?.removeEventListener("abort", onCancel);
-    engine?.terminate();
-  }
-}
-
-/**
- * What can be known of the input without ffmpeg: not empty, within the size limit, and a container the probe is
- * allowed to open (sniff.ts). Whether its streams decode only the run's ffprobe can tell.
- */
-async function checkInput(input: Uint8Array): Promise<InputInfo> {
-  if (input.byteLength === 0) throw new TaskError("corrupt-input", "the input is empty");
-  if (input.byteLength > LIMITS.maxInputBytes) {
-    throw new TaskError("too-large", `input is ${input.byteLength} bytes, the limit is ${LIMITS.maxInputBytes}`);
-  }
-  if (!sniffContainer(input)) {
-    throw new TaskError("unsupported-format", `not a ${Object.values(CONTAINER_WORDS).join(", ")} file`);
-  }
-  return { bytes: input.byteLength };
-}
 
 export const videoTranscode: TaskType<VideoTranscodeSpec> = {
   name: "video-transcode",
   specSchema: videoTranscodeSpecSchema,
   maxInputBytes: LIMITS.maxInputBytes,
-  checkInput,
-  run,
+  checkInput: checkVideoInput,
+  run: (input: Uint8Array, spec: VideoTranscodeSpec, options?: RunOptions) => runTranscode(transcoder, input, spec, options),
   estimateCost: estimateVideoCost,
   // Loading the core, and a tenth of a second per MiB: far below any clip (a MiB is under a second of 8 Mbit/s
   // video, which costs about a second to transcode at the fastest preset and smallest size).

@@ -37,9 +37,10 @@ export const LIMITS = {
 } as const;
 
 /** Paths inside ffmpeg's in-memory file system. */
-export const INPUT_PATH = "/job/input";
-export const OUTPUT_PATH = "/job/output.mp4";
-export const PROBE_PATH = "/job/probe.json";
+export const JOB_DIR = "/job";
+export const INPUT_PATH = `${JOB_DIR}/input`;
+export const OUTPUT_PATH = `${JOB_DIR}/output.mp4`;
+export const PROBE_PATH = `${JOB_DIR}/probe.json`;
 
 /**
  * Input options for both ffprobe and ffmpeg. The input is untrusted: a playlist (HLS, concat,
@@ -62,9 +63,9 @@ export function probeArgs(): string[] {
 
 /**
  * ffmpeg arguments for a validated spec. `paths` lets the native-ffmpeg benchmark run the
- * very same list on real files.
+ * very same list on real files; `threads` is x264's thread count.
  */
-export function transcodeArgs(spec: VideoTranscodeSpec, paths = { input: INPUT_PATH, output: OUTPUT_PATH }): string[] {
+export function transcodeArgs(spec: VideoTranscodeSpec, paths = { input: INPUT_PATH, output: OUTPUT_PATH }, threads = 1): string[] {
   const height = RESOLUTIONS[spec.resolution];
   const rate =
     spec.rate.mode === "crf"
@@ -86,8 +87,9 @@ export function transcodeArgs(spec: VideoTranscodeSpec, paths = { input: INPUT_P
     "-preset", spec.preset,
     ...rate,
     "-pix_fmt", "yuv420p",
-    // One thread everywhere: x264's frame threads change the bitstream with the thread count.
-    "-threads", "1",
+    // One count everywhere: x264's frame threads change the bitstream with the thread count (video-transcode pins 1,
+    // video-transcode@2 its spec's count).
+    "-threads", String(threads),
     "-filter_threads", "1",
     // No encoder/version strings or timestamps in any header.
     "-fflags", "+bitexact",

@@ -1,4 +1,4 @@
-// One pthread of @ffmpeg/core-mt: a worker_threads thread dressed as the browser Worker emscripten's
+// One pthread of @ffmpeg/core-mt in Node: a worker_threads thread dressed as the browser Worker emscripten's
 // ffmpeg-core.worker.js expects (self, postMessage, onmessage; messages that arrive before it sets onmessage wait).
 import { parentPort, workerData } from "node:worker_threads";
 
