@@ -24,8 +24,9 @@ export type Transcoder<Spec extends VideoTranscodeSpec> = {
   args(spec: Spec): string[];
   /** An engine ready to run: loaded now, or one kept from an earlier run. */
   acquire(loadSignal: AbortSignal): Promise<FfmpegEngine>;
-  /** The run is over. `clean`: it ended with its output, so the engine may serve another run. Awaited before the run
-   *  returns, so the next run finds the engine kept. */
+  /** The run is over. `clean`: it ended with its output or with ffmpeg's verdict on the input (not a cancel, a
+   *  deadline or a crash), so the engine may serve another run. Awaited before the run returns, so the next run finds
+   *  the engine kept. */
   release(engine: FfmpegEngine, clean: boolean): void | Promise<void>;
 };
 
@@ -192,8 +193,10 @@ export async function runTranscode<Spec extends VideoTranscodeSpec>(
     report(0.1, "encode");
     unsubscribe.push(
       engine.onProgress(({ time }) => {
-        // `time` is the output position in microseconds; the core's own ratio is unreliable (>1, <0).
-        if (time > 0) report(0.1 + 0.85 * (time / 1e6 / durationSeconds), "encode");
+        // `time` is the output position in microseconds; the core's own ratio is unreliable (>1, <0). A core that ran
+        // before reports "no time yet" as INT64_MAX first (seen on video-transcode@2's kept core): past the input's
+        // end, so not a position at all.
+        if (time > 0 && time / 1e6 <= durationSeconds + 1) report(0.1 + 0.85 * (time / 1e6 / durationSeconds), "encode");
       }),
     );
     log = "";
@@ -208,6 +211,8 @@ export async function runTranscode<Spec extends VideoTranscodeSpec>(
     return output;
   } catch (error) {
     if (why) throw why;
+    // ffprobe's or ffmpeg's own verdict on the input leaves the core as a success does; anything else may not.
+    clean = error instanceof TaskError && !stop.signal.aborted;
     if (error instanceof TaskError || !engine) throw error;
     throw new TaskError("corrupt-input", `transcode failed: ${(error as Error)?.message ?? String(error)}`, { cause: error });
   } finally {
