@@ -143,7 +143,6 @@ test("a worker tab earns a replicated video-transcode and an ml-inference task, 
     resolution: VIDEO.spec.resolution,
     fps: String(VIDEO.spec.fps),
     audio: VIDEO.spec.audio,
-    threads: String(VIDEO.spec.threads),
   });
   await expectConserved(requester, tabWorker);
 

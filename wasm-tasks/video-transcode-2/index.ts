@@ -55,7 +55,7 @@ async function engineFactory(): Promise<EngineFactory> {
   if (isNode) {
     // Kept out of browser bundles: the specifier is not a literal a bundler could follow.
     const nodeModule = new URL("./engine-node.ts", import.meta.url).href;
-    return ((await import(/* @vite-ignore */ nodeModule)) as typeof import("./engine-node.ts")).createNodeEngine;
+    return ((await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ /* @vite-ignore */ nodeModule)) as typeof import("./engine-node.ts")).createNodeEngine;
   }
   const unavailable = mtUnavailable();
   if (unavailable) throw new TaskError("unavailable", unavailable);

@@ -28,7 +28,7 @@ async function defaultEngineFactory(): Promise<EngineFactory> {
   if (isNode) {
     // Kept out of browser bundles: the specifier is not a literal esbuild could follow.
     const nodeModule = new URL("./engine-node.ts", import.meta.url).href;
-    const { createNodeEngine } = (await import(/* @vite-ignore */ nodeModule)) as typeof import("./engine-node.ts");
+    const { createNodeEngine } = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ /* @vite-ignore */ nodeModule)) as typeof import("./engine-node.ts");
     return createNodeEngine;
   }
   const browser = await import("./engine-browser.ts");
