@@ -24,8 +24,8 @@ export default defineConfig({
   projects: [
     // The task types in the static harness page (webServer below).
     { name: "task-types", testIgnore: "stack/**" },
-    // The real stack (chain, IPFS node, Next.js app), serially: stack and prod start their own; the others share one
-    // app, each file on a fresh chain (e2e/stack/stack.ts, sharedStack).
+    // The real stack (chain, IPFS node, Next.js app), serially: prod starts its own (a production build); the others
+    // share one app, each file on a fresh chain (e2e/stack/stack.ts, sharedStack).
     { name: "stack", testDir: "e2e/stack", timeout: 300_000, use: { baseURL: `http://127.0.0.1:${stackAppPort}` } },
   ],
   webServer: {

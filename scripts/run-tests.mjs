@@ -8,7 +8,10 @@ const suites = [
   { name: "unit", command: "npm", args: ["run", "--silent", "test:unit"] },
   // The earn engine in Node against anvil + the deploy + Helia, and `npm run worker` as a process (e2e/node/).
   { name: "integration", command: "npm", args: ["run", "--silent", "test:integration"] },
-  { name: "e2e", command: "npm", args: ["run", "--silent", "test:e2e"] },
+  // The browser suite (npm run test:e2e) in its two Playwright projects: the task types in the harness page, and the
+  // real stack.
+  { name: "browser", command: "npm", args: ["run", "--silent", "test:e2e", "--", "--project=task-types"] },
+  { name: "e2e", command: "npm", args: ["run", "--silent", "test:e2e", "--", "--project=stack"] },
 ];
 
 // Each runner prints its totals in its own words; these patterns read them.
@@ -64,10 +67,11 @@ async function runSuite({ name, command, args, always }, live) {
 }
 
 // The contracts are compiled first (solc-js, about a minute on a fresh clone; the contracts suite, the deploy step
-// of the integration and browser suites read the build), beside the unit suite, which needs no build. Then the
-// contracts suite runs beside the integration suite (each keeps about one core busy), and the browser suite runs
-// alone after them (measured: beside the others it ran 2.5x slower and its timeouts got tight). TEST_SERIAL=1 runs
-// everything one after another.
+// of the integration and stack suites read the build), beside the unit suite, which needs no build. Then the
+// contracts suite (about one core) runs beside the integration suite and the task types' browser tests, which wait on
+// a chain or a page much of the time and share the other core. The stack's browser tests run alone after them
+// (measured: beside the others they ran 2.5x slower and their timeouts got tight). TEST_SERIAL=1 runs everything one
+// after another.
 // TEST_SUITES never leaves the build out: every suite but unit reads it.
 const build = { name: "build", command: "npx", args: ["hardhat", "build"], always: true };
 const byName = (name) => suites.find((s) => s.name === name);
@@ -81,9 +85,14 @@ if (process.env.TEST_SERIAL) {
   await run(build, true);
   for (const suite of suites) await run(suite, true);
 } else {
-  console.log("\n=== side by side: build, then contracts | unit, then integration (each printed when it ends)");
+  console.log("\n=== side by side: build | unit, then contracts | integration | browser (each printed when it ends)");
   const built = run(build, false);
-  await Promise.all([built.then(() => run(byName("contracts"), false)), run(byName("unit"), false).then(async () => { await built; await run(byName("integration"), false); })]);
+  const unit = run(byName("unit"), false);
+  await Promise.all([
+    built.then(() => run(byName("contracts"), false)),
+    Promise.all([built, unit]).then(() => run(byName("integration"), false)),
+    unit.then(() => run(byName("browser"), false)),
+  ]);
   await run(byName("e2e"), true);
 }
 const results = [build, ...suites].map((s) => finished.find((r) => r.name === s.name)).filter(Boolean);

@@ -1,6 +1,6 @@
 /**
- * The requester's path through the real stack (scripts/dev.ts: anvil, the deploy, the Helia node, `next dev`),
- * started once for this file on its own data dir and ports (see stack.ts), in Debian Chromium:
+ * The requester's path through the real stack (scripts/dev.ts: anvil, the deploy, the Helia node, `next dev`): the
+ * stack the fresh-chain spec files share (stack.ts sharedStack), on a fresh chain, in Debian Chromium:
  * register -> post an image task -> another tab sees it -> restart the stack (a source change in between, no reload
  * storm after it) -> everything is still there -> bad input (by size, by the type's own decoder, by the node) is
  * refused in plain words and moves no credit.
@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { type Address, type Hex, createTestClient, http, parseAbiItem, toHex } from "viem";
 import { formatCredits } from "../../lib/protocol/params.ts";
 import { addFile } from "../../lib/ipfs/index.ts";
-import { Stack } from "./stack.ts";
+import { sharedStack } from "./stack.ts";
 import { type Contracts, chainReader, loadContracts, newAppContext as newContext, openAccount, watchReloads } from "./app.ts";
 
 test.describe.configure({ mode: "serial" });
@@ -30,7 +30,7 @@ const BOUNTY = "1.25"; // CC
 
 type Pin = { cid: string };
 
-const stack = new Stack();
+const stack = sharedStack;
 let contracts: Contracts;
 let requesterCtx: BrowserContext;
 let page: Page;
@@ -68,8 +68,8 @@ function watchWrites(p: Page): string[] {
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(stack.startTimeoutMs + 60_000);
-  await stack.start();
-  console.log(`stack up in ${(stack.startMs / 1000).toFixed(1)} s (data in ${stack.dataDir})`);
+  await stack.fresh();
+  console.log(`stack up (a fresh chain under the shared app) in ${(stack.startMs / 1000).toFixed(1)} s (data in ${stack.dataDir})`);
   contracts = await loadContracts(stack);
   requesterCtx = await newAppContext(browser);
   page = await requesterCtx.newPage();
@@ -77,11 +77,10 @@ test.beforeAll(async ({ browser }) => {
 
 test.afterAll(async () => {
   await requesterCtx?.close();
-  await stack.dispose();
 });
 
 test("a newcomer gets a burner wallet, registers and sees 10 CC genesis credit", async () => {
-  test.setTimeout(240_000); // the first visit compiles the pages
+  test.setTimeout(240_000); // the first visit to a page compiles it (when this file runs first)
   me = await openAccount(page);
   expect(await ledgerOf(me)).toMatchObject({ genesis: 0n, spendable: 0n });
 

@@ -9,10 +9,11 @@
  *   await stack.dispose();       // stop, kill anything left, remove the data dir
  *
  * `sharedStack` is one stack for the spec files that need a fresh chain but not a fresh app (earn, earn-types,
- * ledger, zk): `await sharedStack.fresh()` starts it for the first of them and, for each later one, puts a new chain
- * under the running app (anvil_reset, then the deploy step `npm run dev` runs). A `next dev` compiles each page on
- * its first visit after a start, which costs every spec file tens of seconds on two cores. It listens on the
- * CC_E2E ports + 1, so the specs that start a stack of their own (stack, prod) run beside it.
+ * ledger, stack, zk): `await sharedStack.fresh()` starts it for the first of them and, for each later one, puts a new
+ * chain under the running app (anvil_reset, then the deploy step `npm run dev` runs). A `next dev` compiles each page
+ * on its first visit after a start, which costs every spec file tens of seconds on two cores. stack.spec restarts it
+ * (Ctrl-C and start on the same data dir, as a user does) and the files after it go on with the restarted one. It
+ * listens on the CC_E2E ports + 1, so a spec that starts a stack of its own (prod) runs beside it.
  *
  * dev.ts runs in its own process group; stop() sends SIGINT to that group (what Ctrl-C in a terminal does) and
  * waits until every process in it has exited. On any failure the whole group is killed, so nothing is left.
