@@ -93,7 +93,7 @@ const nodeCid = await outputCidString(nodeRuns[0]!.output);
 
 // video-transcode@2 (@ffmpeg/core-mt) in Node: its load timed apart, then the task as run() does it on the kept core,
 // per thread count, against native ffmpeg with the same count.
-type MtResult = { threads: 2 | 4; seconds: number; cpuSeconds: number; shas: string[]; nativeSeconds: number; nativeCpu: number; nativeSha: string; tabSeconds?: number; tabCpu?: number; tabSame?: boolean };
+type MtResult = { threads: VideoTranscode2Spec["threads"]; seconds: number; cpuSeconds: number; shas: string[]; nativeSeconds: number; nativeCpu: number; nativeSha: string; tabSeconds?: number; tabCpu?: number; tabSame?: boolean };
 const mtLoadAt = performance.now();
 const mtLoadCpuAt = cpuNow();
 (await createMtNodeEngine(new AbortController().signal)).terminate();
@@ -222,9 +222,9 @@ ${mt.map((r) => `| ${r.threads} | ${r.seconds.toFixed(2)} s / ${r.cpuSeconds.toF
 
 Against version 1 (one thread, a fresh core per task) on the same clip: video-transcode@2 at 2 threads is
 ${(nodeSeconds / mt[0]!.seconds).toFixed(2)}x faster in Node and ${(chromiumSeconds / mt[0]!.tabSeconds!).toFixed(2)}x faster in Chromium, in wall time, and spends
-${(mt[0]!.cpuSeconds / (nodeCpu - nodeLoadCpu)).toFixed(2)}x version 1's CPU per task without its load (${mt[1]!.threads} threads: ${(mt[1]!.cpuSeconds / (nodeCpu - nodeLoadCpu)).toFixed(2)}x). The last two
-figures are what \`MT_CPU_FACTOR\` in wasm-tasks/video-transcode-2/index.ts holds (committed: ${JSON.stringify(MT_CPU_FACTOR)}).
-Output differs by thread count (x264's frame threads change the bitstream): 2 threads ${mt[0]!.shas[0]}, 4 threads ${mt[1]!.shas[0]}, version 1 ${singleCoreSha}.
+${(mt[0]!.cpuSeconds / (nodeCpu - nodeLoadCpu)).toFixed(2)}x version 1's CPU per task without its load. That figure is what \`MT_CPU_FACTOR\` in
+wasm-tasks/video-transcode-2/index.ts holds (committed: ${JSON.stringify(MT_CPU_FACTOR)}).
+Output with x264's frame threads differs from version 1's (one thread): 2 threads ${mt[0]!.shas[0]}, version 1 ${singleCoreSha}.
 
 Cost-model calibration (Node wasm, 4 s 640x480 -> 360p 30 fps, CPU-seconds with the core's load subtracted), used for \`DEV_PIXELS_PER_SECOND\`:
 

@@ -7,6 +7,7 @@ import { goldenVectors } from "../wasm-tasks/image-resize/golden.ts";
 import { goldenVectors as goldenVectors2 } from "../wasm-tasks/image-resize-2/golden.ts";
 import { goldenBenchmark } from "../wasm-tasks/benchmark/golden.ts";
 import type { HarnessResult, HarnessRun } from "./harness/page.ts";
+import { serveWithoutIsolation } from "./support/isolation.ts";
 
 async function openHarness(page: Page): Promise<void> {
   await page.goto("/");
@@ -60,14 +61,8 @@ test("image-resize@2 (libvips) gives the Node CIDs in the worker, in two pages, 
 });
 
 test("image-resize@2 in a page that is not cross-origin isolated is unavailable (this tab's fault), never corrupt-input", async ({ page }) => {
-  // The harness page as a server without COOP/COEP would send it: no SharedArrayBuffer, so libvips cannot start.
-  await page.route("**/", async (route) => {
-    const response = await route.fetch();
-    const headers = { ...response.headers() };
-    delete headers["cross-origin-opener-policy"];
-    delete headers["cross-origin-embedder-policy"];
-    await route.fulfill({ response, headers });
-  });
+  // No SharedArrayBuffer there, so the wasm cannot start.
+  await serveWithoutIsolation(page);
   await openHarness(page);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
   const vector = goldenVectors2[0]!;

@@ -8,6 +8,7 @@ import { test, expect, type Page } from "@playwright/test";
 import { goldenVectors, slowSpec } from "../wasm-tasks/video-transcode/golden.ts";
 import { goldenVectors as goldenVectors2 } from "../wasm-tasks/video-transcode-2/golden.ts";
 import type { HarnessResult, HarnessRun } from "./harness/page.ts";
+import { serveWithoutIsolation } from "./support/isolation.ts";
 
 const run = (page: Page, request: HarnessRun): Promise<HarnessResult> => page.evaluate((r) => window.harness.run(r), request);
 
@@ -96,13 +97,8 @@ test("video-transcode@2 (multi-thread core) gives the Node CIDs in the worker, o
 });
 
 test("video-transcode@2 in a page that is not cross-origin isolated is unavailable (this tab's fault), never corrupt-input", async ({ page }) => {
-  await page.route("**/", async (route) => {
-    const response = await route.fetch();
-    const headers = { ...response.headers() };
-    delete headers["cross-origin-opener-policy"];
-    delete headers["cross-origin-embedder-policy"];
-    await route.fulfill({ response, headers });
-  });
+  // No SharedArrayBuffer there, so the wasm cannot start.
+  await serveWithoutIsolation(page);
   await open(page);
   expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
   const vector = goldenVectors2[0]!;

@@ -1,7 +1,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { isTaskError } from "../errors.ts";
+import { expectFfmpegProgress, expectPromptCancel, rejectsWith } from "../video-transcode/run-checks.ts";
 import { outputCidString } from "../digest.ts";
 import { videoTranscode } from "../video-transcode/index.ts";
 import { goldenVectors as goldenVectors1 } from "../video-transcode/golden.ts";
@@ -15,13 +15,6 @@ const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../video-
 const clip = fixture("testsrc2-192x144-2s.mp4");
 
 after(() => warmCore.dispose());
-
-const rejectsWith = async (promise: Promise<unknown>, code: string) =>
-  assert.rejects(promise, (error: unknown) => {
-    assert.ok(isTaskError(error), `expected a TaskError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return true;
-  });
 
 test("golden vectors give the committed CIDs on a fresh core and again on the kept one, in any order", async () => {
   warmCore.dispose();
@@ -60,31 +53,12 @@ test("a spec without a thread count, with another count, with a bitrate or with 
 });
 
 test("cancellation mid-encode: cancelled, promptly; the core is ended and the next run loads a new one", async () => {
-  const controller = new AbortController();
-  let abortedAt = 0;
-  const running = videoTranscode2.run(clip, slowSpec, {
-    signal: controller.signal,
-    onProgress: (e) => {
-      if (e.phase === "encode" && !abortedAt) {
-        abortedAt = Date.now();
-        setTimeout(() => controller.abort(), 200);
-      }
-    },
-  });
-  await rejectsWith(running, "cancelled");
-  assert.ok(abortedAt > 0, "the run reached the encode phase");
-  assert.ok(Date.now() - abortedAt < 2_000, "cancellation did not wait for ffmpeg to finish");
+  await expectPromptCancel(videoTranscode2, clip, slowSpec);
   const vector = goldenVectors[0]!;
   assert.equal(await outputCidString(await videoTranscode2.run(fixture(vector.fixture), vector.spec)), vector.cid);
 });
 
-test("progress comes from ffmpeg and ends at 1", async () => {
-  const events: { ratio: number; phase: string }[] = [];
-  await videoTranscode2.run(clip, goldenVectors[0]!.spec, { onProgress: (e) => events.push(e) });
-  assert.ok(events.filter((e) => e.phase === "encode" && e.ratio > 0.1).length >= 1, JSON.stringify(events));
-  assert.ok(events.every((e, i) => i === 0 || e.ratio >= events[i - 1]!.ratio), "progress never goes back");
-  assert.deepEqual(events.at(-1), { ratio: 1, phase: "done" });
-});
+test("progress comes from ffmpeg and ends at 1, on a kept core too", () => expectFfmpegProgress(videoTranscode2, clip, goldenVectors[0]!.spec));
 
 /** An engine that records what the warm holder does with it. */
 function fakeEngine(files: string[] = []) {

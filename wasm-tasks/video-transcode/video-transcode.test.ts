@@ -1,25 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { isTaskError } from "../errors.ts";
 import { outputCidString } from "../digest.ts";
 import { createNodeEngine } from "./engine-node.ts";
 import { LIMITS, videoTranscode, type VideoTranscodeSpec } from "./index.ts";
 import { OUTPUT_PATH } from "./spec.ts";
 import { goldenVectors, slowSpec } from "./golden.ts";
 import { defaultFfmpegAssetUrls } from "./engine-browser.ts";
+import { expectFfmpegProgress, expectPromptCancel, rejectsWith } from "./run-checks.ts";
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`./fixtures/${name}`, import.meta.url)));
 const clip = fixture("testsrc2-192x144-2s.mp4");
 
 const GOLDEN = goldenVectors;
-
-const rejectsWith = async (promise: Promise<unknown>, code: string) =>
-  assert.rejects(promise, (error: unknown) => {
-    assert.ok(isTaskError(error), `expected a TaskError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    return true;
-  });
 
 /** ffprobe through the same wasm core, to check what was actually written. */
 async function probeOutput(bytes: Uint8Array) {
@@ -61,14 +54,7 @@ test("output is H.264 yuv420p at the preset height with the aspect kept, audio a
   assert.doesNotMatch(text(videoOnly!), /x264 - core|Lavc\d/);
 });
 
-test("progress comes from ffmpeg and ends at 1", async () => {
-  const events: { ratio: number; phase: string }[] = [];
-  await videoTranscode.run(clip, GOLDEN[0]!.spec, { onProgress: (e) => events.push(e) });
-  const encode = events.filter((e) => e.phase === "encode" && e.ratio > 0.1);
-  assert.ok(encode.length >= 1, `expected ffmpeg progress events, got ${JSON.stringify(events)}`);
-  assert.ok(events.every((e, i) => i === 0 || e.ratio >= events[i - 1]!.ratio), "progress never goes back");
-  assert.deepEqual(events.at(-1), { ratio: 1, phase: "done" });
-});
+test("progress comes from ffmpeg and ends at 1", () => expectFfmpegProgress(videoTranscode, clip, GOLDEN[0]!.spec));
 
 test("random bytes passed off as video: corrupt-input", async () => {
   let seed = 7;
@@ -128,22 +114,7 @@ test("spec with unknown fields or outside the allowed sets: invalid-spec", async
   }
 });
 
-test("cancellation mid-encode: cancelled, promptly", async () => {
-  const controller = new AbortController();
-  let abortedAt = 0;
-  const running = videoTranscode.run(clip, slowSpec, {
-    signal: controller.signal,
-    onProgress: (e) => {
-      if (e.phase === "encode" && !abortedAt) {
-        abortedAt = Date.now();
-        setTimeout(() => controller.abort(), 200);
-      }
-    },
-  });
-  await rejectsWith(running, "cancelled");
-  assert.ok(abortedAt > 0, "the run reached the encode phase");
-  assert.ok(Date.now() - abortedAt < 2_000, "cancellation did not wait for ffmpeg to finish");
-});
+test("cancellation mid-encode: cancelled, promptly", () => expectPromptCancel(videoTranscode, clip, slowSpec));
 
 test("a run over its time budget: timed-out", async () => {
   await rejectsWith(videoTranscode.run(clip, GOLDEN[0]!.spec, { timeoutMs: 300 }), "timed-out");
