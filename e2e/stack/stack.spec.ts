@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { type Address, type Hex, createTestClient, http, parseAbiItem, toHex } from "viem";
 import { formatCredits } from "../../lib/protocol/params.ts";
 import { addFile } from "../../lib/ipfs/index.ts";
+import sharp from "sharp";
 import { sharedStack } from "./stack.ts";
 import { type Contracts, chainReader, loadContracts, newAppContext as newContext, openAccount, watchReloads } from "./app.ts";
 
@@ -23,6 +24,8 @@ const FIXTURES = join(import.meta.dirname, "../../wasm-tasks/image-resize/fixtur
 const JPEG = join(FIXTURES, "photo-320x240.jpg");
 const WEBP = join(FIXTURES, "photo-320x240.webp");
 const PNG = join(FIXTURES, "alpha-200x150.png");
+/** The file the requester posts: one the spec files before this one on the shared stack never upload. */
+const POSTED = WEBP;
 /** A module of the app's client bundle; the restart test changes it while the stack runs and back while it is down. */
 const CLIENT_MODULE = join(import.meta.dirname, "../../app/_components/ui.tsx");
 const IMAGE_MAX_BYTES = 32 * 1024 * 1024; // wasm-tasks/image-resize MAX_INPUT_BYTES
@@ -99,11 +102,11 @@ test("a newcomer gets a burner wallet, registers and sees 10 CC genesis credit",
 
 test("they post an image task with a real file; another browser sees it in the queue with its bounty", async ({ browser }) => {
   test.setTimeout(180_000);
-  postedCid = await cidOf(JPEG);
+  postedCid = await cidOf(POSTED);
   expect(await pins()).not.toContain(postedCid);
 
   await openPost(page);
-  await page.getByLabel(/^Input file/).setInputFiles(JPEG);
+  await page.getByLabel(/^Input file/).setInputFiles(POSTED);
   // The CID computed in the browser is the one the shared importer gives in Node, and the node pinned it.
   await expect(page.getByTestId("input-cid")).toContainText(`Uploaded and verified by the node: ${postedCid}`, { timeout: 60_000 });
   expect(await pins()).toContain(postedCid);
@@ -132,7 +135,7 @@ test("they post an image task with a real file; another browser sees it in the q
   expect(logs).toHaveLength(1);
   expect(logs[0]!.args.requester!.toLowerCase()).toBe(me.toLowerCase());
   expect(logs[0]!.args.bounty).toBe(1_250n);
-  expect(logs[0]!.args.inputCid).toBe(toHex((await addFile(new Uint8Array(await readFile(JPEG)))).cid.bytes));
+  expect(logs[0]!.args.inputCid).toBe(toHex((await addFile(new Uint8Array(await readFile(POSTED)))).cid.bytes));
   expect((await ledgerOf(me)).spendable).toBe(before.spendable - postedEscrow);
 
   // Another newcomer, in its own browser context (its own burner), sees it in the queue.
@@ -213,7 +216,7 @@ test("after a restart of the stack the task, the balances and the IPFS content a
   expect(await pins()).toContain(postedCid);
   const res = await fetch(`${stack.ipfsUrl}/ipfs/${postedCid}`);
   expect(res.status).toBe(200);
-  expect(Buffer.from(await res.arrayBuffer()).equals(await readFile(JPEG))).toBe(true);
+  expect(Buffer.from(await res.arrayBuffer()).equals(await readFile(POSTED))).toBe(true);
 
   // The app shows the same account and balances, and the task in the queue.
   expect(await openAccount(page)).toBe(me);
@@ -357,7 +360,9 @@ test.describe("bad input gives a clear message and moves no credit", () => {
   });
 
   test("an upload whose CAR root does not match is refused by the node; nothing is pinned or posted", async () => {
-    const realRoot = await cidOf(WEBP);
+    // An image no node has seen: one pixel of this run's own colour.
+    const fresh = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: Date.now() % 256, g: (Date.now() >> 8) % 256, b: process.pid % 256 } } }).png().toBuffer();
+    const realRoot = (await addFile(new Uint8Array(fresh))).cid.toString();
     const claimed = await cidOf(JPEG); // any other valid CID
     await page.route(`${stack.ipfsUrl}/upload?**`, async (route) => {
       const url = new URL(route.request().url());
@@ -366,7 +371,7 @@ test.describe("bad input gives a clear message and moves no credit", () => {
       await route.continue({ url: url.toString() });
     });
     try {
-      await page.getByLabel(/^Input file/).setInputFiles(WEBP);
+      await page.getByLabel(/^Input file/).setInputFiles({ name: "fresh.png", mimeType: "image/png", buffer: fresh });
       await expect(page.getByText(`The IPFS node refused the upload: the CAR's root is ${realRoot}, but the upload claims ${claimed}`, { exact: true })).toBeVisible({ timeout: 60_000 });
       await page.getByRole("button", { name: "Post task" }).click();
       await expect(page.getByText("Choose an input file and wait until it is uploaded.", { exact: true })).toBeVisible();
