@@ -5,7 +5,7 @@
  *   - wasm in Chromium: the real task worker via the e2e harness, timed inside the page
  *     (load + probe + transcode, as a volunteer pays it), peak PSS of Chromium's process tree;
  *   - wasm in Node: the same core in a worker_threads Worker, load and transcode timed apart.
- * Then video-transcode@2 (@ffmpeg/core-mt, x264 at 2 and 4 threads, the core kept loaded between tasks) in Node and in
+ * Then video-transcode@2 (@ffmpeg/core-mt, x264 at the thread counts it offers, the core kept loaded between tasks) in Node and in
  * Chromium against native ffmpeg at the same thread count, and, per x264 preset, the Node wasm throughput that
  * calibrates the cost model.
  * Needs: apt-get install -y ffmpeg chromium time.

@@ -23,9 +23,9 @@ import { DEV_PIXELS_PER_SECOND, checkVideoInput, estimateTranscodeCost, isNode, 
 import { WarmEngine } from "./warm.ts";
 
 /**
- * The thread counts a spec may name. Only 2: on the 2-core development machine 4 threads ran a short clip 4.7x slower
- * than 2 (9.7 s against 2.1 s, same bytes every run), so a 4-thread spec would cost most volunteers more than it saves
- * until a machine with more cores measures it.
+ * The thread counts a spec may name. Only 2 for now: 4 threads also gave the same bytes on every run, but on the 2-core
+ * development machine they were no faster than 2 (a kept core, the 2 s clip at 360p: 1.18 s against 1.03 s), and no
+ * machine with more cores has measured them.
  */
 export const THREAD_COUNTS = [2] as const;
 
@@ -36,7 +36,7 @@ export const videoTranscode2SpecSchema = videoTranscodeSpecSchema.extend({
   /**
    * Constant quality only. A bitrate (x264's VBV: -b:v with -maxrate and -bufsize) plans each frame from the sizes of
    * the frames the other threads have finished by then, so its bytes change from run to run once x264 has more than
-   * one thread (measured: 2 and 4 threads, both runtimes). Bitrate tasks stay with version 1.
+   * one thread (measured in Node at 2 and 4 threads). Bitrate tasks stay with version 1.
    */
   rate: crfRate,
   /** x264's thread count (THREAD_COUNTS): part of what the bytes are. */
@@ -66,18 +66,19 @@ async function engineFactory(): Promise<EngineFactory> {
 export const warmCore = new WarmEngine(engineFactory);
 
 /**
- * Output pixels per CPU-second (all threads together) per x264 preset: version 1's single-thread throughput
- * (DEV_PIXELS_PER_SECOND) divided by the CPU the multi-thread core spends per frame relative to it, per thread count (bench/video-transcode.ts measures both cores on one clip in one run).
+ * The CPU the multi-thread core spends per frame (all threads together) relative to version 1's single-thread core,
+ * per thread count (bench/video-transcode.ts measures both cores on one clip in one run).
  */
 export const MT_CPU_FACTOR: Record<VideoTranscode2Spec["threads"], number> = { 2: 1.03 };
+/** Output pixels per CPU-second per thread count and x264 preset: version 1's throughput over MT_CPU_FACTOR. */
+const PIXELS_PER_SECOND = Object.fromEntries(
+  THREAD_COUNTS.map((threads) => [threads, Object.fromEntries(Object.entries(DEV_PIXELS_PER_SECOND).map(([preset, px]) => [preset, px / MT_CPU_FACTOR[threads]]))]),
+) as Record<VideoTranscode2Spec["threads"], typeof DEV_PIXELS_PER_SECOND>;
 /** Writing the input and reading the output back; loading the core is paid once per worker, not per task. */
 export const FIXED_SECONDS = 0.1;
 
-export function estimateVideoCost2(info: InputInfo, spec: VideoTranscode2Spec): CostEstimate {
-  const factor = MT_CPU_FACTOR[spec.threads] ?? 1;
-  const perSecond = Object.fromEntries(Object.entries(DEV_PIXELS_PER_SECOND).map(([preset, px]) => [preset, px / factor])) as typeof DEV_PIXELS_PER_SECOND;
-  return estimateTranscodeCost(info, spec, perSecond, FIXED_SECONDS);
-}
+export const estimateVideoCost2 = (info: InputInfo, spec: VideoTranscode2Spec): CostEstimate =>
+  estimateTranscodeCost(info, spec, PIXELS_PER_SECOND[spec.threads], FIXED_SECONDS);
 
 const transcoder: Transcoder<VideoTranscode2Spec> = {
   schema: videoTranscode2SpecSchema,

@@ -1,11 +1,12 @@
 /**
- * One core kept loaded between runs. Loading @ffmpeg/core-mt starts its 32 pthreads: about 4 s and 7.5 CPU-seconds
- * on the development machine, more than a short clip's whole transcode, so a fresh core per run (video-transcode's
- * way) would cost a volunteer more CPU than the threads save.
+ * One core kept loaded between runs. Loading @ffmpeg/core-mt starts its 32 pthreads: 4.7 s and 9.3 CPU-seconds in
+ * Node on the development machine (bench:video), more than a short clip's whole transcode, so a fresh core per run
+ * (video-transcode's way) would cost a volunteer more CPU than the threads save.
  *
  * What a run leaves behind is its files in JOB_DIR, removed before the core is kept; ffmpeg.wasm's exec resets its own
  * arguments and return code (ffmpeg-ops.mjs). The golden tests run vectors on one kept core and on fresh cores and get
- * the same bytes. A run that did not end with its output (an error, a cancel, a deadline) ends its core instead.
+ * the same bytes, with a refused input in between. A run cancelled, past its deadline or failed for another reason
+ * than the input ends its core instead.
  */
 import type { EngineFactory, FfmpegEngine } from "../video-transcode/engine.ts";
 import { JOB_DIR } from "../video-transcode/spec.ts";
