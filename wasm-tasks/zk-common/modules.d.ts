@@ -1,16 +1,39 @@
 // snarkjs, circomlibjs and ffjavascript ship no type declarations; these cover what the zk task types use.
 declare module "ffjavascript" {
-  type Point = Uint8Array;
-  type Group = {
+  export type Point = Uint8Array;
+  export type Group = {
+    zero: Point;
     fromObject(o: unknown): Point;
+    /** A point stored affine, little-endian, in Montgomery form (a zkey's encoding). */
+    fromRprLEM(buff: Uint8Array, offset: number): Point;
+    toAffine(p: Point): Point;
+    toObject(p: Point): unknown;
     timesScalar(p: Point, scalarLE: Uint8Array): Point;
+    timesFr(p: Point, s: Uint8Array): Point;
     add(a: Point, b: Point): Point;
     neg(p: Point): Point;
     isValid(p: Point): boolean;
+    multiExpAffine(points: Uint8Array, scalars: Uint8Array): Promise<Point>;
   };
-  export type Curve = { G1: Group; G2: Group; pairingEq(...points: Point[]): Promise<boolean> };
+  /** bn128's scalar field; elements are 32-byte Montgomery-form buffers. */
+  export type ScalarField = {
+    s: number;
+    shift: Uint8Array;
+    w: Uint8Array[];
+    e(value: number | bigint): Uint8Array;
+    random(): Uint8Array;
+    neg(a: Uint8Array): Uint8Array;
+    mul(a: Uint8Array, b: Uint8Array): Uint8Array;
+    fft(values: Uint8Array, inType: string, outType: string): Promise<Uint8Array>;
+    ifft(values: Uint8Array, inType: string, outType: string): Promise<Uint8Array>;
+    batchApplyKey(values: Uint8Array, first: Uint8Array, inc: Uint8Array): Promise<Uint8Array>;
+  };
+  /** ffjavascript's worker pool: a task is a list of ALLOC/ALLOCSET/CALL/GET commands run in one thread. */
+  export type ThreadManager = { concurrency: number; queueAction(task: Record<string, unknown>[]): Promise<Uint8Array[]> };
+  export type Curve = { G1: Group; G2: Group; Fr: ScalarField; tm: ThreadManager; pairingEq(...points: Point[]): Promise<boolean> };
   export function buildBn128(singleThread?: boolean): Promise<Curve>;
-  export const utils: { unstringifyBigInts<T>(o: T): unknown };
+  export const Scalar: { fromRprLE(buff: Uint8Array, offset?: number, n8?: number): bigint };
+  export const utils: { unstringifyBigInts<T>(o: T): unknown; stringifyBigInts<T>(o: T): unknown };
 }
 
 declare module "circomlibjs" {

@@ -1,12 +1,13 @@
 /**
- * Groth16 proofs: proving with snarkjs (witness, then proof, with progress), the on-chain encoding the
- * adapters decode, the canonical output container of every zk task type, and verification in JS.
+ * Groth16 proofs: proving (the witness with circom_runtime, then the proof with groth16-prover.ts, with
+ * progress), the on-chain encoding the adapters decode, the canonical output container of every zk task type,
+ * and verification in JS.
  */
-import * as snarkjs from "snarkjs";
 import type { Groth16Proof } from "snarkjs";
 import { type WitnessCalculator, WitnessCalculatorBuilder } from "circom_runtime";
 import { type Curve, buildBn128, utils } from "ffjavascript";
 import { loadArtifacts } from "./artifacts.ts";
+import { type ProvingKey, loadProvingKey, proveGroth16, witnessOf } from "./groth16-prover.ts";
 import { SNARK_SCALAR_FIELD } from "./commitment.ts";
 
 // snarkjs.wtns.calculate compiles the witness wasm (5-7 MB) on every call (~0.5 s); the calculator is
@@ -18,6 +19,18 @@ function calculator(circuit: string, wasm: Uint8Array): Promise<WitnessCalculato
     found = WitnessCalculatorBuilder(wasm);
     found.catch(() => calculators.delete(circuit));
     calculators.set(circuit, found);
+  }
+  return found;
+}
+
+// The zkey's sections are read once per circuit too.
+const provingKeys = new Map<string, Promise<ProvingKey>>();
+function provingKey(circuit: string, zkey: Uint8Array): Promise<ProvingKey> {
+  let found = provingKeys.get(circuit);
+  if (!found) {
+    found = loadProvingKey(zkey);
+    found.catch(() => provingKeys.delete(circuit));
+    provingKeys.set(circuit, found);
   }
   return found;
 }
@@ -34,10 +47,10 @@ export async function prove(
 ): Promise<ProofResult> {
   const { wasm, zkey } = await loadArtifacts(circuit);
   onPhase("witness");
-  const wtns: snarkjs.MemFile = { type: "mem", data: await (await calculator(circuit, wasm)).calculateWTNSBin(witnessInput, false) };
+  const witness = witnessOf(await (await calculator(circuit, wasm)).calculateWTNSBin(witnessInput, false));
   if (signal?.aborted) throw new DOMException("aborted", "AbortError");
   onPhase("proving");
-  const { proof, publicSignals } = await snarkjs.groth16.prove(zkey, wtns);
+  const { proof, publicSignals } = await proveGroth16(await provingKey(circuit, zkey), witness);
   return { proof, publicSignals: publicSignals.map((s) => BigInt(s)) };
 }
 
