@@ -22,6 +22,8 @@ const entries = {
   page: join(root, "e2e/harness/page.ts"),
   "task-worker": join(root, "workers/task-worker.ts"),
   "task-code": join(root, "e2e/harness/task-code.ts"),
+  // bench:zk times the two Groth16 provers side by side in a worker of this page.
+  "zk-provers": join(root, "bench/zk-provers-worker.ts"),
 };
 
 const context = await esbuild.context({

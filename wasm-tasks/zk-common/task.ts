@@ -64,7 +64,7 @@ export function makeZkTaskType<Spec extends { binding?: Binding }>(def: ZkTypeDe
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
-    // snarkjs cannot be interrupted mid-proof: a cancel or timeout settles run() at once, the proof is
+    // A proof cannot be interrupted midway: a cancel or timeout settles run() at once, the proof is
     // dropped when it finishes (the Web Worker runtime terminates a worker that overstays).
     const stop = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new TaskError("timed-out", `${def.name} exceeded ${timeoutMs} ms`)), timeoutMs);

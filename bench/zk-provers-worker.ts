@@ -1,0 +1,10 @@
+/** A dedicated worker for bench:zk in the harness page: { circuit, runs } in, ProverTimes (or { error }) out. */
+import { compareProvers } from "./zk-provers.ts";
+
+self.onmessage = async (e: MessageEvent<{ circuit: string; runs: number }>) => {
+  try {
+    self.postMessage(await compareProvers(e.data.circuit, e.data.runs));
+  } catch (error) {
+    self.postMessage({ error: String(error) });
+  }
+};
