@@ -329,6 +329,19 @@ calldata): zk-downscale ${fmt(zkDown.verifyGas)}, zk-matmul ${fmt(zkMat.verifyGa
 verification with 4 public signals is the same work for every circuit (a 4-pairing check, 181,000 gas at the
 EIP-1108 prices, and 4 scalar multiplications, 6,000 each); the circuit size does not change it.
 
+What changed since c8b5ebf (515,767 to acceptance without a claim): the input commitment is kept in the round's
+worker slot, which the accepted proof then overwrites with the output CID's digest (a slot update, 2,900, instead
+of a new slot, 22,100), and each adapter holds its Groth16 verifier and hands the proof bytes to it as they came
+(no cold call to a second contract, no decode and re-encode).
+
+What stands between the ${fmt(toAcceptance(zkDownDirect.rows))} and 450,000, at EIP-2929/1108 prices: the pairing check (181,000), the 4 public
+signals' multiplications and additions (24,600), the 2 transactions' base cost (42,000) and the 5 storage slots a
+zk task creates (task x2, escrow, input commitment then output digest, acceptance time: 110,500) already make
+358,100, before calldata, events, the reads of the type, worker, stake and pause state, and the ledger and
+registry calls. Binding task and worker in one public signal (a hash the adapter computes) would save one
+multiplication and addition, 6,150, and needs new circuits and keys; hashing all four into one would save 18,450
+but costs a Poseidon on chain (a hash the circuit can compute cheaply), which costs more than it saves.
+
 ### Audit (settle + decideAudit + drawAuditors + 3 auditors, clean, to payment)
 | step | gas |
 |---|---|

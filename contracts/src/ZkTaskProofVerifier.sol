@@ -25,6 +25,7 @@ abstract contract ZkTaskProofVerifier is ITaskProofVerifier {
         21888242871839275222246405745257275088548364400416034343698204186575808495617;
     uint256 internal constant PROOF_BYTES = 256;
 
+    /// @notice The circuit's Groth16 verifier (the concrete adapters are their own).
     IGroth16Verifier4 public immutable groth16;
     /// @notice The verifier's keys come from a development ceremony whose randomness is public (circuits/README.md):
     /// anyone can forge proofs for it. Such a verifier belongs on a development chain only; the deploy step refuses
@@ -45,14 +46,18 @@ abstract contract ZkTaskProofVerifier is ITaskProofVerifier {
         bytes calldata proof
     ) external view returns (bool) {
         if (proof.length != PROOF_BYTES) return false;
-        (uint256[2] memory a, uint256[2][2] memory b, uint256[2] memory c) =
-            abi.decode(proof, (uint256[2], uint256[2][2], uint256[2]));
-        uint256[4] memory signals = [
-            inputCommitment,
-            outputCommitment,
-            uint256(TaskId.unwrap(taskId)) % SNARK_SCALAR_FIELD,
-            uint256(uint160(worker))
-        ];
-        return groth16.verifyProof(a, b, c, signals);
+        // `proof` is a, b and c as verifyProof's static arrays lay them out in calldata, so it is passed on as it
+        // is, with the signals after it, instead of being decoded and encoded again.
+        (bool ok, bytes memory result) = address(groth16).staticcall(
+            abi.encodePacked(
+                IGroth16Verifier4.verifyProof.selector,
+                proof,
+                inputCommitment,
+                outputCommitment,
+                uint256(TaskId.unwrap(taskId)) % SNARK_SCALAR_FIELD,
+                uint256(uint160(worker))
+            )
+        );
+        return ok && result.length == 32 && abi.decode(result, (bool));
     }
 }

@@ -99,8 +99,11 @@ describe("TaskMarket zk mode", async () => {
     const taskId = await claimedZk();
     const proof = ruleProof(taskId, workerW.account.address, INPUT_COMMITMENT, OUTPUT_COMMITMENT);
     const outputCid = toHex("bafy-zk-output");
+    assert.equal(await s.market.read.zkInputCommitment([taskId]), INPUT_COMMITMENT, "the posted commitment, until a proof is accepted");
     const hash = await worker.market.write.submitProof([taskId, OUTPUT_COMMITMENT, proof, outputCid]);
     await viem.assertions.emitWithArgs(hash, s.market, "TaskProved", [taskId, addr(workerW), OUTPUT_COMMITMENT, outputCid]);
+    // Its slot now holds the output digest (below); the view says there is no commitment left to prove.
+    assert.equal(await s.market.read.zkInputCommitment([taskId]), 0n);
     const task = await s.market.read.taskOf([taskId]);
     assert.equal(task.status, TaskStatus.Accepted, "accepted, not final: no verifiers, no random audit");
     assert.equal(BigInt(task.workValue), WORK_VALUE);

@@ -109,7 +109,9 @@ interface ITaskMarket {
         bool poolShort; // the last draw found too few eligible members: only then may the deadline end the round
         bool auditPending; // accepted; the random audit is still to be decided (decideAudit) from the anchor
         Member[3] members;
-        bytes32[3] sealOrDigest; // the commitment, replaced by the digest on reveal
+        // the commitment, replaced by the digest on reveal; a zk task's worker slot holds its input commitment
+        // until the accepted proof writes the output CID's digest there
+        bytes32[3] sealOrDigest;
     }
 
     struct PostParams {
@@ -218,6 +220,8 @@ interface ITaskMarket {
     function auditOf(TaskId taskId) external view returns (Round memory);
     function nonces(address requester) external view returns (uint256);
     function activeClaims(address worker) external view returns (uint256);
+    /// @notice A zk task's input commitment (as posted) until a proof of it is accepted; 0 after that, and for
+    /// replicated tasks. The TaskPosted event keeps it for good.
     function zkInputCommitment(TaskId taskId) external view returns (uint256);
     /// @notice The next task id of `requester`, known before its post transaction is mined.
     function nextTaskId(address requester) external view returns (TaskId);

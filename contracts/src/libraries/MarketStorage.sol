@@ -14,7 +14,6 @@ struct MarketStorage {
     mapping(TaskId taskId => ITaskMarket.Task) tasks;
     mapping(TaskId taskId => ITaskMarket.Round) rounds;
     mapping(TaskId taskId => ITaskMarket.Round) audits;
-    mapping(TaskId taskId => uint256) zkInputCommitment;
     mapping(TaskId taskId => mapping(address account => bool)) excluded;
     /// @dev How many accounts `excluded` holds per task: a draw asks the pool for that many candidates more.
     mapping(TaskId taskId => uint256) excludedCount;
