@@ -84,7 +84,7 @@ test("a type's code holds its modules, the shared modules, its runtime files and
     ["image-resize", "@jsquash/png"], ["image-resize", "@jsquash/jpeg"], ["image-resize", "zod"], ["image-resize", "ipfs-unixfs-importer"],
     ["video-transcode", "@ffmpeg/core"], ["video-transcode", "@ffmpeg/ffmpeg"],
     ["ml-inference", "@tensorflow/tfjs"], ["ml-inference", "@tensorflow/tfjs-core"], ["ml-inference", "@tensorflow/tfjs-backend-wasm"], ["ml-inference", "nsfwjs"],
-    ["zk-downscale", "snarkjs"], ["zk-downscale", "circom_runtime"], ["zk-downscale", "ffjavascript"],
+    ["zk-downscale", "circom_runtime"], ["zk-downscale", "ffjavascript"],
   ];
   for (const [type, name] of expectations) {
     assert.ok((await manifestOf(type)).packages.includes(`${name}@${await pkg(name)}`), `${type} pins ${name}@${await pkg(name)}`);

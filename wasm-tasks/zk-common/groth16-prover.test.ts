@@ -1,7 +1,8 @@
 /**
- * groth16-prover.ts against snarkjs: its proofs of both shipped circuits verify under snarkjs.groth16.verify (with
- * the public signals snarkjs.groth16.prove reports for the same witness, checked on zk-matmul); a witness that breaks a constraint gives
- * a proof that does not verify; a damaged key or a witness of the wrong size is refused with a clear error.
+ * groth16-prover.ts against snarkjs: its proofs of both shipped circuits verify under snarkjs.groth16.verify
+ * (with the public signals snarkjs.groth16.prove reports for the same witness, checked on zk-matmul); a witness
+ * that breaks a constraint gives a proof that does not verify; an abort stops it between phases; a damaged key
+ * or a witness of the wrong size is refused with a clear error.
  */
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
@@ -46,6 +47,17 @@ test("a witness that breaks a constraint gives a proof that does not verify", { 
   witness[at] = (witness[at]! + 1) & 0xff;
   const { proof, publicSignals } = await proveGroth16(await loadProvingKey(zkey), witness);
   assert.equal(await snarkjs.groth16.verify(vkey, publicSignals, proof), false);
+});
+
+test("an abort stops the proof at its next phase", { timeout: 60_000 }, async () => {
+  const { wasm, zkey } = await loadArtifacts("zk-matmul");
+  const witness = witnessOf(await (await WitnessCalculatorBuilder(wasm)).calculateWTNSBin(inputs["zk-matmul"], false));
+  const key = await loadProvingKey(zkey);
+  await assert.rejects(proveGroth16(key, witness, AbortSignal.abort()), { name: "AbortError" });
+  const controller = new AbortController();
+  const proving = proveGroth16(key, witness, controller.signal);
+  setTimeout(() => controller.abort(), 20);
+  await assert.rejects(proving, { name: "AbortError" });
 });
 
 test("a damaged key or a witness of the wrong size is refused", async () => {

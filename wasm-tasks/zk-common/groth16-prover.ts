@@ -196,25 +196,31 @@ async function witnessMsm(G: Group, pointBytes: number, points: Uint8Array, witn
 
 /**
  * A Groth16 proof for `witness` (nVars field elements, 32 bytes little-endian each, as in a .wtns file's
- * witness section), with the public signals it proves (witness[1..nPublic]) as decimal strings.
+ * witness section), with the public signals it proves (witness[1..nPublic]) as decimal strings. An abort is
+ * noticed between the phases (the work already queued in the threads finishes; nothing new is queued).
  */
-export async function proveGroth16(k: ProvingKey, witness: Uint8Array): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
+export async function proveGroth16(k: ProvingKey, witness: Uint8Array, signal?: AbortSignal): Promise<{ proof: Groth16Proof; publicSignals: string[] }> {
   if (witness.byteLength !== k.nVars * FR_BYTES) {
     throw new Error(`witness has ${witness.byteLength / FR_BYTES} values, the circuit ${k.nVars}`);
   }
+  const phase = <T>(work: () => Promise<T>): Promise<T> => {
+    signal?.throwIfAborted();
+    return work();
+  };
   const { Fr, G1, G2 } = k.curve;
-  const [aT, bT, cT] = await buildABC(k, witness);
+  const [aT, bT, cT] = await phase(() => buildABC(k, witness));
   // Evaluations on the odd coset: interpolate, shift by the coset generator, evaluate (as snarkjs does).
   const inc = k.power === Fr.s ? Fr.shift : Fr.w[k.power + 1]!;
   const odd = async (x: Uint8Array) => Fr.fft(await Fr.batchApplyKey(await Fr.ifft(x, "", ""), Fr.e(1), inc), "", "");
-  const [aOdd, bOdd, cOdd] = await Promise.all([odd(aT), odd(bT), odd(cT)]);
-  const h = await joinABC(k, aOdd, bOdd, cOdd);
+  const [aOdd, bOdd, cOdd] = await phase(() => Promise.all([odd(aT), odd(bT), odd(cT)]));
+  const h = await phase(() => joinABC(k, aOdd, bOdd, cOdd));
 
-  let piA = await witnessMsm(G1, G1_AFFINE_BYTES, k.pointsA, witness, 0);
-  let piB1 = await witnessMsm(G1, G1_AFFINE_BYTES, k.pointsB1, witness, 0);
-  let piB = await witnessMsm(G2, G2_AFFINE_BYTES, k.pointsB2, witness, 0);
-  let piC = await witnessMsm(G1, G1_AFFINE_BYTES, k.pointsC, witness, k.nPublic + 1);
-  const resH = await G1.multiExpAffine(k.pointsH, h);
+  let piA = await phase(() => witnessMsm(G1, G1_AFFINE_BYTES, k.pointsA, witness, 0));
+  let piB1 = await phase(() => witnessMsm(G1, G1_AFFINE_BYTES, k.pointsB1, witness, 0));
+  let piB = await phase(() => witnessMsm(G2, G2_AFFINE_BYTES, k.pointsB2, witness, 0));
+  let piC = await phase(() => witnessMsm(G1, G1_AFFINE_BYTES, k.pointsC, witness, k.nPublic + 1));
+  const resH = await phase(() => G1.multiExpAffine(k.pointsH, h));
+  signal?.throwIfAborted();
 
   const r = Fr.random();
   const s = Fr.random();

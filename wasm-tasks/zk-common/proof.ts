@@ -50,7 +50,7 @@ export async function prove(
   const witness = witnessOf(await (await calculator(circuit, wasm)).calculateWTNSBin(witnessInput, false));
   if (signal?.aborted) throw new DOMException("aborted", "AbortError");
   onPhase("proving");
-  const { proof, publicSignals } = await proveGroth16(await provingKey(circuit, zkey), witness);
+  const { proof, publicSignals } = await proveGroth16(await provingKey(circuit, zkey), witness, signal);
   return { proof, publicSignals: publicSignals.map((s) => BigInt(s)) };
 }
 

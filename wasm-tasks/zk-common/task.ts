@@ -64,16 +64,23 @@ export function makeZkTaskType<Spec extends { binding?: Binding }>(def: ZkTypeDe
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
-    // A proof cannot be interrupted midway: a cancel or timeout settles run() at once, the proof is
-    // dropped when it finishes (the Web Worker runtime terminates a worker that overstays).
+    // A proof stops only between its phases: a cancel or timeout settles run() at once, and the prover queues
+    // no further work (the Web Worker runtime terminates a worker that overstays).
+    const halt = new AbortController();
     const stop = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TaskError("timed-out", `${def.name} exceeded ${timeoutMs} ms`)), timeoutMs);
-      onAbort = () => reject(new TaskError("cancelled", "the task was cancelled"));
+      timer = setTimeout(() => {
+        halt.abort();
+        reject(new TaskError("timed-out", `${def.name} exceeded ${timeoutMs} ms`));
+      }, timeoutMs);
+      onAbort = () => {
+        halt.abort();
+        reject(new TaskError("cancelled", "the task was cancelled"));
+      };
       options.signal?.addEventListener("abort", onAbort, { once: true });
     });
     try {
       const result = await Promise.race([
-        prove(def.name, full, (phase) => progress({ ratio: phase === "witness" ? 0.05 : 0.2, phase }), options.signal),
+        prove(def.name, full, (phase) => progress({ ratio: phase === "witness" ? 0.05 : 0.2, phase }), halt.signal),
         stop,
       ]);
       const outputCommitment = await commitBytes(payload, def.outputPackBytes);
