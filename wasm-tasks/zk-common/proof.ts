@@ -10,30 +10,25 @@ import { loadArtifacts } from "./artifacts.ts";
 import { type ProvingKey, loadProvingKey, proveGroth16, witnessOf } from "./groth16-prover.ts";
 import { SNARK_SCALAR_FIELD } from "./commitment.ts";
 
-// snarkjs.wtns.calculate compiles the witness wasm (5-7 MB) on every call (~0.5 s); the calculator is
-// reusable, so it is built once per circuit (circom_runtime is what snarkjs uses inside).
-const calculators = new Map<string, Promise<WitnessCalculator>>();
-function calculator(circuit: string, wasm: Uint8Array): Promise<WitnessCalculator> {
-  let found = calculators.get(circuit);
-  if (!found) {
-    found = WitnessCalculatorBuilder(wasm);
-    found.catch(() => calculators.delete(circuit));
-    calculators.set(circuit, found);
-  }
-  return found;
+/** One build per circuit, kept; a failed build is forgotten so that the next call tries again. */
+function perCircuit<T>(build: (bytes: Uint8Array) => Promise<T>): (circuit: string, bytes: Uint8Array) => Promise<T> {
+  const built = new Map<string, Promise<T>>();
+  return (circuit, bytes) => {
+    let found = built.get(circuit);
+    if (!found) {
+      found = build(bytes);
+      found.catch(() => built.delete(circuit));
+      built.set(circuit, found);
+    }
+    return found;
+  };
 }
 
-// The zkey's sections are read once per circuit too.
-const provingKeys = new Map<string, Promise<ProvingKey>>();
-function provingKey(circuit: string, zkey: Uint8Array): Promise<ProvingKey> {
-  let found = provingKeys.get(circuit);
-  if (!found) {
-    found = loadProvingKey(zkey);
-    found.catch(() => provingKeys.delete(circuit));
-    provingKeys.set(circuit, found);
-  }
-  return found;
-}
+// snarkjs.wtns.calculate compiles the witness wasm (5-7 MB) on every call (~0.5 s); the calculator is
+// reusable, so it is built once per circuit (circom_runtime is what snarkjs uses inside). The zkey's sections
+// are read once per circuit too.
+const calculator = perCircuit<WitnessCalculator>((wasm) => WitnessCalculatorBuilder(wasm));
+const provingKey = perCircuit<ProvingKey>(loadProvingKey);
 
 export type { Groth16Proof };
 export type ProofResult = { proof: Groth16Proof; publicSignals: bigint[] };
