@@ -121,74 +121,83 @@ export function witnessOf(wtns: Uint8Array): Uint8Array {
 type Task = Record<string, unknown>[];
 const run = (curve: Curve, task: Task) => curve.tm.queueAction(task);
 
-/** A, B and C = A*B evaluated over the domain (Montgomery form), each thread building a range of rows. */
-async function buildABC(k: ProvingKey, witness: Uint8Array): Promise<[Uint8Array, Uint8Array, Uint8Array]> {
+/**
+ * Runs `task(first, n)` for each thread's share of the domain's rows and joins, for each of its `outputs`
+ * results, the shares in row order.
+ */
+async function overRows(k: ProvingKey, outputs: number, task: (first: number, n: number) => Task): Promise<Uint8Array[]> {
   const per = Math.ceil(k.domainSize / k.curve.tm.concurrency);
   const parts: Promise<Uint8Array[]>[] = [];
-  for (let first = 0; first < k.domainSize; first += per) {
-    const n = Math.min(per, k.domainSize - first);
-    parts.push(run(k.curve, [
-      { cmd: "ALLOCSET", var: 0, buff: k.coefs },
-      { cmd: "ALLOCSET", var: 1, buff: witness },
-      { cmd: "ALLOC", var: 2, len: n * FR_BYTES },
-      { cmd: "ALLOC", var: 3, len: n * FR_BYTES },
-      { cmd: "ALLOC", var: 4, len: n * FR_BYTES },
-      { cmd: "CALL", fnName: "qap_buildABC", params: [{ var: 0 }, { val: k.nCoefs }, { var: 1 }, { var: 2 }, { var: 3 }, { var: 4 }, { val: first }, { val: n }, { val: 0 }, { val: k.nVars }] },
-      { cmd: "GET", out: 0, var: 2, len: n * FR_BYTES },
-      { cmd: "GET", out: 1, var: 3, len: n * FR_BYTES },
-      { cmd: "GET", out: 2, var: 4, len: n * FR_BYTES },
-    ]));
-  }
-  const out: [Uint8Array, Uint8Array, Uint8Array] = [0, 1, 2].map(() => new Uint8Array(k.domainSize * FR_BYTES)) as never;
+  for (let first = 0; first < k.domainSize; first += per) parts.push(run(k.curve, task(first, Math.min(per, k.domainSize - first))));
+  const out = Array.from({ length: outputs }, () => new Uint8Array(k.domainSize * FR_BYTES));
   (await Promise.all(parts)).forEach((part, i) => part.forEach((b, j) => out[j]!.set(b, i * per * FR_BYTES)));
   return out;
 }
 
+/** A, B and C = A*B evaluated over the domain (Montgomery form). */
+async function buildABC(k: ProvingKey, witness: Uint8Array): Promise<Uint8Array[]> {
+  return overRows(k, 3, (first, n) => [
+    { cmd: "ALLOCSET", var: 0, buff: k.coefs },
+    { cmd: "ALLOCSET", var: 1, buff: witness },
+    { cmd: "ALLOC", var: 2, len: n * FR_BYTES },
+    { cmd: "ALLOC", var: 3, len: n * FR_BYTES },
+    { cmd: "ALLOC", var: 4, len: n * FR_BYTES },
+    { cmd: "CALL", fnName: "qap_buildABC", params: [{ var: 0 }, { val: k.nCoefs }, { var: 1 }, { var: 2 }, { var: 3 }, { var: 4 }, { val: first }, { val: n }, { val: 0 }, { val: k.nVars }] },
+    { cmd: "GET", out: 0, var: 2, len: n * FR_BYTES },
+    { cmd: "GET", out: 1, var: 3, len: n * FR_BYTES },
+    { cmd: "GET", out: 2, var: 4, len: n * FR_BYTES },
+  ]);
+}
+
 /** (A*B - C) on the odd coset, out of Montgomery form: the scalars of the H multi-exponentiation. */
 async function joinABC(k: ProvingKey, a: Uint8Array, b: Uint8Array, c: Uint8Array): Promise<Uint8Array> {
-  const per = Math.ceil(k.domainSize / k.curve.tm.concurrency);
-  const parts: Promise<Uint8Array[]>[] = [];
-  for (let first = 0; first < k.domainSize; first += per) {
-    const n = Math.min(per, k.domainSize - first);
-    const slice = (x: Uint8Array) => x.slice(first * FR_BYTES, (first + n) * FR_BYTES);
-    parts.push(run(k.curve, [
-      { cmd: "ALLOCSET", var: 0, buff: slice(a) },
-      { cmd: "ALLOCSET", var: 1, buff: slice(b) },
-      { cmd: "ALLOCSET", var: 2, buff: slice(c) },
+  const [h] = await overRows(k, 1, (first, n) => {
+    const rows = (x: Uint8Array) => x.slice(first * FR_BYTES, (first + n) * FR_BYTES);
+    return [
+      { cmd: "ALLOCSET", var: 0, buff: rows(a) },
+      { cmd: "ALLOCSET", var: 1, buff: rows(b) },
+      { cmd: "ALLOCSET", var: 2, buff: rows(c) },
       { cmd: "ALLOC", var: 3, len: n * FR_BYTES },
       { cmd: "CALL", fnName: "qap_joinABC", params: [{ var: 0 }, { var: 1 }, { var: 2 }, { val: n }, { var: 3 }] },
       { cmd: "CALL", fnName: "frm_batchFromMontgomery", params: [{ var: 3 }, { val: n }, { var: 3 }] },
       { cmd: "GET", out: 0, var: 3, len: n * FR_BYTES },
-    ]));
+    ];
+  });
+  return h!;
+}
+
+/** The witness by size, made once per proof: `small[i]` is value i if it is below 256 (else 0), `large` lists the others. */
+type WitnessSplit = { witness: Uint8Array; small: Uint8Array; large: number[] };
+
+function splitWitness(witness: Uint8Array): WitnessSplit {
+  const n = witness.byteLength / FR_BYTES;
+  const small = new Uint8Array(n);
+  const large: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const at = i * FR_BYTES;
+    let wide = false;
+    for (let j = 1; j < FR_BYTES && !wide; j++) wide = witness[at + j] !== 0;
+    if (wide) large.push(i);
+    else small[i] = witness[at]!;
   }
-  const out = new Uint8Array(k.domainSize * FR_BYTES);
-  (await Promise.all(parts)).forEach((part, i) => out.set(part[0]!, i * per * FR_BYTES));
-  return out;
+  return { witness, small, large };
 }
 
 /**
  * sum_i witness[first + i] * points[i]. Values below 256 go through one MSM over all points with 1-byte scalars
  * (a larger value's scalar is 0 there); the others, with their points, through a full-width MSM.
  */
-async function witnessMsm(G: Group, pointBytes: number, points: Uint8Array, witness: Uint8Array, first: number): Promise<Point> {
+async function witnessMsm(G: Group, pointBytes: number, points: Uint8Array, w: WitnessSplit, first: number): Promise<Point> {
   const n = points.byteLength / pointBytes;
-  const small = new Uint8Array(n);
-  const large: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const at = (first + i) * FR_BYTES;
-    let wide = false;
-    for (let j = 1; j < FR_BYTES && !wide; j++) wide = witness[at + j] !== 0;
-    if (wide) large.push(i);
-    else small[i] = witness[at]!;
-  }
+  const large = w.large.filter((i) => i >= first && i < first + n);
   const largePoints = new Uint8Array(large.length * pointBytes);
   const largeScalars = new Uint8Array(large.length * FR_BYTES);
   large.forEach((i, j) => {
-    largePoints.set(points.subarray(i * pointBytes, (i + 1) * pointBytes), j * pointBytes);
-    largeScalars.set(witness.subarray((first + i) * FR_BYTES, (first + i + 1) * FR_BYTES), j * FR_BYTES);
+    largePoints.set(points.subarray((i - first) * pointBytes, (i - first + 1) * pointBytes), j * pointBytes);
+    largeScalars.set(w.witness.subarray(i * FR_BYTES, (i + 1) * FR_BYTES), j * FR_BYTES);
   });
   const [a, b] = await Promise.all([
-    G.multiExpAffine(points, small),
+    G.multiExpAffine(points, w.small.subarray(first, first + n)),
     large.length ? G.multiExpAffine(largePoints, largeScalars) : Promise.resolve(G.zero),
   ]);
   return G.add(a, b);
@@ -208,17 +217,18 @@ export async function proveGroth16(k: ProvingKey, witness: Uint8Array, signal?: 
     return work();
   };
   const { Fr, G1, G2 } = k.curve;
-  const [aT, bT, cT] = await phase(() => buildABC(k, witness));
+  const [aT, bT, cT] = (await phase(() => buildABC(k, witness))) as [Uint8Array, Uint8Array, Uint8Array];
   // Evaluations on the odd coset: interpolate, shift by the coset generator, evaluate (as snarkjs does).
   const inc = k.power === Fr.s ? Fr.shift : Fr.w[k.power + 1]!;
   const odd = async (x: Uint8Array) => Fr.fft(await Fr.batchApplyKey(await Fr.ifft(x, "", ""), Fr.e(1), inc), "", "");
   const [aOdd, bOdd, cOdd] = await phase(() => Promise.all([odd(aT), odd(bT), odd(cT)]));
   const h = await phase(() => joinABC(k, aOdd, bOdd, cOdd));
 
-  let piA = await phase(() => witnessMsm(G1, G1_AFFINE_BYTES, k.pointsA, witness, 0));
-  let piB1 = await phase(() => witnessMsm(G1, G1_AFFINE_BYTES, k.pointsB1, witness, 0));
-  let piB = await phase(() => witnessMsm(G2, G2_AFFINE_BYTES, k.pointsB2, witness, 0));
-  let piC = await phase(() => witnessMsm(G1, G1_AFFINE_BYTES, k.pointsC, witness, k.nPublic + 1));
+  const split = splitWitness(witness);
+  let piA = await phase(() => witnessMsm(G1, G1_AFFINE_BYTES, k.pointsA, split, 0));
+  let piB1 = await phase(() => witnessMsm(G1, G1_AFFINE_BYTES, k.pointsB1, split, 0));
+  let piB = await phase(() => witnessMsm(G2, G2_AFFINE_BYTES, k.pointsB2, split, 0));
+  let piC = await phase(() => witnessMsm(G1, G1_AFFINE_BYTES, k.pointsC, split, k.nPublic + 1));
   const resH = await phase(() => G1.multiExpAffine(k.pointsH, h));
   signal?.throwIfAborted();
 
