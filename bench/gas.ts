@@ -9,6 +9,7 @@ import { genesisTaskTypes } from "../contracts/deploy/deploy-protocol.ts";
 import { zkDownscale, inputCommitment as zkDownscaleInputCommitment } from "../wasm-tasks/zk-downscale/index.ts";
 import { zkMatmul, inputCommitment as zkMatmulInputCommitment } from "../wasm-tasks/zk-matmul/index.ts";
 import { decodeOutput } from "../wasm-tasks/zk-common/proof.ts";
+import { outputCid } from "../wasm-tasks/digest.ts";
 import { setupProtocol } from "../contracts/test-support/fixture.ts";
 import { VerificationMode, defaultParams } from "../lib/protocol/params.ts";
 import { machineLine, writeBenchSection } from "./write-section.ts";
@@ -34,6 +35,7 @@ async function measure(
   }
   if (receipt.status !== "success") throw new Error(`${step} reverted`);
   rows.push({ step, gas: receipt.gasUsed });
+  return hash;
 }
 
 // Warm-up tasks first so that the measured lifecycle pays steady-state costs (nonce, IOU and reputation
@@ -151,6 +153,58 @@ async function audit() {
   return rows;
 }
 
+/** Where one transaction's gas goes, from its opcode trace: its calls (by callee), and the market's own work by kind. */
+type GasParts = Map<string, number>;
+const PRECOMPILES: Record<string, string> = { "0x06": "ecAdd", "0x07": "ecMul", "0x08": "pairing" };
+async function gasParts(hash: Hex, callees: Map<string, string>): Promise<GasParts> {
+  const trace = (await connection.provider.request({
+    method: "debug_traceTransaction",
+    params: [hash, { disableStack: false, disableMemory: true, disableStorage: true }],
+  })) as { structLogs: { op: string; gas: number; gasCost: number; depth: number; stack?: string[] }[] };
+  const logs = trace.structLogs;
+  const tx = await connection.viem.getPublicClient().then((c) => c.getTransaction({ hash }));
+  const receipt = await connection.viem.getPublicClient().then((c) => c.getTransactionReceipt({ hash }));
+  const parts: GasParts = new Map();
+  const add = (key: string, gas: number) => parts.set(key, (parts.get(key) ?? 0) + gas);
+  const input = tx.input.slice(2);
+  let calldata = 0;
+  for (let i = 0; i < input.length; i += 2) calldata += input.slice(i, i + 2) === "00" ? 4 : 16;
+  add("base", 21_000);
+  add("calldata", calldata);
+  // The gas a call costs its caller: from the call opcode to the next step back at the caller's depth.
+  const callCost = (i: number) => {
+    let j = i + 1;
+    while (j < logs.length && logs[j]!.depth > logs[i]!.depth) j++;
+    return { gas: logs[i]!.gas - (logs[j]?.gas ?? logs[i]!.gas), end: j };
+  };
+  const target = (i: number) => `0x${logs[i]!.stack!.at(-2)!.replace(/^0x/, "").padStart(40, "0").slice(-40)}`.toLowerCase();
+  // Every step visited is the market's own (a call is skipped over whole); a linked library's DELEGATECALL counts as a call.
+  for (let i = 0; i < logs.length; ) {
+    const l = logs[i]!;
+    if (l.op === "CALL" || l.op === "STATICCALL" || l.op === "DELEGATECALL") {
+      const name = l.op === "DELEGATECALL" ? "libraries" : (callees.get(target(i)) ?? target(i));
+      const { gas, end } = callCost(i);
+      add(`call:${name}`, gas);
+      for (let k = i + 1; k < end; k++) {
+        const precompile = logs[k]!.op === "STATICCALL" && /^0x0{38}0[678]$/.test(target(k)) ? PRECOMPILES[`0x${target(k).slice(-2)}`] : undefined;
+        if (precompile) add(`precompile:${precompile}`, callCost(k).gas), add(`count:${precompile}`, 1);
+      }
+      i = end;
+      continue;
+    }
+    if (l.op === "SSTORE" && l.gasCost >= 20_000) add("sstore:new", l.gasCost), add("count:new", 1);
+    else if (l.op === "SSTORE") add("sstore:update", l.gasCost);
+    else if (l.op === "SLOAD" && l.gasCost >= 2_100) add("sload:cold", l.gasCost), add("count:cold", 1);
+    else if (l.op.startsWith("LOG")) add("log", l.gasCost);
+    else add("other", l.gasCost);
+    i++;
+  }
+  const accounted = [...parts].filter(([k]) => !k.startsWith("count:") && !k.startsWith("precompile:")).reduce((n, [, g]) => n + g, 0);
+  // Zero unless the trace and the receipt disagree (no slot is cleared on this path, so there is no refund).
+  add("unaccounted", Number(receipt.gasUsed) - accounted);
+  return parts;
+}
+
 /** Real proofs, made by the task types for the task id and worker of each run (what the worker tab does). */
 async function zkProof(typeName: "zk-downscale" | "zk-matmul", input: Uint8Array, taskId: Hex, worker: Address) {
   const binding = { taskId, worker };
@@ -159,7 +213,9 @@ async function zkProof(typeName: "zk-downscale" | "zk-matmul", input: Uint8Array
       ? await zkDownscale.run(input, { width: 64, height: 64, binding })
       : await zkMatmul.run(input, { m: 16, k: 16, n: 16, binding });
   const d = decodeOutput(output);
-  return { outputCommitment: d.publicSignals[1]!, proof: bytesToHex(d.proof) };
+  // The CID the worker publishes the output under, as the earn engine sends it (binary, 36 bytes).
+  const outputCidBytes = bytesToHex((await outputCid(d.payload)).bytes);
+  return { outputCommitment: d.publicSignals[1]!, proof: bytesToHex(d.proof), outputCidBytes };
 }
 
 /** `claimFirst`: the worker claims, then proves (three transactions to acceptance); otherwise it proves the open task. */
@@ -173,6 +229,7 @@ async function zk(typeName: "zk-downscale" | "zk-matmul", claimFirst: boolean) {
   const r = await s.as(requester);
   const rows: Row[] = [];
   let verifyGas = 0n;
+  let parts: { post: GasParts; proof: GasParts } | undefined;
   for (const measured of [false, true]) {
     const log = measured ? rows : [];
     const input =
@@ -181,7 +238,9 @@ async function zk(typeName: "zk-downscale" | "zk-matmul", claimFirst: boolean) {
         : new Uint8Array(512).map((_, i) => (i * 89 + Number(measured)) & 0xff);
     const inputCommitment = await (typeName === "zk-downscale" ? zkDownscaleInputCommitment : zkMatmulInputCommitment)(input);
     const taskId = await s.nextTaskIdFor(requester.account.address);
-    await measure(s, log, "post (zk)", () =>
+    // Binary, as the app posts it (PostForm).
+    const inputCid = bytesToHex((await outputCid(input)).bytes);
+    const postHash = await measure(s, log, "post (zk)", () =>
       r.market.write.post([
         {
           typeId,
@@ -192,16 +251,25 @@ async function zk(typeName: "zk-downscale" | "zk-matmul", claimFirst: boolean) {
           inputBytes: 100_000,
           preferredWorker: "0x0000000000000000000000000000000000000000",
           zkInputCommitment: inputCommitment,
-          inputCid: toHex(`bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy-${measured}`),
+          inputCid,
           spec: toHex(typeName === "zk-downscale" ? '{"width":64,"height":64}' : '{"m":16,"k":16,"n":16}'),
         },
       ]),
     );
     if (claimFirst) await measure(s, log, "claim", () => w.market.write.claim([taskId]));
-    const { outputCommitment, proof } = await zkProof(typeName, input, taskId, worker.account.address);
-    await measure(s, log, `submitProof (real ${typeName} Groth16 verifier${claimFirst ? ", claimed" : ", no claim: takes the open task"})`, () =>
-      w.market.write.submitProof([taskId, outputCommitment, proof, toHex("bafy-zk-output")]),
+    const { outputCommitment, proof, outputCidBytes } = await zkProof(typeName, input, taskId, worker.account.address);
+    const proofHash = await measure(s, log, `submitProof (real ${typeName} Groth16 verifier${claimFirst ? ", claimed" : ", no claim: takes the open task"})`, () =>
+      w.market.write.submitProof([taskId, outputCommitment, proof, outputCidBytes]),
     );
+    if (measured && !claimFirst) {
+      const callees = new Map<string, string>([
+        [s.ledger.address.toLowerCase(), "ledger"],
+        [s.registry.address.toLowerCase(), "registry"],
+        [s.taskTypes.address.toLowerCase(), "taskTypes"],
+        [s.zkAdapters[typeName]!.toLowerCase(), "verifier"],
+      ]);
+      parts = { post: await gasParts(postHash, callees), proof: await gasParts(proofHash, callees) };
+    }
     await networkHelpers.time.increase(s.params.auditWindow + 1);
     await measure(s, log, "finalize (after the audit window: pays the worker)", () => s.market.write.finalize([taskId]));
     if (measured) {
@@ -229,7 +297,7 @@ async function zk(typeName: "zk-downscale" | "zk-matmul", claimFirst: boolean) {
       verifyGas = await s.publicClient.estimateGas({ to: adapter, data });
     }
   }
-  return { rows, verifyGas };
+  return { rows, verifyGas, parts };
 }
 
 const sum = (rows: Row[]) => rows.reduce((n, r) => n + r.gas, 0n);
@@ -279,6 +347,42 @@ const comparisons: [string, bigint, bigint][] = [
   ["zk-downscale, post to payment (incl. finalize)", before("zkDownscale"), downTotal],
   ["zk-matmul, post to payment (incl. finalize)", before("zkMatmul"), matTotal],
 ];
+
+const both = (p: { post: GasParts; proof: GasParts }, key: string) => (p.post.get(key) ?? 0) + (p.proof.get(key) ?? 0);
+/** Base cost, calldata and the verifier's precompiles: what any contract design pays for one Groth16 check. */
+const floor = (p: { post: GasParts; proof: GasParts }) =>
+  ["base", "calldata", "precompile:pairing", "precompile:ecMul", "precompile:ecAdd"].reduce((n, k) => n + both(p, k), 0);
+function partsTable(p: { post: GasParts; proof: GasParts }): string {
+  const n = (x: number) => (x === 0 ? "" : fmt(BigInt(x)));
+  const row = (label: string, post: number, proof: number) => `| ${label} | ${n(post)} | ${n(proof)} | ${n(post + proof)} |`;
+  const get = (key: string) => [p.post.get(key) ?? 0, p.proof.get(key) ?? 0] as const;
+  const by = (label: string, key: string) => row(label, ...get(key));
+  const precompiles = ["pairing", "ecMul", "ecAdd"].map((k) => both(p, `precompile:${k}`)).reduce((a, b) => a + b, 0);
+  const counted = (label: string, key: string, count: string) => row(`${label} (${get(count)[0]} + ${get(count)[1]})`, ...get(key));
+  const total = (parts: GasParts) => [...parts].filter(([k]) => !k.startsWith("count:") && !k.startsWith("precompile:")).reduce((a, [, g]) => a + g, 0);
+  const rows = [
+    "| part | post | submitProof | both |",
+    "|---|---|---|---|",
+    by("transaction base cost", "base"),
+    by("calldata", "calldata"),
+    by("Groth16 check (the adapter's call)", "call:verifier"),
+    row(`of which the pairing precompile (${both(p, "count:pairing")} call, 4 pairs)`, 0, both(p, "precompile:pairing")),
+    row(`of which ecMul and ecAdd (${both(p, "count:ecMul")} + ${both(p, "count:ecAdd")} calls, one each per public signal)`, 0, both(p, "precompile:ecMul") + both(p, "precompile:ecAdd")),
+    row("of which the verifier's own code", 0, both(p, "call:verifier") - precompiles),
+    counted("market: new storage slots", "sstore:new", "count:new"),
+    by("market: storage updates", "sstore:update"),
+    counted("market: cold storage reads", "sload:cold", "count:cold"),
+    by("market: events", "log"),
+    by("market: other execution", "other"),
+    by("credit ledger (escrow at post, stake lock at the proof)", "call:ledger"),
+    by("worker registry (the worker's state, its accepted work)", "call:registry"),
+    by("task-type registry (the type's policy)", "call:taskTypes"),
+    ...(both(p, "call:libraries") ? [by("linked libraries", "call:libraries")] : []),
+    ...(both(p, "unaccounted") ? [by("unaccounted (trace and receipt disagree)", "unaccounted")] : []),
+    row("**total**", total(p.post), total(p.proof)),
+  ];
+  return rows.join("\n");
+}
 
 const markdown = `## Gas per lifecycle
 
@@ -334,13 +438,22 @@ worker slot, which the accepted proof then overwrites with the output CID's dige
 of a new slot, 22,100), and each adapter holds its Groth16 verifier and hands the proof bytes to it as they came
 (no cold call to a second contract, no decode and re-encode).
 
-What stands between the ${fmt(toAcceptance(zkDownDirect.rows))} and 450,000, at EIP-2929/1108 prices: the pairing check (181,000), the 4 public
-signals' multiplications and additions (24,600), the 2 transactions' base cost (42,000) and the 5 storage slots a
-zk task creates (task x2, escrow, input commitment then output digest, acceptance time: 110,500) already make
-358,100, before calldata, events, the reads of the type, worker, stake and pause state, and the ledger and
-registry calls. Binding task and worker in one public signal (a hash the adapter computes) would save one
-multiplication and addition, 6,150, and needs new circuits and keys; hashing all four into one would save 18,450
-but costs a Poseidon on chain (a hash the circuit can compute cheaply), which costs more than it saves.
+Where the ${fmt(toAcceptance(zkDownDirect.rows))} to acceptance without a claim go (zk-downscale, from the opcode traces of the measured post and
+submitProof; a call's gas is what it costs the market, its callee's cold access included):
+
+${partsTable(zkDownDirect.parts!)}
+
+What stands between that and 450,000: the part no contract design removes (the two transactions' base cost, the
+calldata, and the Groth16 check's precompiles: ${fmt(BigInt(floor(zkDownDirect.parts!)))}) leaves ${fmt(450_000n - BigInt(floor(zkDownDirect.parts!)))} for everything else, which takes
+${fmt(toAcceptance(zkDownDirect.rows) - BigInt(floor(zkDownDirect.parts!)))} now. The largest single part of that is storage: a zk task creates ${both(zkDownDirect.parts!, "count:new") + 1} slots (the task's two,
+the input commitment, the acceptance time, and the ledger's escrow, inside its call), 20,000 each plus a cold read.
+The task's two slots are full (512 bits of fields), the commitment is a 254-bit field element, and the acceptance
+time with its pause mark is the one round field a zk task writes: none can join a slot another write already pays
+for. Saving a slot (about 22,000) needs a different split of state between the market and the ledger (the escrow
+kept in the market's task, for example); not attempted.
+Binding task and worker in one public signal (a hash the adapter computes) would save one ecMul and ecAdd
+(6,150) and needs new circuits and keys; hashing all four signals into one would save three (18,450) but needs a
+Poseidon on chain, which costs more than it saves.
 
 ### Audit (settle + decideAudit + drawAuditors + 3 auditors, clean, to payment)
 | step | gas |
