@@ -117,6 +117,11 @@ test("a zk task goes from post to acceptance in the browser: a worker tab proves
   await nav.getByRole("link", { name: /Earn/ }).click();
   await expect(job).toHaveAttribute("data-phase", "accepted", { timeout: 300_000 });
   await expect(job.getByTestId("job-phase")).toContainText("Accepted; paid when the task's audit window closes");
+  // The accepted work raised the worker's reputation, and the page shows the chain's value (it reads it again whenever
+  // a job changes stage).
+  const reputation = (await read<{ reputation: number }>("WorkerRegistry", "workerOf", [tabWorker])).reputation;
+  expect(reputation).toBeGreaterThan(0);
+  await expect(workerPage.getByTestId("earn-reputation")).toHaveText(String(reputation), { timeout: 1_000 });
   await expect(workerPage.getByTestId("pending")).toHaveText("0.5 CC", { timeout: 30_000 });
   // The tab measured its rate before it worked: the benchmark ran in a Web Worker and the registry holds the result.
   expect((await read<{ rateMilli: number }>("WorkerRegistry", "workerOf", [tabWorker])).rateMilli).not.toBe(1000);

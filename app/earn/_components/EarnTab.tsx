@@ -1,5 +1,6 @@
 "use client";
 import Link from "next/link";
+import { useEffect } from "react";
 import type { JobStage, JobView } from "../../../workers/earn/engine.ts";
 import type { Role } from "../../../workers/earn/ports.ts";
 import { useEarn } from "../../_components/EarnProvider";
@@ -84,6 +85,15 @@ export function EarnTab() {
   const worker = useRead<{ registeredAt: number; rateMilli: number; bannedUntil: number; reputation: number; poolIndex: number }>("WorkerRegistry", "workerOf", me ? [me] : undefined);
   const account = useRead<{ stake: bigint; lockedStake: bigint }>("CreditLedger", "accountOf", me ? [me] : undefined);
   const s = earn.snapshot;
+  // Reputation and stake change when a job is taken, accepted, paid or slashed: read them again then, not a poll later.
+  const stages = s?.jobs.map((j) => `${j.taskId}:${j.role}:${j.stage}`).join(",");
+  const { refetch: refetchWorker } = worker;
+  const { refetch: refetchAccount } = account;
+  useEffect(() => {
+    if (stages === undefined) return;
+    void refetchWorker();
+    void refetchAccount();
+  }, [stages, refetchWorker, refetchAccount]);
   if (!earn.ready || !s) return <Loading what="the earn engine" />;
   const w = worker.data;
   const registered = Boolean(w && w.registeredAt > 0);

@@ -10,7 +10,12 @@ const idOf = (path: string) => `spec-${path.replace(/\./g, "-")}`;
 export function SpecFields({ node, values, errors, onChange, path = "", name }: Props) {
   switch (node.kind) {
     case "const":
-      return null;
+      // A value the type fixes (a codec, a thread count): shown, so the requester knows what the task will run with.
+      return name ? (
+        <Field path={path} label={fieldLabel(name)} hint="fixed by this task type" error={undefined}>
+          <output id={idOf(path)}>{String(node.value)}</output>
+        </Field>
+      ) : null;
     case "object":
       return (
         <>
