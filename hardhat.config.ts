@@ -21,7 +21,10 @@ export default defineConfig({
     },
   },
   paths: {
-    sources: "contracts/src",
+    // contracts/test/mocks is listed as a source too (sources take precedence over the tests path), so that the
+    // test-only contracts get generated artifact types like the protocol's; under the tests path alone Hardhat
+    // compiles them but emits no types, and `viem.deployContract("<Mock>")` returns an untyped contract.
+    sources: ["contracts/src", "contracts/test/mocks"],
     tests: { solidity: "contracts/test", nodejs: "contracts/test" },
   },
   networks: {

@@ -5,6 +5,9 @@ import { spawn } from "node:child_process";
 
 const suites = [
   { name: "contracts", command: "npx", args: ["hardhat", "test"] },
+  // tsc over tsconfig.json (contracts, their tests, lib, scripts, workers, wasm-tasks, e2e, bench; the mocks' and
+  // contracts' types come from the build). The app's tsconfig.app.json is checked by `next build` (the stack suite).
+  { name: "types", command: "npm", args: ["run", "--silent", "typecheck"] },
   { name: "unit", command: "npm", args: ["run", "--silent", "test:unit"] },
   // The earn engine in Node against anvil + the deploy + Helia, and `npm run worker` as a process (e2e/node/).
   { name: "integration", command: "npm", args: ["run", "--silent", "test:integration"] },
@@ -89,7 +92,8 @@ if (process.env.TEST_SERIAL) {
   const built = run(build, false);
   const unit = run(byName("unit"), false);
   await Promise.all([
-    built.then(() => run(byName("contracts"), false)),
+    // The type check (30-35 s alone, about 50 s here; one core) takes the core the contracts suite leaves.
+    built.then(() => run(byName("contracts"), false)).then(() => run(byName("types"), false)),
     Promise.all([built, unit]).then(() => run(byName("integration"), false)),
     unit.then(() => run(byName("browser"), false)),
   ]);

@@ -3,6 +3,7 @@
  * the gas bench and `npm run dev`, so they all run the same system.
  */
 import type { HardhatViemHelpers } from "@nomicfoundation/hardhat-viem/types";
+import type { ChainType } from "hardhat/types/network";
 import { type Address, type Hex, getAddress, keccak256, toHex } from "viem";
 import { cidDigest } from "../../lib/protocol/hashes.ts";
 import { type ProtocolParams, defaultParams } from "../../lib/protocol/params.ts";
@@ -64,8 +65,12 @@ export const MARKET_LIBRARIES = ["ReplicationRound", "TaskAudit"] as const;
 
 export const OPERATOR_ROLE = keccak256(toHex("OPERATOR_ROLE"));
 
-export async function deployProtocol(
-  viem: HardhatViemHelpers,
+/**
+ * Generic over the connection's chain type: callers pass the helpers of "l1" connections (most tests, the benches)
+ * and of "generic" ones (`network.create()`, the default network); nothing here depends on it.
+ */
+export async function deployProtocol<ChainTypeT extends ChainType | string>(
+  viem: HardhatViemHelpers<ChainTypeT>,
   options: { params?: Partial<ProtocolParams>; governance?: Address; taskTypes?: TaskTypeSeed[] } = {},
 ) {
   const [deployer] = await viem.getWalletClients();

@@ -14,7 +14,11 @@ export const ALL_CAPABILITIES = (1n << 16n) - 1n;
 export const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000" as const;
 export const IMAGE_RESIZE = 0;
 
-export type Connection = NetworkConnection<"l1">;
+/**
+ * A connection the protocol is set up on: most tests create an "l1" chain, some the default network's "generic"
+ * one (`network.create()`); the protocol needs nothing chain-type specific.
+ */
+export type Connection = NetworkConnection<"l1"> | NetworkConnection<"generic">;
 
 export async function setupProtocol(connection: Connection, params: Partial<ProtocolParams> = {}) {
   const { viem } = connection;

@@ -174,7 +174,7 @@ async function declaredErrors(): Promise<Set<string>> {
   return names;
 }
 
-/** ABI of contracts/test/mocks/FuzzInvariantLens.sol (test-compiled contracts get no generated types). */
+/** ABI of contracts/test/mocks/FuzzInvariantLens.sol, written out here (it predates the mocks' generated types). */
 const lensAbi = parseAbi([
   "struct AccountView { int256 balance; uint256 genesis; uint256 earned; uint256 stake; uint256 stakeGenesis; uint256 lockedStake; uint256 creditLimit; uint256 activeClaims; uint256 registeredAt; uint256 bannedUntil; uint256 poolIndex; uint256 lastAcceptedAt; uint256 unstakeRequestedAt; }",
   "struct Member { address account; uint8 status; }",

@@ -519,7 +519,7 @@ describe("Pause", async () => {
 
   describe("governance address", () => {
     it("test_pause_separateGovernanceAloneCanPauseAndTheDeployerKeepsNoPower", async () => {
-      // deployProtocol takes the generic chain type's helpers.
+      // The default network's ("generic") chain, deployed on directly: deployProtocol takes any chain type's helpers.
       const { viem } = await network.create();
       const wallets = await viem.getWalletClients();
       const [deployer, , , , , , , governance] = wallets;
