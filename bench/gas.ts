@@ -153,17 +153,20 @@ async function audit() {
   return rows;
 }
 
-/** Where one transaction's gas goes, from its opcode trace: its calls (by callee), and the market's own work by kind. */
+/** Gas by part; `count:` keys count occurrences and `precompile:` keys detail a call, so neither adds to the total. */
 type GasParts = Map<string, number>;
+const spent = (parts: GasParts) => [...parts].filter(([k]) => !k.startsWith("count:") && !k.startsWith("precompile:")).reduce((n, [, g]) => n + g, 0);
 const PRECOMPILES: Record<string, string> = { "0x06": "ecAdd", "0x07": "ecMul", "0x08": "pairing" };
+/** Where one transaction's gas goes, from its opcode trace: its calls (by callee), and the market's own work by kind. */
 async function gasParts(hash: Hex, callees: Map<string, string>): Promise<GasParts> {
   const trace = (await connection.provider.request({
     method: "debug_traceTransaction",
     params: [hash, { disableStack: false, disableMemory: true, disableStorage: true }],
   })) as { structLogs: { op: string; gas: number; gasCost: number; depth: number; stack?: string[] }[] };
   const logs = trace.structLogs;
-  const tx = await connection.viem.getPublicClient().then((c) => c.getTransaction({ hash }));
-  const receipt = await connection.viem.getPublicClient().then((c) => c.getTransactionReceipt({ hash }));
+  const client = await viem.getPublicClient();
+  const tx = await client.getTransaction({ hash });
+  const receipt = await client.getTransactionReceipt({ hash });
   const parts: GasParts = new Map();
   const add = (key: string, gas: number) => parts.set(key, (parts.get(key) ?? 0) + gas);
   const input = tx.input.slice(2);
@@ -199,9 +202,8 @@ async function gasParts(hash: Hex, callees: Map<string, string>): Promise<GasPar
     else add("other", l.gasCost);
     i++;
   }
-  const accounted = [...parts].filter(([k]) => !k.startsWith("count:") && !k.startsWith("precompile:")).reduce((n, [, g]) => n + g, 0);
   // Zero unless the trace and the receipt disagree (no slot is cleared on this path, so there is no refund).
-  add("unaccounted", Number(receipt.gasUsed) - accounted);
+  add("unaccounted", Number(receipt.gasUsed) - spent(parts));
   return parts;
 }
 
@@ -359,7 +361,6 @@ function partsTable(p: { post: GasParts; proof: GasParts }): string {
   const by = (label: string, key: string) => row(label, ...get(key));
   const precompiles = ["pairing", "ecMul", "ecAdd"].map((k) => both(p, `precompile:${k}`)).reduce((a, b) => a + b, 0);
   const counted = (label: string, key: string, count: string) => row(`${label} (${get(count)[0]} + ${get(count)[1]})`, ...get(key));
-  const total = (parts: GasParts) => [...parts].filter(([k]) => !k.startsWith("count:") && !k.startsWith("precompile:")).reduce((a, [, g]) => a + g, 0);
   const rows = [
     "| part | post | submitProof | both |",
     "|---|---|---|---|",
@@ -379,7 +380,7 @@ function partsTable(p: { post: GasParts; proof: GasParts }): string {
     by("task-type registry (the type's policy)", "call:taskTypes"),
     ...(both(p, "call:libraries") ? [by("linked libraries", "call:libraries")] : []),
     ...(both(p, "unaccounted") ? [by("unaccounted (trace and receipt disagree)", "unaccounted")] : []),
-    row("**total**", total(p.post), total(p.proof)),
+    row("**total**", spent(p.post), spent(p.proof)),
   ];
   return rows.join("\n");
 }
@@ -414,7 +415,8 @@ escrow until then; before issue 9 the same \`finalize\` transaction cost ${fmt(B
 ### zk, with the real Groth16 verifiers and real proofs
 Two ways to acceptance (ITaskMarket.submitProof): the worker claims the task and then proves it, or it proves the open
 task without a claim (the proof binds the worker, so nobody can send a copy of it as theirs; the first valid proof
-wins). Either way \`finalize\` pays after the audit window.
+wins). Either way \`finalize\` pays after the audit window. Every proof is randomised (fresh r and s), so its calldata,
+and with it each zk figure below, moves by a few dozen gas from run to run.
 
 ${zkTables
   .map(
