@@ -7,17 +7,13 @@ import { WitnessCalculatorBuilder } from "circom_runtime";
 import * as snarkjs from "snarkjs";
 import { loadArtifacts } from "../wasm-tasks/zk-common/artifacts.ts";
 import { loadProvingKey, proveGroth16, witnessOf } from "../wasm-tasks/zk-common/groth16-prover.ts";
+import { SAMPLE_WITNESS_INPUTS, type SampleCircuit } from "../wasm-tasks/zk-common/sample-inputs.ts";
 
 export type ProverTimes = { oursMs: number[]; snarkjsMs: number[] };
 
-const witnessInput = (circuit: string): Record<string, unknown> =>
-  circuit === "zk-downscale"
-    ? { taskId: 3n, worker: 0x1234n, pixels: Array.from({ length: 4096 }, (_, i) => (i * 29 + (i >> 6)) & 0xff) }
-    : { taskId: 3n, worker: 0x1234n, a: Array.from({ length: 256 }, (_, i) => (i * 37 + 1) & 0xff), b: Array.from({ length: 256 }, (_, i) => (i * 91 + 5) & 0xff) };
-
-export async function compareProvers(circuit: string, runs: number): Promise<ProverTimes> {
+export async function compareProvers(circuit: SampleCircuit, runs: number): Promise<ProverTimes> {
   const { wasm, zkey, vkey } = await loadArtifacts(circuit);
-  const wtns = await (await WitnessCalculatorBuilder(wasm)).calculateWTNSBin(witnessInput(circuit), false);
+  const wtns = await (await WitnessCalculatorBuilder(wasm)).calculateWTNSBin(SAMPLE_WITNESS_INPUTS[circuit], false);
   const key = await loadProvingKey(zkey);
   const times: ProverTimes = { oursMs: [], snarkjsMs: [] };
   // One untimed proof each first: both load the curve and its threads.

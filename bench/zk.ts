@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url";
 import { median, mib, requireTools, startBrowserBench } from "./browser.ts";
 import { machineLine, writeBenchSection } from "./write-section.ts";
 import type { ProverTimes } from "./zk-provers.ts";
+import type { SampleCircuit } from "../wasm-tasks/zk-common/sample-inputs.ts";
 
 type Circuit = "zk-downscale" | "zk-matmul";
 const CIRCUITS: Circuit[] = ["zk-downscale", "zk-matmul"];
@@ -92,7 +93,7 @@ if (process.argv[2] === "--child") {
 } else if (process.argv[2] === "--compare") {
   // Its own process, so that snarkjs's proving memory does not count in the task's maxRSS above.
   const { compareProvers } = await import("./zk-provers.ts");
-  console.log(`COMPARE ${JSON.stringify(await compareProvers(process.argv[3]!, RUNS))}`);
+  console.log(`COMPARE ${JSON.stringify(await compareProvers(process.argv[3] as SampleCircuit, RUNS))}`);
   await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
   process.exit(0);
 } else {

@@ -10,15 +10,13 @@ import { WitnessCalculatorBuilder } from "circom_runtime";
 import * as snarkjs from "snarkjs";
 import { loadArtifacts } from "./artifacts.ts";
 import { loadProvingKey, proveGroth16, witnessOf } from "./groth16-prover.ts";
+import { SAMPLE_WITNESS_INPUTS } from "./sample-inputs.ts";
 
 after(async () => {
   await (globalThis as { curve_bn128?: { terminate(): Promise<void> } }).curve_bn128?.terminate();
 });
 
-const inputs = {
-  "zk-matmul": { taskId: 11n, worker: 0xabcdefn, a: Array.from({ length: 256 }, (_, i) => (i * 37 + 1) & 0xff), b: Array.from({ length: 256 }, (_, i) => (i * 91 + 5) & 0xff) },
-  "zk-downscale": { taskId: 12n, worker: 0x1234n, pixels: Array.from({ length: 4096 }, (_, i) => (i * 29 + (i >> 6)) & 0xff) },
-};
+const inputs = SAMPLE_WITNESS_INPUTS;
 
 for (const circuit of ["zk-matmul", "zk-downscale"] as const) {
   test(`${circuit}: the proof verifies under snarkjs${circuit === "zk-matmul" ? ", with the signals snarkjs proves" : ""}`, { timeout: 180_000 }, async () => {

@@ -68,14 +68,12 @@ export function makeZkTaskType<Spec extends { binding?: Binding }>(def: ZkTypeDe
     // no further work (the Web Worker runtime terminates a worker that overstays).
     const halt = new AbortController();
     const stop = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      const end = (error: TaskError) => {
         halt.abort();
-        reject(new TaskError("timed-out", `${def.name} exceeded ${timeoutMs} ms`));
-      }, timeoutMs);
-      onAbort = () => {
-        halt.abort();
-        reject(new TaskError("cancelled", "the task was cancelled"));
+        reject(error);
       };
+      timer = setTimeout(() => end(new TaskError("timed-out", `${def.name} exceeded ${timeoutMs} ms`)), timeoutMs);
+      onAbort = () => end(new TaskError("cancelled", "the task was cancelled"));
       options.signal?.addEventListener("abort", onAbort, { once: true });
     });
     try {
